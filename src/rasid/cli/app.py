@@ -1,0 +1,60 @@
+"""The typer application and the options every command shares.
+
+Command modules in this package import ``app`` and register their commands; ``rasid.cli.main``
+imports them all. The CLI is a thin shell: it parses options, calls the library and prints.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="rasid",
+    help="Rasid (راصد): Arabic conflict news to a sourced record of events.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+@dataclass
+class Settings:
+    db: str | None = None
+    quiet: bool = False
+    verbose: bool = False
+    debug: bool = False
+
+
+settings = Settings()
+
+
+@app.callback()
+def _root(
+    db: str = typer.Option(
+        None, "--db", help="SQLite path or postgresql:// URL (default: RASID_DB or the data dir)."
+    ),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="Only errors."),
+    verbose: bool = typer.Option(False, "-v", "--verbose", help="More detail."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
+) -> None:
+    settings.db = db or os.environ.get("RASID_DB")
+    settings.quiet = quiet
+    settings.verbose = verbose
+    settings.debug = debug or settings.debug
+    level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+def store_url() -> str:
+    """The store URL from --db, RASID_DB, or the default SQLite file in the user's data dir."""
+    from rasid.store import default_url
+
+    return settings.db or default_url()

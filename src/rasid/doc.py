@@ -1,0 +1,30 @@
+"""The document a pipeline run carries from stage to stage.
+
+Each stage takes a ``Doc`` and returns a new one with its layer added (``dataclasses.replace``);
+no stage does I/O. All offsets in the layers are offsets into ``article.text``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from rasid.records import Article, Entity, Mention, Quantity, Sentence, TimeExpr
+from rasid.text.normalize import NormalizedText
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    article: Article
+    norm: NormalizedText
+    sentences: tuple[Sentence, ...]
+    mentions: tuple[Mention, ...] = ()
+    provisional: Mapping[str, Entity] = field(default_factory=dict)
+    times: tuple[TimeExpr, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+
+    def sentence_text(self, sentence: Sentence) -> str:
+        return self.article.text[sentence.start : sentence.end]
+
+    def in_sentence(self, sentence: Sentence, start: int, end: int) -> bool:
+        return sentence.start <= start and end <= sentence.end

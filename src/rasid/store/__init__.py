@@ -1,0 +1,330 @@
+"""The store: SQLite by default (one file), PostgreSQL for shared or large deployments.
+
+One schema (``schema.py``), two engines. Articles are keyed by content hash, so ingesting the same
+article twice stores it once; each article is written in one transaction, so a run killed with
+``kill -9`` leaves no half article and running again completes the job.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+
+from rasid.errors import StoreError
+from rasid.records import Article, Entity
+from rasid.store import schema as s
+
+log = logging.getLogger(__name__)
+
+
+def default_url() -> str:
+    """The default SQLite file in the user's data directory."""
+    from platformdirs import user_data_dir
+
+    path = Path(user_data_dir("rasid", appauthor=False)) / "rasid.sqlite"
+    return str(path)
+
+
+def _engine_url(url: str) -> str:
+    if url.startswith(("postgresql://", "postgres://")):
+        rest = url.split("://", 1)[1]
+        return "postgresql+psycopg://" + rest
+    if url.startswith(("postgresql+", "sqlite:")):
+        return url
+    return "sqlite:///" + str(Path(url).expanduser())
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _describe(exc: BaseException, url: str) -> str:
+    msg = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else repr(exc)
+    low = msg.lower()
+    if "readonly" in low or "read-only" in low or "read only" in low:
+        return f"{url}: the database is read-only (check the file's permissions or pass --db)"
+    if "locked" in low or "busy" in low:
+        return f"{url}: the database is locked by another process (wait, or pass another --db)"
+    if "unable to open" in low:
+        return f"{url}: cannot open the database file (does its folder exist and is it writable?)"
+    if "connection" in low and ("refused" in low or "failed" in low):
+        return f"{url}: cannot connect to the PostgreSQL server ({msg})"
+    return f"{url}: {msg}"
+
+
+class Store:
+    """Access to one store. Methods open short transactions; nothing is held between calls."""
+
+    def __init__(self, url: str, *, create: bool = True) -> None:
+        self.url = url
+        self.engine: Engine = self._make_engine(url, create=create)
+        self.dialect = self.engine.dialect.name
+        if create:
+            self.migrate()
+
+    # -- set-up ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _make_engine(url: str, *, create: bool) -> Engine:
+        full = _engine_url(url)
+        if full.startswith("sqlite:///"):
+            path = Path(full.removeprefix("sqlite:///"))
+            if not create and not path.exists():
+                raise StoreError(f"{url}: no such database (run `rasid ingest` first)")
+            if create:
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StoreError(f"{url}: cannot create its folder ({exc.strerror})") from exc
+            engine = create_engine(full, connect_args={"timeout": 10})
+
+            @event.listens_for(engine, "connect")
+            def _pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+                cur = dbapi_conn.cursor()
+                try:
+                    cur.execute("PRAGMA journal_mode=WAL")
+                except sqlite3.OperationalError:
+                    pass  # read-only files cannot switch journal mode; reading still works
+                cur.execute("PRAGMA synchronous=NORMAL")
+                cur.execute("PRAGMA busy_timeout=10000")
+                cur.close()
+
+            return engine
+        return create_engine(full, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+    def migrate(self) -> None:
+        """Apply every named migration not yet recorded."""
+        try:
+            with self.engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    # one migrator at a time when several processes start together
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7412001)")
+                s.migrations_table.create(conn, checkfirst=True)
+                done = set(conn.execute(select(s.migrations_table.c.name)).scalars())
+                for name, fn in s.MIGRATIONS:
+                    if name in done:
+                        continue
+                    log.info("applying migration %s", name)
+                    fn(conn)
+                    conn.execute(
+                        s.migrations_table.insert().values(name=name, applied_at=now_iso())
+                    )
+        except (OperationalError, DBAPIError) as exc:
+            raise StoreError(_describe(exc, self.url)) from exc
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """One transaction; store errors become StoreError with a clear message."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except (OperationalError, DBAPIError) as exc:
+            raise StoreError(_describe(exc, self.url)) from exc
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except (OperationalError, DBAPIError) as exc:
+            raise StoreError(_describe(exc, self.url)) from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- articles ----------------------------------------------------------------------------
+
+    def has_article(self, content_hash: str) -> bool:
+        with self.connect() as conn:
+            row = conn.execute(
+                select(s.articles.c.id).where(s.articles.c.content_hash == content_hash)
+            ).first()
+        return row is not None
+
+    def known_hashes(self, hashes: Sequence[str]) -> set[str]:
+        if not hashes:
+            return set()
+        with self.connect() as conn:
+            rows = conn.execute(
+                select(s.articles.c.content_hash).where(s.articles.c.content_hash.in_(hashes))
+            ).scalars()
+            return set(rows)
+
+    def insert_article(self, conn: Connection, article: Article, text_norm: str) -> bool:
+        """Insert the article row; False when its content hash (or id) is already stored."""
+        existing = conn.execute(
+            select(s.articles.c.id).where(
+                (s.articles.c.content_hash == article.content_hash)
+                | (s.articles.c.id == article.id)
+            )
+        ).first()
+        if existing is not None:
+            return False
+        values = {
+            "id": article.id,
+            "content_hash": article.content_hash,
+            "url": article.url,
+            "source": article.source,
+            "published": article.published,
+            "published_from": article.published_from,
+            "title": article.title,
+            "lang": article.lang,
+            "text": article.text,
+            "text_norm": text_norm,
+            "captions": json.dumps([list(c) for c in article.captions]),
+            "origin": article.origin,
+            "ingested_at": now_iso(),
+        }
+        stmt = _insert(conn, s.articles).values(**values)
+        stmt = _on_conflict_nothing(conn, stmt)
+        result = conn.execute(stmt)
+        return bool(result.rowcount)
+
+    def count_articles(self) -> int:
+        with self.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(s.articles)).scalar_one())
+
+    def list_articles(self, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+        cols = [
+            s.articles.c.id,
+            s.articles.c.title,
+            s.articles.c.published,
+            s.articles.c.published_from,
+            s.articles.c.source,
+            s.articles.c.url,
+            s.articles.c.lang,
+            func.length(s.articles.c.text).label("chars"),
+        ]
+        with self.connect() as conn:
+            rows = conn.execute(
+                select(*cols)
+                .order_by(s.articles.c.published.desc(), s.articles.c.id)
+                .limit(limit)
+                .offset(offset)
+            ).mappings()
+            return [dict(r) for r in rows]
+
+    def get_article(self, article_id: str) -> dict[str, Any] | None:
+        with self.connect() as conn:
+            row = conn.execute(select(s.articles).where(s.articles.c.id == article_id)).first()
+            if row is None:
+                return None
+            data = dict(row._mapping)
+            data["captions"] = [tuple(c) for c in json.loads(data.get("captions") or "[]")]
+            sents = conn.execute(
+                select(s.sentences).where(s.sentences.c.article_id == article_id).order_by(
+                    s.sentences.c.idx
+                )
+            ).mappings()
+            data["sentences"] = [dict(r) for r in sents]
+            return data
+
+    # -- mentions and entities ---------------------------------------------------------------
+
+    def mention_counts(
+        self, article_id: str | None = None, kind: str | None = None
+    ) -> list[tuple[str, int]]:
+        """(entity id, number of mentions), most mentioned first. ``kind`` filters by label."""
+        stmt = select(s.mentions.c.entity_id, func.count().label("n")).group_by(
+            s.mentions.c.entity_id
+        )
+        if article_id:
+            stmt = stmt.where(s.mentions.c.article_id == article_id)
+        if kind:
+            stmt = stmt.where(s.mentions.c.label == kind)
+        stmt = stmt.order_by(func.count().desc(), s.mentions.c.entity_id)
+        with self.connect() as conn:
+            return [(r[0], int(r[1])) for r in conn.execute(stmt)]
+
+    def entity_mentions(self, entity_id: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Mentions of one entity with their sentence, newest articles first."""
+        m, a, sn = s.mentions, s.articles, s.sentences
+        stmt = (
+            select(m.c.article_id, m.c.start, m.c.end, m.c.text, a.c.text.label("article_text"))
+            .join(a, a.c.id == m.c.article_id)
+            .where(m.c.entity_id == entity_id)
+            .order_by(a.c.published.desc(), m.c.article_id, m.c.start)
+            .limit(limit)
+        )
+        out: list[dict[str, Any]] = []
+        with self.connect() as conn:
+            for r in conn.execute(stmt).mappings():
+                sent = conn.execute(
+                    select(sn.c.start, sn.c.end).where(
+                        (sn.c.article_id == r["article_id"])
+                        & (sn.c.start <= r["start"])
+                        & (sn.c.end >= r["end"])
+                    )
+                ).first()
+                text = r["article_text"]
+                sentence = text[sent[0] : sent[1]] if sent else text[r["start"] : r["end"]]
+                out.append(
+                    {
+                        "article_id": r["article_id"],
+                        "start": r["start"],
+                        "end": r["end"],
+                        "text": r["text"],
+                        "sentence": sentence,
+                    }
+                )
+        return out
+
+    def provisional_entity(self, entity_id: str) -> Entity | None:
+        with self.connect() as conn:
+            row = conn.execute(select(s.entities).where(s.entities.c.id == entity_id)).first()
+        if row is None:
+            return None
+        data = json.loads(row.data or "{}")
+        return Entity(
+            id=row.id,
+            kind=row.kind,
+            name=row.name,
+            name_ar=row.name_ar or "",
+            country=row.country,
+            wikidata=row.wikidata,
+            provisional=bool(row.provisional),
+            role=row.role,
+            aliases=tuple(data.get("aliases", ())),
+            affiliations=tuple(data.get("affiliations", ())),
+        )
+
+
+def _insert(conn: Connection, table: Any) -> Any:
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
+
+
+def _on_conflict_nothing(conn: Connection, stmt: Any) -> Any:
+    return stmt.on_conflict_do_nothing()
+
+
+def insert_ignore(conn: Connection, table: Any, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert rows, skipping those whose primary key already exists (both engines)."""
+    if rows:
+        conn.execute(_insert(conn, table).on_conflict_do_nothing(), list(rows))
+
+
+def open_store(url: str | None = None, *, create: bool = True) -> Store:
+    """Open (and migrate) the store at ``url``: a file path, sqlite:/// URL or postgresql://."""
+    target = url or os.environ.get("RASID_DB") or default_url()
+    try:
+        return Store(target, create=create)
+    except StoreError:
+        raise
+    except SQLAlchemyError as exc:
+        raise StoreError(_describe(exc, target)) from exc

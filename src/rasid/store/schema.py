@@ -1,0 +1,196 @@
+"""The one relational schema, for SQLite and PostgreSQL alike (SQLAlchemy 2 Core).
+
+Plain tables with JSON kept as TEXT, so the SQLite file opens in Datasette, pandas or DuckDB.
+Migrations are named functions recorded in ``rasid_migrations``, applied in order, each once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
+
+metadata = MetaData()
+
+migrations_table = Table(
+    "rasid_migrations",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("applied_at", String(40), nullable=False),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(300), primary_key=True),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("url", Text),
+    Column("source", Text),
+    Column("published", String(40)),
+    Column("published_from", String(20)),
+    Column("title", Text),
+    Column("lang", String(8)),
+    Column("text", Text, nullable=False),
+    Column("text_norm", Text, nullable=False),
+    Column("captions", Text),
+    Column("origin", Text),
+    Column("ingested_at", String(40), nullable=False),
+)
+Index("ix_articles_published", articles.c.published)
+
+sentences = Table(
+    "sentences",
+    metadata,
+    Column("article_id", String(300), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("paragraph", Integer, nullable=False),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("article_id", String(300), primary_key=True),
+    Column("start", Integer, primary_key=True),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("entity_id", String(300), nullable=False),
+    Column("label", String(10)),
+    Column("rule", String(60)),
+    Column("confidence", Float),
+    Column("role", Text),
+)
+Index("ix_mentions_entity", mentions.c.entity_id)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", String(300), primary_key=True),
+    Column("kind", String(30), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("name_ar", Text),
+    Column("country", String(4)),
+    Column("wikidata", String(20)),
+    Column("provisional", Integer, nullable=False),
+    Column("role", Text),
+    Column("data", Text),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("type", String(12), nullable=False),
+    Column("mode", String(20)),
+    Column("date", String(10)),
+    Column("date_end", String(10)),
+    Column("date_key", String(10)),
+    Column("country", String(4)),
+    Column("admin1", Text),
+    Column("place_id", String(300)),
+    Column("place_name", Text),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("fatalities", Integer),
+    Column("injuries", Integer),
+    Column("status", String(12)),
+    Column("summary", Text),
+    Column("confidence", Float),
+    Column("n_sources", Integer, nullable=False),
+    Column("search_norm", Text),
+    Column("data", Text, nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+Index("ix_events_date", events.c.date_key)
+Index("ix_events_type_date", events.c.type, events.c.date_key)
+Index("ix_events_country", events.c.country)
+
+event_mentions = Table(
+    "event_mentions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("article_id", String(300), nullable=False),
+    Column("event_id", String(64), nullable=False),
+    Column("type", String(12), nullable=False),
+    Column("date", String(10)),
+    Column("date_end", String(10)),
+    Column("day_lo", Integer),
+    Column("day_hi", Integer),
+    Column("country", String(4)),
+    Column("place_id", String(300)),
+    Column("data", Text, nullable=False),
+)
+Index("ix_event_mentions_event", event_mentions.c.event_id)
+Index("ix_event_mentions_article", event_mentions.c.article_id)
+Index("ix_event_mentions_block", event_mentions.c.type, event_mentions.c.day_lo)
+
+event_actors = Table(
+    "event_actors",
+    metadata,
+    Column("event_id", String(64), primary_key=True),
+    Column("role", String(12), primary_key=True),
+    Column("entity_id", String(300), primary_key=True),
+    Column("name", Text),
+)
+Index("ix_event_actors_entity", event_actors.c.entity_id)
+
+statements = Table(
+    "statements",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("article_id", String(300), nullable=False),
+    Column("speaker_id", String(300)),
+    Column("date", String(10)),
+    Column("data", Text, nullable=False),
+)
+Index("ix_statements_speaker", statements.c.speaker_id)
+Index("ix_statements_article", statements.c.article_id)
+
+figures = Table(
+    "figures",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("article_id", String(300), nullable=False),
+    Column("unit", String(30)),
+    Column("subject", Text),
+    Column("quantity", Float),
+    Column("as_of", String(10)),
+    Column("data", Text, nullable=False),
+)
+Index("ix_figures_unit", figures.c.unit, figures.c.as_of)
+Index("ix_figures_article", figures.c.article_id)
+
+
+def _m001_initial(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[t for t in metadata.sorted_tables if t is not migrations_table])
+
+
+def _m002_postgres_search(conn: Connection) -> None:
+    """Full-text search over normalized article text in PostgreSQL (SQLite uses LIKE)."""
+    if conn.dialect.name != "postgresql":
+        return
+    conn.execute(
+        text(
+            "CREATE INDEX IF NOT EXISTS ix_articles_fts ON articles "
+            "USING gin (to_tsvector('simple', coalesce(title, '') || ' ' || text_norm))"
+        )
+    )
+
+
+MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
+    ("001_initial", _m001_initial),
+    ("002_postgres_search", _m002_postgres_search),
+)
