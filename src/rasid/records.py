@@ -276,8 +276,8 @@ def record_to_json(record: Record) -> dict[str, Any]:
     data: dict[str, Any] = {"record": type(record).__name__.lower()}
     data.update(_plain(record))
     if isinstance(record, Figure):
-        data["quantity"] = record.quantity if not record.quantity.is_integer() else int(
-            record.quantity
+        data["quantity"] = (
+            record.quantity if not record.quantity.is_integer() else int(record.quantity)
         )
     return data
 

@@ -7,6 +7,7 @@ article twice stores it once; each article is written in one transaction, so a r
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -91,10 +92,9 @@ class Store:
             @event.listens_for(engine, "connect")
             def _pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
                 cur = dbapi_conn.cursor()
-                try:
+                # read-only files cannot switch journal mode; reading still works
+                with contextlib.suppress(sqlite3.OperationalError):
                     cur.execute("PRAGMA journal_mode=WAL")
-                except sqlite3.OperationalError:
-                    pass  # read-only files cannot switch journal mode; reading still works
                 cur.execute("PRAGMA synchronous=NORMAL")
                 cur.execute("PRAGMA busy_timeout=10000")
                 cur.close()
@@ -222,9 +222,9 @@ class Store:
             data = dict(row._mapping)
             data["captions"] = [tuple(c) for c in json.loads(data.get("captions") or "[]")]
             sents = conn.execute(
-                select(s.sentences).where(s.sentences.c.article_id == article_id).order_by(
-                    s.sentences.c.idx
-                )
+                select(s.sentences)
+                .where(s.sentences.c.article_id == article_id)
+                .order_by(s.sentences.c.idx)
             ).mappings()
             data["sentences"] = [dict(r) for r in sents]
             return data

@@ -175,7 +175,9 @@ Index("ix_figures_article", figures.c.article_id)
 
 
 def _m001_initial(conn: Connection) -> None:
-    metadata.create_all(conn, tables=[t for t in metadata.sorted_tables if t is not migrations_table])
+    metadata.create_all(
+        conn, tables=[t for t in metadata.sorted_tables if t is not migrations_table]
+    )
 
 
 def _m002_postgres_search(conn: Connection) -> None:

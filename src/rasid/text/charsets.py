@@ -47,8 +47,9 @@ ARABIC_FULL_STOP = "\u06d4"
 DOUBLE_QUOTES = frozenset("\u00ab\u00bb\u201c\u201d\u201e\u201f\u2033\u301d\u301e")
 SINGLE_QUOTES = frozenset("\u2018\u2019\u201a\u201b\u2032\u2039\u203a")
 DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
-SPACES = frozenset("\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-                   "\u202f\u205f\u3000")
+SPACES = frozenset(
+    "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+)
 
 # Presentation forms: NFKC turns them back into ordinary letters (sometimes several).
 PRESENTATION_RANGES = ((0xFB50, 0xFDFF), (0xFE70, 0xFEFF))

@@ -1,0 +1,162 @@
+"""Benchmarks that print JSON: throughput and peak memory of reading, the pipeline, merging and
+ingesting, over a JSONL corpus (e.g. the ANT corpus). Each phase runs in its own process so that
+its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from itertools import islice
+from typing import Any
+
+from rasid.records import Article
+
+PHASES = ("read", "pipeline", "merge", "ingest")
+
+
+def _peak_mb() -> float:
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(kb / 1024, 1)
+
+
+def _articles(path: str, limit: int | None, repeat: int = 1) -> Iterator[Article]:
+    """Articles of the corpus; with ``repeat`` > 1 each pass shifts ids and dates."""
+    import dataclasses
+
+    from rasid.ingest import IngestProblem, read_articles
+
+    for r in range(repeat):
+        items = (a for a in read_articles([path]) if not isinstance(a, IngestProblem))
+        for a in items:
+            if not r:
+                yield a
+                continue
+            year = int(a.published[:4]) + r if a.published else None
+            published = f"{year}{a.published[4:]}" if a.published and year else a.published
+            yield dataclasses.replace(
+                a, id=f"{a.id}~{r}", published=published, content_hash=f"{a.content_hash}~{r}"
+            )
+
+
+def run_phase(
+    phase: str, path: str, limit: int | None, workers: int, repeat: int
+) -> dict[str, Any]:
+    """One phase in this process; returns its figures."""
+    started = time.perf_counter()
+    n = 0
+    chars = 0
+    extra: dict[str, Any] = {}
+    source = islice(_articles(path, limit, repeat), limit)
+    if phase == "read":
+        for a in source:
+            n += 1
+            chars += len(a.text)
+    elif phase == "pipeline":
+        from rasid.kb import load_kb
+        from rasid.pipeline import process_article
+
+        t0 = time.perf_counter()
+        load_kb().matcher  # noqa: B018  (build the automaton outside the timed loop)
+        extra["warmup_s"] = round(time.perf_counter() - t0, 2)
+        started = time.perf_counter()
+        events = 0
+        for a in source:
+            r = process_article(a)
+            n += 1
+            chars += len(a.text)
+            events += len(r.events)
+        extra["events"] = events
+    elif phase == "merge":
+        from rasid.merge import merge_events
+        from rasid.pipeline import process_article
+
+        local = []
+        for a in source:
+            local.extend(process_article(a).events)
+            n += 1
+        started = time.perf_counter()
+        merged = merge_events(local)
+        extra["local_events"] = len(local)
+        extra["merged_events"] = len(merged)
+    elif phase == "ingest":
+        from rasid.jobs import ingest
+
+        with tempfile.TemporaryDirectory() as tmp:
+            db = os.path.join(tmp, "bench.sqlite")
+            if limit is None and repeat == 1:
+                report = ingest([path], db, workers=workers)
+            else:
+                sample = os.path.join(tmp, "sample.jsonl")
+                with open(sample, "w", encoding="utf-8") as fh:
+                    for a in source:
+                        fh.write(
+                            json.dumps(
+                                {
+                                    "id": a.id,
+                                    "text": a.text,
+                                    "title": a.title,
+                                    "published": a.published,
+                                    "url": a.url,
+                                    "source": a.source,
+                                },
+                                ensure_ascii=False,
+                            )
+                            + "\n"
+                        )
+                started = time.perf_counter()
+                report = ingest([sample], db, workers=workers)
+            n = report.stored
+            extra["skipped"] = report.skipped
+            extra["db_mb"] = round(os.path.getsize(db) / 2**20, 1)
+    elapsed = time.perf_counter() - started
+    return {
+        "phase": phase,
+        "articles": n,
+        "seconds": round(elapsed, 2),
+        "articles_per_s": round(n / elapsed, 1) if elapsed else None,
+        "chars": chars or None,
+        "peak_rss_mb": _peak_mb(),
+        "workers": workers if phase == "ingest" else 1,
+        **extra,
+    }
+
+
+def run(
+    path: str, phases: list[str], limit: int | None, workers: int, repeat: int
+) -> list[dict[str, Any]]:
+    """Each phase in a fresh subprocess; a list of their JSON figures."""
+    results = []
+    for phase in phases:
+        cmd = [
+            sys.executable,
+            "-m",
+            "rasid.bench",
+            phase,
+            path,
+            str(limit or 0),
+            str(workers),
+            str(repeat),
+        ]
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            results.append({"phase": phase, "error": proc.stderr.strip().splitlines()[-1:]})
+            continue
+        results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return results
+
+
+def _main() -> None:
+    phase, path, limit, workers, repeat = sys.argv[1:6]
+    res = run_phase(phase, path, int(limit) or None, int(workers), int(repeat))
+    print(json.dumps(res))
+
+
+if __name__ == "__main__":
+    _main()

@@ -1,0 +1,293 @@
+"""Scoring event records against gold, with the rules of seeds/README.md.
+
+A gold event is found when an output event (with a source in the gold article) has the gold type
+or one of its alt_types; a compatible date (a day within tol_days of the gold date, or a month or
+year that contains it); and the same place (same country, within 75 km, or the same name) or a
+shared participant (a gold actor/target name, Arabic or English, among the event's actors,
+targets or claimed_by). Matching is one-to-one (maximum bipartite matching). Optional gold events
+count neither as misses nor, when matched, as false positives. Gold events that share a key
+across articles are one event, to be matched by one merged output event.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rasid.errors import EvalError
+from rasid.records import Event, Figure, Record
+from rasid.store.events import day_number
+from rasid.text.normalize import normalize_key
+
+
+@dataclass
+class GoldEvent:
+    key: str
+    docs: set[str]
+    type: str
+    alt_types: set[str]
+    date: str | None
+    tol_days: int
+    where: Mapping[str, Any] | None
+    names: set[str]
+    killed: int | None
+    injured: int | None
+    optional: bool
+    note: str
+
+
+@dataclass
+class Score:
+    precision: float
+    recall: float
+    f1: float
+    tp: int
+    fp: int
+    fn: int
+    per_type: dict[str, dict[str, float]] = field(default_factory=dict)
+    fields: dict[str, float] = field(default_factory=dict)
+    misses: list[str] = field(default_factory=list)
+    extras: list[str] = field(default_factory=list)
+    figures_found: int = 0
+    figures_total: int = 0
+    figure_misses: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def load_gold(data: Any) -> list[GoldEvent]:
+    """Gold events merged by key across articles."""
+    if not isinstance(data, list):
+        raise EvalError("gold must be a JSON list of documents (see seeds/dev/gold.json)")
+    by_key: dict[str, GoldEvent] = {}
+    for doc in data:
+        doc_id = str(doc.get("doc"))
+        for g in doc.get("events") or ():
+            names = {normalize_key(n) for n in (g.get("actor") or []) + (g.get("target") or [])}
+            key = g.get("key") or f"{doc_id}:{len(by_key)}"
+            if key in by_key:
+                item = by_key[key]
+                item.docs.add(doc_id)
+                item.names |= names
+                item.optional = item.optional and bool(g.get("optional"))
+                continue
+            by_key[key] = GoldEvent(
+                key=key,
+                docs={doc_id},
+                type=g["type"].upper(),
+                alt_types={t.upper() for t in g.get("alt_types") or ()},
+                date=g.get("date"),
+                tol_days=int(g.get("tol_days") or 0),
+                where=g.get("where"),
+                names=names,
+                killed=g.get("killed"),
+                injured=g.get("injured"),
+                optional=bool(g.get("optional")),
+                note=g.get("note") or "",
+            )
+    return list(by_key.values())
+
+
+def _dates_ok(gold: GoldEvent, ev: Event) -> bool:
+    if not gold.date or not ev.date:
+        return False
+    glo, ghi = day_number(gold.date), day_number(gold.date, last=True)
+    slo, shi = day_number(ev.date), day_number(ev.date, last=True)
+    if None in (glo, ghi, slo, shi):
+        return False
+    assert glo is not None and ghi is not None and slo is not None and shi is not None
+    if len(ev.date) >= 10:  # a day: within tol of the gold date (or its month/year)
+        return glo - gold.tol_days <= slo <= ghi + gold.tol_days
+    return (slo <= glo and ghi <= shi) or (slo <= glo <= shi)  # month/year containing the gold
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (lat1, lon1, lat2, lon2))
+    h = (
+        math.sin((la2 - la1) / 2) ** 2
+        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    )
+    return 6371.0 * 2 * math.asin(math.sqrt(h))
+
+
+def _place_ok(gold: GoldEvent, ev: Event) -> bool:
+    where, loc = gold.where, ev.location
+    if not where or loc is None:
+        return False
+    if where.get("country") and loc.country == where.get("country"):
+        return True
+    coords = (where.get("lat"), where.get("lon"), loc.lat, loc.lon)
+    if None not in coords and _km(*coords) <= 75:  # type: ignore[arg-type]
+        return True
+    names = {normalize_key(n) for n in where.get("names") or ()}
+    return bool(names & {normalize_key(loc.name), normalize_key(loc.name_ar)})
+
+
+def _participants_ok(gold: GoldEvent, ev: Event) -> bool:
+    have: set[str] = set()
+    for a in (*ev.actors, *ev.targets, *ev.claimed_by):
+        have |= {normalize_key(a.name), normalize_key(a.name_ar)}
+    return bool(gold.names & have)
+
+
+def matches(gold: GoldEvent, ev: Event) -> bool:
+    if ev.type != gold.type and ev.type not in gold.alt_types:
+        return False
+    if not {s.article for s in ev.sources} & gold.docs:
+        return False
+    if not _dates_ok(gold, ev):
+        return False
+    return _place_ok(gold, ev) or _participants_ok(gold, ev)
+
+
+def _bipartite(pairs: Mapping[int, list[int]]) -> dict[int, int]:
+    """Maximum matching gold index -> event index (augmenting paths)."""
+    owner: dict[int, int] = {}
+
+    def augment(g: int, seen: set[int]) -> bool:
+        for e in pairs.get(g, ()):
+            if e in seen:
+                continue
+            seen.add(e)
+            if e not in owner or augment(owner[e], seen):
+                owner[e] = g
+                return True
+        return False
+
+    for g in pairs:
+        augment(g, set())
+    return {g: e for e, g in owner.items()}
+
+
+def score(gold_data: Any, records: Iterable[Record]) -> Score:
+    gold = load_gold(gold_data)
+    recs = list(records)
+    docs = {str(d.get("doc")) for d in gold_data}
+    events = [r for r in recs if isinstance(r, Event) and {s.article for s in r.sources} & docs]
+    required = [i for i, g in enumerate(gold) if not g.optional]
+    pairs: dict[int, list[int]] = defaultdict(list)
+    for gi in sorted(range(len(gold)), key=lambda i: gold[i].optional):
+        for ei, ev in enumerate(events):
+            if matches(gold[gi], ev):
+                pairs[gi].append(ei)
+    req_pairs = {g: v for g, v in pairs.items() if not gold[g].optional}
+    matched = _bipartite(req_pairs)
+    used = set(matched.values())
+    opt_pairs = {g: [e for e in v if e not in used] for g, v in pairs.items() if gold[g].optional}
+    optional_matched = _bipartite(opt_pairs)
+    used |= set(optional_matched.values())
+    tp = len(matched)
+    fn = len(required) - tp
+    fp = len([i for i in range(len(events)) if i not in used])
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / len(required) if required else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    result = Score(round(precision, 4), round(recall, 4), round(f1, 4), tp, fp, fn)
+    _per_type(result, gold, events, matched, used)
+    _fields(result, gold, events, matched)
+    result.misses = [
+        f"{'/'.join(sorted(gold[g].docs))} {gold[g].key} {gold[g].type} {gold[g].date}: "
+        f"{gold[g].note}"
+        for g in required
+        if g not in matched
+    ]
+    result.extras = [
+        f"{ev.sources[0].article} {ev.type} {ev.date}: {ev.summary}"
+        for i, ev in enumerate(events)
+        if i not in used
+    ]
+    _figures(result, gold_data, [r for r in recs if isinstance(r, Figure)])
+    return result
+
+
+def _per_type(
+    result: Score,
+    gold: Sequence[GoldEvent],
+    events: Sequence[Event],
+    matched: Mapping[int, int],
+    used: set[int],
+) -> None:
+    types = {g.type for g in gold if not g.optional} | {e.type for e in events}
+    for t in sorted(types):
+        tp = sum(1 for g in matched if gold[g].type == t)
+        n_gold = sum(1 for g in gold if g.type == t and not g.optional)
+        n_sys = sum(
+            1
+            for i, e in enumerate(events)
+            if e.type == t and (i in matched.values() or i not in used)
+        )
+        p = tp / n_sys if n_sys else 0.0
+        r = tp / n_gold if n_gold else 0.0
+        result.per_type[t] = {
+            "gold": n_gold,
+            "system": n_sys,
+            "tp": tp,
+            "precision": round(p, 3),
+            "recall": round(r, 3),
+            "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+        }
+
+
+def _fields(
+    result: Score, gold: Sequence[GoldEvent], events: Sequence[Event], matched: Mapping[int, int]
+) -> None:
+    if not matched:
+        return
+    n = len(matched)
+    checks = {
+        "fatalities": sum(events[e].fatalities == gold[g].killed for g, e in matched.items()),
+        "injuries": sum(events[e].injuries == gold[g].injured for g, e in matched.items()),
+        "place": sum(_place_ok(gold[g], events[e]) for g, e in matched.items() if gold[g].where),
+        "participants": sum(_participants_ok(gold[g], events[e]) for g, e in matched.items()),
+        "type_exact": sum(events[e].type == gold[g].type for g, e in matched.items()),
+    }
+    with_where = sum(1 for g in matched if gold[g].where) or 1
+    result.fields = {
+        k: round(v / (with_where if k == "place" else n), 3) for k, v in checks.items()
+    }
+
+
+def _figures(result: Score, gold_data: Any, figures: Sequence[Figure]) -> None:
+    for doc in gold_data:
+        doc_id = str(doc.get("doc"))
+        mine = [f for f in figures if any(s.article == doc_id for s in f.sources)]
+        for g in doc.get("figures") or ():
+            result.figures_total += 1
+            ok = any(
+                abs(f.quantity - float(g["quantity"])) < 1e-6 and f.unit == g.get("unit")
+                for f in mine
+            )
+            if ok:
+                result.figures_found += 1
+            else:
+                result.figure_misses.append(
+                    f"{doc_id} {g.get('key')}: {g.get('quantity')} {g.get('unit')}"
+                )
+
+
+def read_records(lines: Iterable[str], name: str) -> list[Record]:
+    """Records from JSON Lines (or one JSON list), one clear error per bad line."""
+    from rasid.records import record_from_json
+
+    text = "".join(lines)
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        try:
+            items = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise EvalError(f"{name}:{exc.lineno}: not JSON ({exc.msg})") from exc
+        return [record_from_json(i) for i in items]
+    out: list[Record] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            out.append(record_from_json(json.loads(line)))
+        except (json.JSONDecodeError, TypeError, ValueError, AttributeError) as exc:
+            raise EvalError(f"{name}:{n}: not a record ({exc})") from exc
+    return out

@@ -1,0 +1,338 @@
+"""Events and statements of one article: the rules of ``rules``, ``arguments`` and ``speech``.
+
+``find_events(doc)`` walks the body sentences (titles, headings, captions and datelines report
+nothing on their own), finds trigger candidates, fills their arguments, turns reported speech
+into statements, and merges the mentions of one event within the article into one record.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+
+from rasid.doc import Doc
+from rasid.events.arguments import (
+    assign_roles,
+    find_mode,
+    find_place,
+    find_time,
+    find_toll,
+)
+from rasid.events.context import Placed, SentenceView, view_sentence
+from rasid.events.lexicon import Lexicon, load_lexicon
+from rasid.events.rules import Candidate, find_candidates
+from rasid.events.speech import SpeechAct, find_speech
+from rasid.events.summary import summarize
+from rasid.records import (
+    VERBAL_TYPES,
+    ActorRef,
+    Entity,
+    Event,
+    Location,
+    Source,
+    Statement,
+    TimeExpr,
+)
+
+__all__ = ["find_events"]
+
+SKIP_KINDS = frozenset({"title", "heading", "caption", "dateline"})
+LOCATION_PREPS = frozenset({"في", "من", "الى", "داخل", "قرب", "نحو", "عبر", "حدود"})
+ACTOR_KINDS = {
+    "state": "state",
+    "government": "government",
+    "military": "military",
+    "armed_group": "armed_group",
+    "coalition": "military",
+    "party": "organization",
+    "organization": "organization",
+    "person": "person",
+    "media": "organization",
+    "place": "facility",
+}
+FRESH_PARAGRAPHS = 4
+
+
+def _actor_ref(e: Entity, kb_affiliation: Callable[[str], str | None]) -> ActorRef:
+    return ActorRef(
+        name=e.name,
+        name_ar=e.name_ar,
+        kind=ACTOR_KINDS.get(e.kind, "organization"),
+        country=e.country,
+        wikidata=e.wikidata,
+        entity_id=e.id,
+        affiliation=kb_affiliation(e.id) if e.kind == "person" else None,
+    )
+
+
+def _location(e: Entity, label: tuple[str, str] | None, precision: str | None) -> Location:
+    name, name_ar = label if label else (e.name, e.name_ar)
+    return Location(
+        name=name,
+        name_ar=name_ar,
+        country=e.country,
+        admin1=e.admin1,
+        lat=e.lat,
+        lon=e.lon,
+        precision=precision or "city",  # type: ignore[arg-type]
+        entity_id=e.id,
+    )
+
+
+class _ArticleState:
+    """What the walk over one article remembers from sentence to sentence."""
+
+    def __init__(self) -> None:
+        self.last_speaker: tuple[Entity, ...] | None = None
+        self.prev_actor: Entity | None = None
+        self.para_time: dict[int, TimeExpr] = {}
+
+
+def find_events(doc: Doc) -> tuple[tuple[Event, ...], tuple[Statement, ...]]:
+    """Events (merged within the article) and statements of one analysed article."""
+    from rasid.kb import load_kb
+    from rasid.merge import merge_events
+
+    kb = load_kb()
+    lex = load_lexicon()
+
+    def entity_of(eid: str) -> Entity | None:
+        return kb.get(eid) or doc.provisional.get(eid)
+
+    entities = {m.entity_id: e for m in doc.mentions if (e := entity_of(m.entity_id)) is not None}
+    capitals = _capitals(doc, kb, entities)
+    connectors = lex.words.get("clause_connectors", frozenset())
+    pub = _publication(doc)
+    state = _ArticleState()
+    events: list[Event] = []
+    statements: list[Statement] = []
+    body_para = -1
+    last_para = None
+    for sent in doc.sentences:
+        if sent.kind in SKIP_KINDS:
+            continue
+        if sent.paragraph != last_para:
+            body_para += 1
+            last_para = sent.paragraph
+        view = view_sentence(doc, sent, entities, connectors)
+        view = dataclasses.replace(view, mentions=_as_participants(view, kb))
+        acts = find_speech(view, lex, state.last_speaker)
+        for act in acts:
+            statements.append(_statement(doc, view, act, pub, kb))
+            state.last_speaker = act.speaker_group
+        for cand in find_candidates(view, lex):
+            ev = _build_event(doc, view, lex, kb, cand, acts, state, capitals, pub, body_para)
+            if ev is not None:
+                events.append(ev)
+        times = [t.time for t in view.times if t.time is not None and t.time.value]
+        if times:
+            state.para_time[sent.paragraph] = times[-1]
+    merged = merge_events(events, same_article=True)
+    return tuple(merged), tuple(statements)
+
+
+def _publication(doc: Doc) -> dt.date | None:
+    from rasid.pipeline import publication_date
+
+    return publication_date(doc.article)
+
+
+def _capitals(doc: Doc, kb: object, entities: dict[str, Entity]) -> dict[str, Entity]:
+    """State id -> capital place; "*" -> the capital of the article's most mentioned state."""
+    caps: dict[str, Entity] = {}
+    metonyms = getattr(kb, "capital_metonyms", {})
+    get = kb.get
+    for place_id, state_id in metonyms.items():
+        place = get(place_id)
+        if place is not None:
+            caps[state_id] = place
+    counts: Counter[str] = Counter()
+    for m in doc.mentions:
+        e = entities.get(m.entity_id)
+        if e is None or not e.country:
+            continue
+        state = kb.state_of(e.country)  # type: ignore[attr-defined]
+        if state is not None:
+            counts[state.id] += 1
+    for state_id, _ in counts.most_common():
+        if state_id in caps:
+            caps["*"] = caps[state_id]
+            break
+    return caps
+
+
+def _as_participants(view: SentenceView, kb: object) -> tuple[Placed, ...]:
+    """Country names used as actors ("اتهم ... إيران") become their state; nisba adjectives
+    describing the person right after them ("رئيس الوزراء العراقي محمد السوداني") are kept as
+    that person's side, not as a participant of their own."""
+    out: list[Placed] = []
+    words = view.words
+    for p in view.mentions:
+        e = p.entity
+        if e is not None and e.kind == "place" and e.place_type == "country":
+            prev = words[p.first - 1].bare if p.first > 0 else ""
+            tok = words[p.first].text
+            located = prev in LOCATION_PREPS or tok.startswith(("ب", "لل", "وب", "في"))
+            state = kb.state_of_place(e.id) if not located else None  # type: ignore[attr-defined]
+            if state is not None:
+                out.append(dataclasses.replace(p, entity=state))
+                continue
+        out.append(p)
+    return tuple(out)
+
+
+def _sides(actors: tuple[Entity, ...], kb: object) -> tuple[Entity, ...]:
+    """Each person, government body or force with the state it acts for."""
+    out = list(actors)
+    ids = {a.id for a in actors}
+    for a in actors:
+        if a.kind in ("state", "place") or not a.country:
+            continue
+        if a.kind not in ("person", "government", "military"):
+            continue
+        state = kb.state_of(a.country)  # type: ignore[attr-defined]
+        if state is not None and state.id not in ids:
+            out.append(state)
+            ids.add(state.id)
+    return tuple(out)
+
+
+def _speaker_for(cand: Candidate, acts: list[SpeechAct]) -> SpeechAct | None:
+    for act in acts:
+        if cand.head >= act.quote_from_word:
+            return act
+    return None
+
+
+def _build_event(
+    doc: Doc,
+    view: SentenceView,
+    lex: Lexicon,
+    kb: object,
+    cand: Candidate,
+    acts: list[SpeechAct],
+    state: _ArticleState,
+    capitals: dict[str, Entity],
+    pub: dt.date | None,
+    body_para: int,
+) -> Event | None:
+    words = view.words
+    idx = [w.i for w in words if w.clause == cand.clause]
+    lo, hi = (idx[0], idx[-1] + 1) if idx else (0, len(words))
+    actors, targets, claimed, rules = assign_roles(view, lex, cand, lo, hi, state.prev_actor)
+    act = _speaker_for(cand, acts)
+    if cand.type in VERBAL_TYPES and act is not None and words[cand.head].in_quote:
+        actors = act.speaker_group
+        rules["actors"] = "speaker"
+    place, label, precision, place_rule = find_place(view, lex, lo, hi, capitals)
+    time, time_rule = find_time(view, cand, lo, hi, state.para_time.get(view.sentence.paragraph))
+    date = time.value if time else None
+    date_end = time.value_end if time else None
+    from_pub = False
+    if date is None and pub is not None and _fresh(cand, body_para, words[cand.head].in_quote):
+        date, from_pub, time_rule = pub.isoformat(), True, "date.publication"
+    if date is None and cand.type not in VERBAL_TYPES and not (place or actors or targets):
+        return None
+    fatal, injured, toll_rule = (None, None, "toll.none")
+    if cand.type == "ASSAULT":
+        fatal, injured, toll_rule = find_toll(view, lex, lo, hi, 0)
+    mode = find_mode(view, lex, cand.type, lo, hi)
+    affiliation = kb.affiliation
+    actors_all = _sides(actors, kb)
+    targets_all = tuple(t for t in _sides(targets, kb) if t.id not in {a.id for a in actors_all})
+    if actors:
+        state.prev_actor = actors[0]
+    sentence_text = view.text()
+    source = Source(
+        article=doc.article.id,
+        published=doc.article.published,
+        sentence=sentence_text,
+        start=view.sentence.start,
+        end=view.sentence.end,
+        fatalities=fatal[0] if fatal else None,
+        injuries=injured[0] if injured else None,
+        fatalities_bound=fatal[1] if fatal else None,
+        injuries_bound=injured[1] if injured else None,
+        date=date,
+        source=doc.article.source,
+    )
+    confidence = _confidence(cand, bool(time), bool(place), bool(actors), words[cand.head].in_quote)
+    rules.update({"type": cand.rule, "date": time_rule, "location": place_rule, "toll": toll_rule})
+    raw = f"{doc.article.id}|{view.sentence.start}|{cand.type}|{cand.head}".encode()
+    event = Event(
+        id="ev_" + hashlib.sha1(raw).hexdigest()[:16],
+        type=cand.type,
+        mode=mode,
+        date=date,
+        date_end=date_end if date_end != date else None,
+        location=_location(place, label, precision) if place else None,
+        actors=tuple(_actor_ref(a, affiliation) for a in actors_all),
+        targets=tuple(_actor_ref(t, affiliation) for t in targets_all),
+        claimed_by=tuple(_actor_ref(c, affiliation) for c in claimed),
+        fatalities=source.fatalities,
+        injuries=source.injuries,
+        fatalities_bound=source.fatalities_bound,
+        injuries_bound=source.injuries_bound,
+        disrupted=cand.disrupted,
+        status=cand.status,
+        figures_disputed=False,
+        summary="",
+        confidence=confidence,
+        sources=(source,),
+        date_from_publication=from_pub,
+        rules=rules,
+    )
+    return dataclasses.replace(event, summary=summarize(event))
+
+
+def _fresh(cand: Candidate, body_para: int, in_quote: bool) -> bool:
+    """News of the day: reported early in the article, in the past tense or as a noun."""
+    if in_quote or (cand.status == "planned" and cand.type == "ASSAULT"):
+        return False
+    return body_para < FRESH_PARAGRAPHS or cand.type in VERBAL_TYPES
+
+
+def _confidence(cand: Candidate, dated: bool, placed: bool, acted: bool, quoted: bool) -> float:
+    score = {"v": 0.55, "x": 0.5, "n": 0.45}[cand.form.pos]
+    score += 0.15 * dated + 0.1 * placed + 0.15 * acted - 0.15 * quoted
+    return round(max(0.05, min(0.99, score)), 2)
+
+
+def _statement(
+    doc: Doc, view: SentenceView, act: SpeechAct, pub: dt.date | None, kb: object
+) -> Statement:
+    affiliation = kb.affiliation
+    text = doc.article.text
+    quote = text[act.quote_start : act.quote_end].strip()
+    subjects = [
+        p.entity
+        for p in view.mentions
+        if p.first >= act.quote_from_word
+        and p.entity is not None
+        and p.entity.kind != "place"
+        and p.entity not in act.speaker_group
+    ]
+    times = [t.time for t in view.times if t.time is not None and t.time.value]
+    date = times[0].value if times else (pub.isoformat() if pub else None)
+    return Statement(
+        id=act.stable_id(doc.article.id, view.sentence.start),
+        speaker=_actor_ref(act.speaker, affiliation) if act.speaker else None,
+        speaker_role=act.role,
+        subjects=tuple(_actor_ref(e, affiliation) for e in dict.fromkeys(subjects)),
+        quote=quote,
+        date=date,
+        sources=(
+            Source(
+                article=doc.article.id,
+                published=doc.article.published,
+                sentence=view.text(),
+                start=view.sentence.start,
+                end=view.sentence.end,
+                source=doc.article.source,
+            ),
+        ),
+        rule=act.rule,
+    )

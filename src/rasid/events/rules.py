@@ -1,0 +1,210 @@
+"""Event triggers in a sentence, and the guards that keep non-events out.
+
+What it catches: verbs and nouns of the trigger lexicon (data/triggers.yaml), one candidate per
+event type and clause, with status (occurred / planned / claimed) and the disrupted flag.
+
+Guards (data/cues.yaml), each recorded in the candidate's rule when it changes the outcome:
+- sentences about sport, markets, disease (domain_block) give no events;
+- negation just before the trigger ("لم تتبنَّ", "لن ينسحب") drops it;
+- a condition earlier in the clause ("إذا اضطرت ... إلى المغادرة") drops it;
+- modality before the trigger ("قد يؤدي", "يمكن أن", "لمنع") drops it;
+- a generic noun ("المزيد من الهجمات", "أي هجوم") drops it, and a plural or weak noun needs a
+  date, a number or a specific place in its clause to count;
+- present-tense verbs of force describe habits, not events; future ones are plans;
+- "أطلق"/"أسقط" need a weapon word, "نشر"/"سحب" need forces or bases, and not an agreement;
+- a verb right after a relative pronoun, or in a "بعد أن" clause, needs its own date;
+- inside quotes only dated or precisely placed material events count, and no verbal event but a
+  threat.
+Still risky: long sentences whose clauses are not split by punctuation; nominal sentences that
+report an event without a verb or a date (they are dropped unless fresh and specific).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rasid.events.context import SentenceView, Word
+from rasid.events.lexicon import Lexicon, TriggerForm
+
+MATERIAL = frozenset(
+    {"ASSAULT", "COERCE", "MOBILIZE", "RETREAT", "CONCEDE", "AID", "PROTEST", "SANCTION"}
+)
+SPECIFIC_PLACE_TYPES = frozenset(
+    {
+        "city",
+        "town",
+        "village",
+        "base",
+        "facility",
+        "airport",
+        "landmark",
+        "neighborhood",
+        "district",
+        "border_crossing",
+        "governorate",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    type: str
+    head: int  # word index of the trigger
+    last: int  # last word index of the trigger phrase
+    form: TriggerForm
+    clause: int
+    status: str
+    disrupted: bool
+    rule: str
+
+
+def _match_trigger(view: SentenceView, lex: Lexicon, w: Word) -> tuple[TriggerForm, int] | None:
+    forms = lex.triggers.get(w.text) or lex.triggers.get(w.bare)
+    if not forms:
+        return None
+    best: tuple[TriggerForm, int] | None = None
+    for f in forms:
+        n = len(f.rest)
+        if n:
+            end = w.i + n
+            if end >= len(view.words):
+                continue
+            if any(
+                view.words[w.i + 1 + k].bare != f.rest[k]
+                and view.words[w.i + 1 + k].text != f.rest[k]
+                for k in range(n)
+            ):
+                continue
+        if best is None or n > len(best[0].rest):
+            best = (f, w.i + n)
+    return best
+
+
+def _clause_bounds(view: SentenceView, clause: int) -> tuple[int, int]:
+    idx = [w.i for w in view.words if w.clause == clause]
+    return (idx[0], idx[-1] + 1) if idx else (0, 0)
+
+
+def _has_time(view: SentenceView, lo: int, hi: int) -> bool:
+    return any(lo <= t.first < hi and t.time is not None and t.time.value for t in view.times)
+
+
+def _has_specific(view: SentenceView, lo: int, hi: int) -> bool:
+    if any(lo <= q.first < hi for q in view.quantities):
+        return True
+    for m in view.mentions:
+        if lo <= m.first < hi and m.entity is not None:
+            if m.entity.place_type in SPECIFIC_PLACE_TYPES:
+                return True
+            if m.entity.kind == "person":
+                return True
+    return False
+
+
+def _modal_before(view: SentenceView, lex: Lexicon, lo: int, head: int) -> bool:
+    window = max(lo, head - 5)
+    if view.has_phrase(lex.cues["modal"], window, head):
+        # "قد" is modal before an imperfect verb only; "قد قتل" is a perfect
+        for i in range(window, head):
+            w = view.words[i]
+            if w.bare == "قد" and i + 1 < len(view.words):
+                nxt = view.words[i + 1].bare
+                if nxt[:1] not in ("ي", "ت", "ن"):
+                    continue
+                return True
+            if w.bare != "قد" and view.has_phrase(lex.cues["modal"], i, i + 3):
+                return True
+        return False
+    return False
+
+
+def find_candidates(view: SentenceView, lex: Lexicon) -> list[Candidate]:
+    """Trigger candidates of one sentence, after the guards."""
+    words = view.words
+    if not words or view.has_phrase(lex.cues["domain_block"], 0, len(words)):
+        return []
+    found: dict[tuple[str, int], Candidate] = {}
+    i = 0
+    while i < len(words):
+        w = words[i]
+        hit = _match_trigger(view, lex, w)
+        if hit is None:
+            i += 1
+            continue
+        form, last = hit
+        cand = _judge(view, lex, w, form, last)
+        i = last + 1
+        if cand is None:
+            continue
+        key = (cand.type, cand.clause)
+        prev = found.get(key)
+        if prev is None or _strength(cand) > _strength(prev):
+            found[key] = cand
+    return sorted(found.values(), key=lambda c: c.head)
+
+
+def _strength(c: Candidate) -> int:
+    return {"v": 3, "x": 2, "n": 1}[c.form.pos] + (2 if "kill" in c.form.flags else 0)
+
+
+def _judge(
+    view: SentenceView, lex: Lexicon, w: Word, form: TriggerForm, last: int
+) -> Candidate | None:
+    words = view.words
+    lo, hi = _clause_bounds(view, w.clause)
+    etype = form.type
+    flags = form.flags
+    rule = f"trigger.{form.pos}.{form.lemma}"
+    status = "occurred"
+    disrupted = "intercept" in flags
+    verbal = "verbal" in flags
+
+    if view.has_phrase(lex.cues["negation"], max(lo, w.i - 3), w.i):
+        return None
+    if view.has_phrase(lex.cues["conditional"], lo, w.i):
+        return None
+    if _modal_before(view, lex, lo, w.i):
+        return None
+    if "needs_weapon" in flags and not view.has_phrase(lex.cues["weapon"], lo, hi):
+        return None
+    if "needs_troops" in flags:
+        if not view.has_phrase(lex.cues["troops"], lo, hi):
+            return None
+        if view.has_phrase(lex.cues["not_military"], w.i, min(hi, w.i + 5)):
+            return None
+    dated = _has_time(view, lo, hi)
+    if form.pos == "n":
+        if view.has_phrase(lex.cues["generic"], max(lo, w.i - 3), w.i):
+            return None
+        if (form.plural or "weak" in flags) and not (dated or _has_specific(view, lo, hi)):
+            return None
+    if w.in_quote:
+        if verbal and "threat_content" not in flags:
+            return None
+        if not verbal and not (dated or _has_specific(view, lo, hi)):
+            return None
+    if form.tense == "present" and not verbal:
+        return None
+    if form.tense == "future":
+        if etype == "ASSAULT" and "threat_content" not in flags:
+            return None
+        status = "planned"
+    if form.pos == "v" and w.i > 0 and words[w.i - 1].bare in lex.words["relative"] and not dated:
+        return None
+    if view.has_phrase(lex.cues["background"], max(lo, w.i - 3), w.i) and not dated:
+        return None
+    if view.has_phrase(lex.cues["planned"], lo, w.i + 4):
+        status = "planned"
+        rule += "+planned"
+    # an announced withdrawal that has not happened is a concession (PLOVER)
+    announced = etype == "RETREAT" and status == "occurred" and form.pos == "n"
+    if announced and _announced(view, lo, w.i):
+        etype = "CONCEDE"
+        rule += "+announced"
+    if view.has_phrase(lex.cues["claim"], lo, w.i) and etype == "ASSAULT":
+        status = "claimed"
+    return Candidate(etype, w.i, last, form, w.clause, status, disrupted, rule)
+
+
+def _announced(view: SentenceView, lo: int, head: int) -> bool:
+    return any(view.words[i].bare in ("اعلن", "اعلنت", "قرر", "قررت") for i in range(lo, head))

@@ -1,0 +1,140 @@
+"""Ingest jobs: read articles, run the pipeline, write the store; one process or a pool.
+
+Streaming throughout: articles are read, processed and written in small batches, so memory does
+not grow with the corpus. With ``workers > 1`` the pipeline runs in a process pool and only the
+parent writes, so the store sees one writer per job. Articles already stored (same content hash)
+are skipped before any work is spent on them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+
+from rasid.errors import RasidError
+from rasid.records import Article
+
+log = logging.getLogger(__name__)
+
+BATCH = 64
+
+
+@dataclass
+class IngestReport:
+    read: int = 0
+    stored: int = 0
+    skipped: int = 0
+    failed: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def _process_batch(batch: list[Article]) -> list[tuple[Article, object | None, str | None]]:
+    """Run the pipeline over a batch; a failing article is reported, never fatal."""
+    from rasid.pipeline import process_article
+
+    out: list[tuple[Article, object | None, str | None]] = []
+    for article in batch:
+        try:
+            out.append((article, process_article(article), None))
+        except Exception as exc:  # one bad article must not end the batch
+            log.debug("pipeline failed on %s", article.id, exc_info=True)
+            out.append((article, None, f"{type(exc).__name__}: {exc}"))
+    return out
+
+
+def ingest(
+    paths: Sequence[str],
+    store_url: str,
+    *,
+    workers: int = 1,
+    stdin: object | None = None,
+    on_problem: Callable[[str], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Ingest every article under ``paths`` into the store at ``store_url``."""
+    from rasid.ingest import IngestProblem, read_articles
+    from rasid.pipeline import ArticleResult
+    from rasid.store import open_store
+    from rasid.store.write import save_result
+
+    store = open_store(store_url)
+    report = IngestReport()
+
+    def problem(msg: str) -> None:
+        report.problems.append(msg)
+        if on_problem:
+            on_problem(msg)
+
+    def articles() -> Iterator[Article]:
+        for item in read_articles(paths, stdin=stdin):  # type: ignore[arg-type]
+            if isinstance(item, IngestProblem):
+                report.failed += 1
+                problem(str(item))
+                continue
+            report.read += 1
+            yield item
+
+    def fresh(batch: list[Article]) -> list[Article]:
+        known = store.known_hashes([a.content_hash for a in batch])
+        keep: list[Article] = []
+        seen: set[str] = set()
+        for a in batch:
+            if a.content_hash in known or a.content_hash in seen:
+                report.skipped += 1
+            else:
+                seen.add(a.content_hash)
+                keep.append(a)
+        return keep
+
+    def write(results: list[tuple[Article, object | None, str | None]]) -> None:
+        for article, result, error in results:
+            if error is not None or not isinstance(result, ArticleResult):
+                report.failed += 1
+                problem(f"{article.origin or article.id}: could not process article ({error})")
+                continue
+            try:
+                if save_result(store, result):
+                    report.stored += 1
+                else:
+                    report.skipped += 1
+            except RasidError:
+                raise
+            if on_progress:
+                on_progress(1)
+
+    batches = (b for b in (fresh(b) for b in _batches(articles(), BATCH)) if b)
+    try:
+        if workers <= 1:
+            for batch in batches:
+                write(_process_batch(batch))
+        else:
+            import multiprocessing as mp
+
+            ctx = mp.get_context("spawn") if _needs_spawn() else mp.get_context("fork")
+            with ctx.Pool(workers, initializer=_warm) as pool:
+                for results in pool.imap(_process_batch, batches, chunksize=1):
+                    write(results)
+    finally:
+        store.close()
+    return report
+
+
+def _needs_spawn() -> bool:
+    import sys
+
+    return sys.platform == "darwin" or sys.platform.startswith("win")
+
+
+def _warm() -> None:
+    """Load the knowledge base once per worker process, before the first batch."""
+    from rasid.kb import load_kb
+
+    load_kb()

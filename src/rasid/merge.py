@@ -1,0 +1,322 @@
+"""One event, many reports: merging event mentions within and across articles.
+
+Two mentions are the same real-world event when their types agree, their dates are compatible
+(a day within a tolerance, or a month or year that contains the day), their places are the same
+or nested (a base inside a governorate inside a country) or near (25 km), and their participants
+do not contradict each other. The merged event keeps every source, takes the most precise date
+and place, and the best toll (an exact figure over a bounded one, then the latest report), with
+``figures_disputed`` when the sources disagree.
+
+Candidates are found by blocking on (type, day window) and, in the store, by country: never all
+pairs. Merged ids are the id of the first mention that formed the event, so they are stable
+across re-runs over the same articles and across re-ingests.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from rasid.events.summary import summarize
+from rasid.records import ActorRef, Event, Location, Record, Source, event_from_json
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from rasid.pipeline import ArticleResult
+
+PRECISION_ORDER = {"site": 0, "city": 1, "admin1": 2, "region": 3, "country": 4}
+WINDOW_DAYS = 3
+
+
+def day_range(date: str | None, date_end: str | None = None) -> tuple[int, int] | None:
+    """First and last day (ordinals) an ISO date of any precision covers."""
+    from rasid.store.events import day_number
+
+    lo = day_number(date)
+    if lo is None:
+        return None
+    hi = day_number(date_end or date, last=True)
+    return lo, hi if hi is not None and hi >= lo else lo
+
+
+def dates_compatible(a: Event, b: Event, *, same_article: bool) -> bool:
+    ra, rb = day_range(a.date, a.date_end), day_range(b.date, b.date_end)
+    if ra is None or rb is None:
+        return same_article
+    tol = 1
+    if a.date_from_publication or b.date_from_publication:
+        tol = 2 if not same_article else 3
+    return ra[0] - tol <= rb[1] and rb[0] - tol <= ra[1]
+
+
+def _km(a: Location, b: Location) -> float | None:
+    if None in (a.lat, a.lon, b.lat, b.lon):
+        return None
+    la1, lo1, la2, lo2 = (math.radians(float(x)) for x in (a.lat, a.lon, b.lat, b.lon))  # type: ignore[arg-type]
+    h = (
+        math.sin((la2 - la1) / 2) ** 2
+        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    )
+    return 6371.0 * 2 * math.asin(math.sqrt(h))
+
+
+def places_compatible(a: Location | None, b: Location | None) -> bool:
+    if a is None or b is None:
+        return True
+    if a.country and b.country and a.country != b.country:
+        return False
+    if a.entity_id and a.entity_id == b.entity_id:
+        return True
+    if _nested(a, b) or _nested(b, a):
+        return True
+    km = _km(a, b)
+    if km is not None and km <= 25:
+        return True
+    return a.precision in ("country", "region") or b.precision in ("country", "region")
+
+
+def _nested(inner: Location, outer: Location) -> bool:
+    if not inner.entity_id or not outer.entity_id:
+        return False
+    from rasid.kb import load_kb
+
+    return outer.entity_id in load_kb().ancestors(inner.entity_id)
+
+
+def _ids(actors: Iterable[ActorRef]) -> set[str]:
+    return {a.entity_id or a.name for a in actors}
+
+
+def participants_compatible(a: Event, b: Event) -> bool:
+    aa, ba = _ids(a.actors) | _ids(a.claimed_by), _ids(b.actors) | _ids(b.claimed_by)
+    at, bt = _ids(a.targets), _ids(b.targets)
+    if aa and ba and not (aa & ba) and not (aa & bt) and not (ba & at):
+        return False
+    return not (at and bt and not (at & bt) and not (aa & ba))
+
+
+def compatible(a: Event, b: Event, *, same_article: bool = False) -> bool:
+    if a.type != b.type:
+        return False
+    if not dates_compatible(a, b, same_article=same_article):
+        return False
+    if not places_compatible(a.location, b.location):
+        return False
+    if not participants_compatible(a, b):
+        return False
+    if not same_article and (a.location is None or b.location is None):
+        # across articles, an unplaced mention needs a shared participant to join
+        shared = (_ids(a.actors) | _ids(a.targets)) & (_ids(b.actors) | _ids(b.targets))
+        return bool(shared)
+    return True
+
+
+def _best_date(events: Sequence[Event]) -> tuple[str | None, str | None, bool]:
+    dated = [e for e in events if e.date]
+    if not dated:
+        return None, None, False
+    explicit = [e for e in dated if not e.date_from_publication] or dated
+    best = max(explicit, key=lambda e: (len(e.date or ""), -(day_range(e.date) or (0, 0))[0]))
+    return best.date, best.date_end, best.date_from_publication
+
+
+def _best_location(events: Sequence[Event]) -> Location | None:
+    located = [e.location for e in events if e.location is not None]
+    if not located:
+        return None
+    return min(located, key=lambda loc: PRECISION_ORDER.get(loc.precision, 5))
+
+
+def _union(groups: Iterable[tuple[ActorRef, ...]]) -> tuple[ActorRef, ...]:
+    seen: dict[str, ActorRef] = {}
+    for group in groups:
+        for a in group:
+            seen.setdefault(a.entity_id or a.name, a)
+    return tuple(seen.values())
+
+
+def _best_toll(sources: Sequence[Source], field: str) -> tuple[int | None, str | None, bool]:
+    reports = [
+        (getattr(s, field), getattr(s, field + "_bound"), s.published or "")
+        for s in sources
+        if getattr(s, field) is not None
+    ]
+    if not reports:
+        return None, None, False
+    disputed = len({r[0] for r in reports}) > 1
+    best = max(reports, key=lambda r: (r[1] == "exact", r[2], r[0]))
+    return best[0], best[1], disputed
+
+
+def combine(events: Sequence[Event], event_id: str | None = None) -> Event:
+    """One record from the mentions of one event."""
+    ordered = sorted(events, key=lambda e: (e.sources[0].published or "", e.id))
+    first = ordered[0]
+    sources = tuple(
+        sorted(
+            {(s.article, s.start): s for e in ordered for s in e.sources}.values(),
+            key=lambda s: (s.published or "", s.article, s.start),
+        )
+    )
+    date, date_end, from_pub = _best_date(ordered)
+    fatal, fatal_bound, fd = _best_toll(sources, "fatalities")
+    injured, injured_bound, idis = _best_toll(sources, "injuries")
+    modes = [e.mode for e in ordered if e.mode and e.mode not in ("unspecified", "troops", "meet")]
+    statuses = {e.status for e in ordered}
+    rules = dict(first.rules)
+    if len(ordered) > 1:
+        rules["merge"] = f"{len(ordered)} mentions"
+    merged = dataclasses.replace(
+        first,
+        id=event_id or first.id,
+        mode=modes[0] if modes else first.mode,
+        date=date,
+        date_end=date_end,
+        date_from_publication=from_pub,
+        location=_best_location(ordered),
+        actors=_union(e.actors for e in ordered),
+        targets=_union(e.targets for e in ordered),
+        claimed_by=_union(e.claimed_by for e in ordered),
+        fatalities=fatal,
+        fatalities_bound=fatal_bound,
+        injuries=injured,
+        injuries_bound=injured_bound,
+        disrupted=all(e.disrupted for e in ordered),
+        status="occurred" if "occurred" in statuses else sorted(statuses)[0],
+        figures_disputed=fd or idis,
+        confidence=min(1.0, max(e.confidence for e in ordered) + 0.05 * (len(ordered) - 1)),
+        sources=sources,
+        rules=rules,
+    )
+    actor_ids = _ids(merged.actors)
+    merged = dataclasses.replace(
+        merged, targets=tuple(t for t in merged.targets if (t.entity_id or t.name) not in actor_ids)
+    )
+    return dataclasses.replace(merged, summary=summarize(merged))
+
+
+def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list[Event]:
+    """Greedy clustering with blocking on (type, day); returns merged events."""
+    clusters: list[list[Event]] = []
+    merged: list[Event] = []
+    index: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+    ordered = sorted(
+        events,
+        key=lambda e: (
+            e.sources[0].published or "",
+            e.sources[0].article,
+            e.sources[0].start,
+            e.id,
+        ),
+    )
+    for ev in ordered:
+        rng = day_range(ev.date, ev.date_end)
+        keys: list[tuple[str, int | None]]
+        if rng is None:
+            keys = [(ev.type, None)]
+        else:
+            keys = [(ev.type, d // WINDOW_DAYS) for d in range(rng[0] - 3, rng[1] + 4)]
+            keys = list(dict.fromkeys(keys))
+        candidates: list[int] = []
+        for k in keys:
+            candidates.extend(index.get(k, ()))
+        if same_article or rng is None:
+            candidates.extend(index.get((ev.type, None), ()))
+            if same_article:
+                candidates = [i for i, m in enumerate(merged) if m.type == ev.type]
+        chosen = None
+        for ci in dict.fromkeys(candidates):
+            if compatible(merged[ci], ev, same_article=same_article):
+                chosen = ci
+                break
+        if chosen is None:
+            clusters.append([ev])
+            merged.append(combine([ev]))
+            chosen = len(clusters) - 1
+        else:
+            clusters[chosen].append(ev)
+            merged[chosen] = combine(clusters[chosen], event_id=clusters[chosen][0].id)
+        for k in keys:
+            if chosen not in index[k]:
+                index[k].append(chosen)
+    return merged
+
+
+def merge_results(results: Iterable[ArticleResult]) -> list[Record]:
+    """Records of a whole in-memory run: merged events, then statements and figures."""
+    events: list[Event] = []
+    statements: list[Record] = []
+    figures: list[Record] = []
+    for r in results:
+        events.extend(r.events)
+        statements.extend(r.statements)
+        figures.extend(r.figures)
+    merged = merge_events(events)
+    merged.sort(key=lambda e: (e.date or "", e.id))
+    return [*merged, *statements, *figures]
+
+
+def merge_into_store(conn: Connection, result: ArticleResult) -> None:
+    """Attach one article's events to the stored events they report, or create new ones."""
+    from sqlalchemy import select
+
+    from rasid.records import record_to_json
+    from rasid.store import schema as s
+    from rasid.store.events import write_event
+
+    touched: set[str] = set()
+    for ev in result.events:
+        rng = day_range(ev.date, ev.date_end)
+        em = s.event_mentions
+        stmt = select(em.c.event_id).where(em.c.type == ev.type)
+        if rng is not None:
+            stmt = stmt.where(em.c.day_lo <= rng[1] + WINDOW_DAYS).where(
+                em.c.day_hi >= rng[0] - WINDOW_DAYS
+            )
+        else:
+            stmt = stmt.where(em.c.day_lo.is_(None))
+        if ev.location is not None and ev.location.country:
+            stmt = stmt.where((em.c.country == ev.location.country) | em.c.country.is_(None))
+        candidate_ids = list(dict.fromkeys(conn.execute(stmt.limit(200)).scalars()))
+        chosen: str | None = None
+        for cid in candidate_ids:
+            row = conn.execute(select(s.events.c.data).where(s.events.c.id == cid)).first()
+            if row is None:
+                continue
+            current = event_from_json(json.loads(row[0]))
+            if compatible(current, ev):
+                chosen = cid
+                break
+        event_id = chosen or ev.id
+        conn.execute(
+            s.event_mentions.insert().values(
+                id=ev.id,
+                article_id=result.doc.article.id,
+                event_id=event_id,
+                type=ev.type,
+                date=ev.date,
+                date_end=ev.date_end,
+                day_lo=rng[0] if rng else None,
+                day_hi=rng[1] if rng else None,
+                country=ev.location.country if ev.location else None,
+                place_id=ev.location.entity_id if ev.location else None,
+                data=json.dumps(record_to_json(ev), ensure_ascii=False),
+            )
+        )
+        touched.add(event_id)
+    for event_id in touched:
+        rows = conn.execute(
+            select(s.event_mentions.c.data).where(s.event_mentions.c.event_id == event_id)
+        ).scalars()
+        members = [event_from_json(json.loads(d)) for d in rows]
+        write_event(conn, combine(members, event_id=event_id))
+
+
+def _today() -> dt.date:
+    return dt.date.today()

@@ -1,0 +1,121 @@
+"""Writing one article's pipeline result to the store, in one transaction."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection
+
+from rasid.records import record_to_json
+from rasid.store import Store, insert_ignore
+from rasid.store import schema as s
+
+if TYPE_CHECKING:
+    from rasid.pipeline import ArticleResult
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def save_result(store: Store, result: ArticleResult) -> bool:
+    """Store the article and everything found in it; False when it was already stored.
+
+    The article row, its sentences, mentions, statements, figures and event mentions, and the
+    merged events they touch are written in one transaction: a crash leaves all or nothing.
+    """
+    from rasid.merge import merge_into_store
+
+    with store.begin() as conn:
+        if not store.insert_article(conn, result.doc.article, result.doc.norm.text):
+            return False
+        _write_layers(conn, result)
+        merge_into_store(conn, result)
+    return True
+
+
+def _write_layers(conn: Connection, result: ArticleResult) -> None:
+    doc = result.doc
+    aid = doc.article.id
+    insert_ignore(
+        conn,
+        s.sentences,
+        [
+            {
+                "article_id": aid,
+                "idx": x.index,
+                "start": x.start,
+                "end": x.end,
+                "kind": x.kind,
+                "paragraph": x.paragraph,
+            }
+            for x in doc.sentences
+        ],
+    )
+    insert_ignore(
+        conn,
+        s.mentions,
+        [
+            {
+                "article_id": aid,
+                "start": m.start,
+                "end": m.end,
+                "text": m.text,
+                "entity_id": m.entity_id,
+                "label": m.label,
+                "rule": m.rule,
+                "confidence": m.confidence,
+                "role": m.role,
+            }
+            for m in doc.mentions
+        ],
+    )
+    insert_ignore(
+        conn,
+        s.entities,
+        [
+            {
+                "id": e.id,
+                "kind": e.kind,
+                "name": e.name,
+                "name_ar": e.name_ar,
+                "country": e.country,
+                "wikidata": e.wikidata,
+                "provisional": 1 if e.provisional else 0,
+                "role": e.role,
+                "data": _dump({"aliases": list(e.aliases), "affiliations": list(e.affiliations)}),
+            }
+            for e in doc.provisional.values()
+        ],
+    )
+    insert_ignore(
+        conn,
+        s.statements,
+        [
+            {
+                "id": st.id,
+                "article_id": aid,
+                "speaker_id": st.speaker.entity_id if st.speaker else None,
+                "date": st.date,
+                "data": _dump(record_to_json(st)),
+            }
+            for st in result.statements
+        ],
+    )
+    insert_ignore(
+        conn,
+        s.figures,
+        [
+            {
+                "id": f.id,
+                "article_id": aid,
+                "unit": f.unit,
+                "subject": f.subject,
+                "quantity": f.quantity,
+                "as_of": f.as_of or f.period,
+                "data": _dump(record_to_json(f)),
+            }
+            for f in result.figures
+        ],
+    )

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rasid.text import normalize, normalize_key, tokenize
+
+ARABIC_ALPHABET = st.text(
+    alphabet=st.sampled_from(
+        list("ابتثجحخدذرزسشصضطظعغفقكلمنهوي")
+        + list("أإآٱءؤئىة")
+        + ["\u064b", "\u064e", "\u0650", "\u0651", "\u0652", "\u0640", "\u200f", "\u200c"]
+        + list("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")
+        + list("،؛؟.!«» \n\t-")
+        + ["\ufefb", "\ufe8d", "\ufdf2", "\ufb8a"]
+        + list("ABCabc019")
+    ),
+    max_size=80,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("أحمد إبراهيم آمنة ٱلله", "احمد ابراهيم امنه الله"),
+        ("مصطفى القاضي", "مصطفي القاضي"),
+        ("مدرسة", "مدرسه"),
+        ("قُتِلَ جُنْدِيّانِ", "قتل جنديان"),
+        ("جـــنـــود", "جنود"),
+        ("٢٠٢٤ و۱۴۰۲", "2024 و1402"),
+        ("\ufefb\u200f", "لا"),
+        ("مسئول مسؤول", "مسءول مسءول"),
+        ("نعم، لا؛ لماذا؟", "نعم, لا; لماذا?"),
+        ("«هجوم» – قال", '"هجوم" - قال'),
+        ("Kata'ib HEZBOLLAH", "kata'ib hezbollah"),
+        ("ی ک", "ي ك"),
+    ],
+)
+def test_normalize_table(raw: str, expected: str) -> None:
+    assert normalize(raw).text == expected
+
+
+def test_offset_map_points_back() -> None:
+    raw = "قُتِلَ «جنديان» ـ في ﻻ مكان"
+    n = normalize(raw)
+    i = n.text.index("جنديان")
+    a, b = n.to_original_span(i, i + len("جنديان"))
+    assert raw[a:b] == "جنديان"
+    j = n.text.index("لا")
+    a, b = n.to_original_span(j, j + 2)
+    assert raw[a:b] == "\ufefb"
+
+
+@settings(max_examples=300, deadline=None)
+@given(ARABIC_ALPHABET)
+def test_normalize_idempotent(text: str) -> None:
+    once = normalize(text).text
+    assert normalize(once).text == once
+
+
+@settings(max_examples=300, deadline=None)
+@given(ARABIC_ALPHABET)
+def test_offset_map_monotonic_and_in_range(text: str) -> None:
+    n = normalize(text)
+    prev = 0
+    for i in range(len(n.text) + 1):
+        o = n.to_original(i)
+        assert prev <= o <= len(text)
+        prev = o
+
+
+@settings(max_examples=300, deadline=None)
+@given(ARABIC_ALPHABET)
+def test_tokens_map_to_non_empty_original_slices(text: str) -> None:
+    n = normalize(text)
+    for tok in tokenize(n):
+        assert tok.end > tok.start
+        piece = text[tok.start : tok.end]
+        assert piece
+        assert normalize_key(piece).replace(" ", "") or tok.norm
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_any_unicode_is_idempotent(text: str) -> None:
+    once = normalize(text).text
+    assert normalize(once).text == once
+    for i in range(len(once)):
+        assert 0 <= normalize(text).to_original(i) < max(1, len(text))
+
+
+def test_normalize_key_collapses_space() -> None:
+    assert normalize_key("  عين   الأسد ") == "عين الاسد"
