@@ -321,6 +321,40 @@ def test_ambiguity_rules_are_named_and_documented() -> None:
     )
 
 
+# Ordinary words that news text is full of: a place may carry one only under a declared rule.
+COMMON_WORDS = [
+    "العديد",
+    "التقدم",
+    "المدينة",
+    "الدولة",
+    "الثورة",
+    "النصر",
+    "السلام",
+    "الشعب",
+    "الجزيرة",
+    "الحرية",
+    "القائم",
+    "بلد",
+    "الدور",
+    "عنه",
+    "الصور",
+    "الطبقة",
+    "سلوك",
+    "الكرامة",
+]
+
+
+@pytest.mark.parametrize("word", COMMON_WORDS)
+def test_common_word_is_never_a_plain_alias(word: str) -> None:
+    key = normalize_key(word)
+    plain = [
+        r["id"]
+        for r in load_rows()
+        if not r["ambiguous"] and key in {normalize_key(n) for n in names_of(r)}
+    ]
+    assert not plain, f"{word!r} is an alias of {plain} without an ambiguity rule"
+
+
 # ---- facts the press relies on (lookups by exact alias, not the matcher)
 
 FACTS = [
