@@ -1,0 +1,458 @@
+"""Knowledge-base mentions: one Aho-Corasick pass over the normalized text, then context.
+
+What it catches: every alias of every actor and place (normalized), with proclitics (و ف ب ل ك
+and their pairs), the article fused with ل ("للعراق"), nisba adjectives in every gender and
+number ("القوات العراقية" -> Iraq, nisba=True), weak aliases ("الكتائب", "المهندس") and a
+person's family name ("السوداني") when the strong name is in the same article or a title of the
+person comes right before, and capital metonymy ("طالبت بغداد" -> the state of Iraq).
+
+Guards: a hit must start at a token start (after a valid proclitic sequence) and end at a token
+end, so no junk substrings; the longest hit wins and hits never overlap ("مطار بغداد" hides
+"بغداد"); a country name is the state unless a locative cue comes before it; a capital is the
+place unless an actor cue comes before it or an actor verb follows; a family name is not taken
+when a given name comes right before it (someone else's full name).
+
+Risky: a weak alias whose strong name appears in the article but which names something else
+here; metonymy cues are a word list, so an unlisted verb before a capital leaves it a place.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import ahocorasick
+import yaml
+
+from rasid.kb.morph import (
+    frequent_words,
+    given_names,
+    is_valid_prefix,
+    lil_form,
+    morphology,
+    nisba_forms,
+    read_rules_text,
+    verb_forms,
+)
+from rasid.records import Entity, Mention
+from rasid.text import normalize_key
+from rasid.text.charsets import DIACRITICS, TATWEEL
+
+if TYPE_CHECKING:
+    from rasid.kb.load import KnowledgeBase
+    from rasid.text.normalize import NormalizedText
+
+# The forms a key can have for an entity; the order is the preference when one span has several.
+ALIAS, WEAK, SURNAME, NISBA = "alias", "weak", "surname", "nisba"
+_FORM_RANK = {ALIAS: 0, WEAK: 1, SURNAME: 2, NISBA: 3}
+_MAX_PREFIX = 3
+_PERSON_OR_PLACE = "person_or_place"
+PLACE_LABELS = {
+    "country": "GPE",
+    "governorate": "GPE",
+    "district": "GPE",
+    "city": "GPE",
+    "town": "GPE",
+    "village": "GPE",
+    "neighborhood": "LOC",
+    "region": "LOC",
+    "landmark": "LOC",
+    "base": "FAC",
+    "facility": "FAC",
+    "airport": "FAC",
+    "border_crossing": "FAC",
+}
+
+
+def label_of(entity: Entity) -> str:
+    """The coarse NER class of an entity: PERS, ORG, GPE, LOC or FAC."""
+    if entity.kind == "place":
+        return PLACE_LABELS.get(entity.place_type or "", "LOC")
+    if entity.kind == "person":
+        return "PERS"
+    if entity.kind == "state":
+        return "GPE"
+    return "ORG"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    entity_id: str
+    form: str
+    lil: bool  # the key is an article-initial alias after ل ("لعراق" in "للعراق")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A raw hit: normalized [start, end) of the name, the proclitics before it, its targets."""
+
+    start: int
+    end: int
+    prefix: str
+    targets: tuple[Target, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ContextWords:
+    locative_before: frozenset[str]
+    locative_proclitics: frozenset[str]
+    actor_before: frozenset[str]
+    actor_after: frozenset[str]
+
+
+@functools.cache
+def context_words() -> ContextWords:
+    data: dict[str, Any] = yaml.safe_load(read_rules_text("metonymy.yaml"))
+    verbs = set(
+        verb_forms(data.get("actor_verbs_past") or (), data.get("actor_verbs_present") or ())
+    )
+    before = {normalize_key(w) for w in data.get("actor_before_words") or ()}
+    return ContextWords(
+        locative_before=frozenset(normalize_key(w) for w in data.get("locative_before") or ()),
+        locative_proclitics=frozenset(
+            normalize_key(w) for w in data.get("locative_proclitics") or ()
+        ),
+        actor_before=frozenset(before | verbs),
+        actor_after=frozenset(verbs),
+    )
+
+
+class Matcher:
+    """The compiled automaton over every normalized alias and generated form of a KB."""
+
+    def __init__(self, kb: KnowledgeBase, automaton: Any, capitals: dict[str, str]) -> None:
+        self.kb = kb
+        self.automaton = automaton
+        self.capitals = capitals  # capital place id -> state actor id
+        # person id -> normalized titles of its offices, for weak aliases after a title
+        self.titles: dict[str, frozenset[str]] = {
+            eid: frozenset(normalize_key(r.role) for r in inf.roles if r.role)
+            for eid, inf in kb.info.items()
+            if inf.roles
+        }
+
+    def scan(self, text: str) -> list[Candidate]:
+        """Every hit at token boundaries, proclitics checked, in text order."""
+        out: list[Candidate] = []
+        n = len(text)
+        for last, (length, targets) in self.automaton.iter(text):
+            end = last + 1
+            if end < n and text[end].isalnum():
+                continue
+            start = end - length
+            t = start
+            while t > 0 and text[t - 1].isalnum() and start - t <= _MAX_PREFIX:
+                t -= 1
+            if t > 0 and text[t - 1].isalnum():
+                continue
+            prefix = text[t:start]
+            if prefix:
+                ok = tuple(tg for tg in targets if is_valid_prefix(prefix, tg.lil))
+            else:
+                ok = tuple(tg for tg in targets if not tg.lil)
+            if ok:
+                out.append(Candidate(start, end, prefix, ok))
+        return out
+
+
+def _add(table: dict[str, dict[Target, None]], key: str, target: Target) -> None:
+    if len(key) < 2 or not any(ch.isalnum() for ch in key):
+        return
+    table.setdefault(key, {})[target] = None
+
+
+def _surnames(entity: Entity) -> list[str]:
+    """Last tokens of a person's multi-word Arabic names: candidates for a family-name alias."""
+    out: list[str] = []
+    common = frequent_words()
+    for name in (entity.name_ar, *entity.aliases):
+        key = normalize_key(name)
+        parts = key.split()
+        if len(parts) < 2 or not parts[-1][:1].isalpha() or parts[-1].isascii():
+            continue
+        last = parts[-1]
+        if len(last) >= 3 and last not in common and last not in out:
+            out.append(last)
+    return out
+
+
+def build_matcher(kb: KnowledgeBase) -> Matcher:
+    """Compile every alias, weak alias, family name and nisba form of ``kb`` into one automaton."""
+    table: dict[str, dict[Target, None]] = {}
+
+    def add_with_article(key: str, eid: str, form: str) -> None:
+        _add(table, key, Target(eid, form, False))
+        lil = lil_form(key)
+        if lil:
+            _add(table, lil, Target(eid, form, True))
+
+    strong_keys: set[str] = set()
+    for eid, ent in kb.entities.items():
+        inf = kb.info[eid]
+        for alias in ent.aliases:
+            key = normalize_key(alias)
+            strong_keys.add(key)
+            add_with_article(key, eid, ALIAS)
+        for alias in inf.weak_aliases:
+            add_with_article(normalize_key(alias), eid, WEAK)
+        for base in inf.nisba_ar:
+            for key in nisba_forms(base):
+                add_with_article(key, eid, NISBA)
+        for base in inf.nisba_en:
+            _add(table, normalize_key(base), Target(eid, NISBA, False))
+    for eid, ent in kb.entities.items():
+        if ent.kind != "person":
+            continue
+        for last in _surnames(ent):
+            if last not in strong_keys:
+                add_with_article(last, eid, SURNAME)
+    automaton = ahocorasick.Automaton()
+    for key, targets in table.items():
+        ordered = tuple(sorted(targets, key=lambda t: (_FORM_RANK[t.form], t.entity_id)))
+        automaton.add_word(key, (len(key), ordered))
+    automaton.make_automaton()
+    return Matcher(kb, automaton, dict(kb.capital_metonyms))
+
+
+# -- context -----------------------------------------------------------------------------------
+
+
+def _bare(word: str) -> str:
+    """A context word without a leading conjunction ("وفي" -> "في")."""
+    conj = morphology().conjunctions
+    if len(word) > 2 and word[0] in conj:
+        return word[1:]
+    return word
+
+
+def word_before(text: str, pos: int) -> str:
+    """The normalized word ending right before ``pos`` (spaces skipped), or "" at punctuation."""
+    i = pos
+    while i > 0 and text[i - 1] == " ":
+        i -= 1
+    j = i
+    while j > 0 and text[j - 1].isalnum():
+        j -= 1
+    return text[j:i]
+
+
+def word_after(text: str, pos: int) -> str:
+    i = pos
+    n = len(text)
+    while i < n and text[i] == " ":
+        i += 1
+    j = i
+    while j < n and text[j].isalnum():
+        j += 1
+    return text[i:j]
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    start: int
+    end: int
+    entity_id: str
+    rule: str
+    confidence: float
+    nisba: bool
+
+
+class _Resolver:
+    """Chooses one entity (or none) for each candidate, left to right, from its context."""
+
+    def __init__(self, matcher: Matcher, text: str, candidates: Sequence[Candidate]) -> None:
+        self.m = matcher
+        self.kb = matcher.kb
+        self.text = text
+        self.words = context_words()
+        self.strong = self._strong_entities(candidates)
+        self.by_end: dict[int, Resolved] = {}
+
+    @staticmethod
+    def _strong_entities(candidates: Sequence[Candidate]) -> set[str]:
+        """Entities named by a full (strong) alias that no longer hit contains."""
+        spans = sorted(((c.start, c.end) for c in candidates), key=lambda s: (s[0], -s[1]))
+        out: set[str] = set()
+        for c in candidates:
+            inside = any(
+                a <= c.start and c.end <= b and (a, b) != (c.start, c.end) for a, b in spans
+            )
+            if inside:
+                continue
+            out.update(t.entity_id for t in c.targets if t.form == ALIAS)
+        return out
+
+    def _locative(self, c: Candidate, before: str) -> bool:
+        if c.prefix and c.prefix[-1] in self.words.locative_proclitics:
+            return True
+        return _bare(before) in self.words.locative_before
+
+    def _actor_context(self, c: Candidate, before: str) -> bool:
+        if _bare(before) in self.words.actor_before or before in self.words.actor_before:
+            return True
+        after = word_after(self.text, c.end)
+        return after in self.words.actor_after or _bare(after) in self.words.actor_after
+
+    def _coordinated(self, c: Candidate) -> Resolved | None:
+        """The name right before "و<name>" when this name is joined to it."""
+        if not c.prefix.startswith(tuple(morphology().conjunctions)):
+            return None
+        i = c.start - len(c.prefix)
+        while i > 0 and self.text[i - 1] == " ":
+            i -= 1
+        return self.by_end.get(i)
+
+    def _keep(self, c: Candidate, t: Target, before: str) -> bool:
+        if t.form == ALIAS and _PERSON_OR_PLACE in (self.kb.info[t.entity_id].ambiguous or ""):
+            # a one-word place that is also a person's name ("المهندس") needs a place cue
+            ent = self.kb.entities[t.entity_id]
+            if ent.kind == "place" and " " not in self.text[c.start : c.end]:
+                return self._locative(c, before)
+            return True
+        if t.form in (ALIAS, NISBA):
+            return True
+        if t.form == SURNAME and _bare(before) in given_names():
+            return False
+        if t.entity_id in self.strong:
+            return True
+        titles = self.m.titles.get(t.entity_id, frozenset())
+        tail = self.text[max(0, c.start - len(c.prefix) - 40) : c.start - len(c.prefix)].strip()
+        return any(tail.endswith(title) for title in titles if title)
+
+    def resolve(self, c: Candidate) -> Resolved | None:
+        before = word_before(self.text, c.start - len(c.prefix))
+        kept = [t for t in c.targets if self._keep(c, t, before)]
+        if not kept:
+            return None
+        # A weak alias or family name that the article supports (its strong name is there)
+        # competes with a place of the same name on equal terms ("للمهندس" after "أبو مهدي
+        # المهندس"); context then decides.
+        supported = {t.entity_id for t in kept if t.form in (WEAK, SURNAME)} & self.strong
+        rank = {t: 0 if t.entity_id in supported else _FORM_RANK[t.form] for t in kept}
+        best_rank = min(rank.values())
+        kept = [t for t in kept if rank[t] == best_rank]
+        if supported and any(t.form == ALIAS for t in kept):
+            kept = [t for t in kept if t.form != ALIAS or not self._locative(c, before)] or kept
+            if not self._locative(c, before):
+                kept = [t for t in kept if t.entity_id in supported]
+        form = kept[0].form
+        ids = list(dict.fromkeys(t.entity_id for t in kept))
+        eid, rule, conf = self._choose(c, ids, before)
+        if form == WEAK:
+            rule, conf = "kb.weak_alias", min(conf, 0.8)
+        elif form == SURNAME:
+            rule, conf = "kb.surname", min(conf, 0.75)
+        elif form == NISBA:
+            rule, conf = "kb.nisba", min(conf, 0.9)
+        elif rule == "kb.exact" and c.prefix:
+            rule = "kb.clitic"
+        res = Resolved(c.start, c.end, eid, rule, conf, form == NISBA)
+        self.by_end[c.end] = res
+        return res
+
+    def _choose(self, c: Candidate, ids: list[str], before: str) -> tuple[str, str, float]:
+        """One id among those sharing the key, by the declared sharing rules and context."""
+        kb = self.kb
+        if len(ids) == 1:
+            eid = ids[0]
+            state = self.m.capitals.get(eid)
+            if state is not None and self._metonym(c, before):
+                return state, "kb.metonym", 0.8
+            return eid, "kb.exact", 1.0
+        places = [i for i in ids if kb.entities[i].kind == "place"]
+        states = [i for i in ids if kb.info[i].kind == "state"]
+        # A state and its own country place share the name (rule "state_country").
+        if len(states) == 1 and len(places) >= 1:
+            place = kb.info[states[0]].place
+            if place in places:
+                prev = self._coordinated(c)
+                if prev is not None and kb.get(prev.entity_id) is not None:
+                    prev_is_place = kb.entities[prev.entity_id].kind == "place"
+                    return (place if prev_is_place else states[0]), "kb.exact", 0.95
+                if self._locative(c, before):
+                    return place, "kb.exact", 0.95
+                return states[0], "kb.exact", 0.95
+        if places and len(places) == len(ids):
+            by_type = {kb.entities[i].place_type: i for i in places}
+            gov = by_type.get("governorate")
+            if gov and normalize_key(_bare(before)) in _GOVERNORATE_CUES():
+                return gov, "kb.exact", 0.95
+            for kind in ("city", "town", "district", "governorate"):
+                if kind in by_type:
+                    eid = by_type[kind]
+                    state = self.m.capitals.get(eid)
+                    if state is not None and self._metonym(c, before):
+                        return state, "kb.metonym", 0.8
+                    return eid, "kb.exact", 0.9
+        persons = [i for i in ids if kb.entities[i].kind == "person"]
+        if persons and places:
+            pick = places[0] if self._locative(c, before) else persons[0]
+            return pick, "kb.exact", 0.7
+        strong = [i for i in ids if i in self.strong]
+        pick = strong[0] if strong else sorted(ids)[0]
+        return pick, "kb.exact", 0.6
+
+    def _metonym(self, c: Candidate, before: str) -> bool:
+        if self._locative(c, before):
+            return False
+        if self._actor_context(c, before):
+            return True
+        prev = self._coordinated(c)
+        return prev is not None and prev.rule == "kb.metonym"
+
+
+@functools.cache
+def _GOVERNORATE_CUES() -> frozenset[str]:  # noqa: N802 - a cached constant
+    return frozenset({normalize_key(w) for w in ("محافظة", "لمحافظة", "بمحافظة")})
+
+
+def select_longest(items: Iterable[Resolved]) -> list[Resolved]:
+    """Non-overlapping spans, longest first, then leftmost; returned in text order."""
+    chosen: list[Resolved] = []
+    taken: list[tuple[int, int]] = []
+    for r in sorted(items, key=lambda r: (-(r.end - r.start), r.start)):
+        if any(r.start < b and a < r.end for a, b in taken):
+            continue
+        chosen.append(r)
+        taken.append((r.start, r.end))
+    return sorted(chosen, key=lambda r: r.start)
+
+
+def extend_over_marks(original: str, end: int) -> int:
+    """Move a span's end past diacritics and tatweel that follow its last letter."""
+    n = len(original)
+    while end < n and (original[end] in DIACRITICS or original[end] == TATWEEL):
+        end += 1
+    return end
+
+
+def match_kb(norm: NormalizedText, kb: KnowledgeBase) -> list[Mention]:
+    """Knowledge-base mentions of one text, original offsets, sorted, non-overlapping."""
+    matcher = kb.matcher
+    text = norm.text
+    candidates = matcher.scan(text)
+    if not candidates:
+        return []
+    resolver = _Resolver(matcher, text, candidates)
+    resolved = [r for c in candidates if (r := resolver.resolve(c)) is not None]
+    out: list[Mention] = []
+    original = norm.original
+    for r in select_longest(resolved):
+        start, end = norm.to_original_span(r.start, r.end)
+        end = extend_over_marks(original, end)
+        ent = kb.entities[r.entity_id]
+        out.append(
+            Mention(
+                start=start,
+                end=end,
+                text=original[start:end],
+                entity_id=r.entity_id,
+                label=label_of(ent),
+                rule=r.rule,
+                confidence=r.confidence,
+                nisba=r.nisba,
+            )
+        )
+    return out
