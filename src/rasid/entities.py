@@ -26,9 +26,11 @@ tokens; a rare ordinary word after a title can still be read as a name.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rasid.doc import Doc
 from rasid.kb.load import KnowledgeBase, load_kb
@@ -51,17 +53,13 @@ _MAX_WINDOW = 16
 _LATIN_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,3}\b")
 
 
-@dataclass(slots=True)
-class Tok:
+class Tok(NamedTuple):
     start: int  # normalized offsets
     end: int
     norm: str
     bare: str  # without a leading و/ف
+    word: bool  # letters, not punctuation or a number
     kb: int = -1  # index of the knowledge-base mention covering it, or -1
-
-    @property
-    def word(self) -> bool:
-        return self.norm[:1].isalpha()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +79,17 @@ class Found:
 _PRONOUN_SUFFIXES = ("ها", "هم", "هما", "هن", "كم")
 
 
+@functools.lru_cache(maxsize=65536)
+def _org_cue_word(word: str) -> tuple[str, int] | None:
+    """(cue word, length of its proclitics) when a word is an organization cue ("لمعهد")."""
+    org_cues = cues().org_cues
+    for prefix, rest in strip_proclitics(word):
+        if rest in org_cues:
+            return rest, len(prefix)
+    return None
+
+
+@functools.lru_cache(maxsize=65536)
 def _bare(word: str) -> str:
     if len(word) > 3 and word[0] in morphology().conjunctions:
         return word[1:]
@@ -114,7 +123,9 @@ class _Finder:
         text = doc.norm.text
         self.text = text
         self.toks = [
-            Tok(m.start(), m.end(), m.group(), _bare(m.group())) for m in _TOKEN.finditer(text)
+            Tok(m.start(), m.end(), w, _bare(w), w[:1].isalpha())
+            for m in _TOKEN.finditer(text)
+            for w in (m.group(),)
         ]
         self.kb_mentions = list(kb_mentions)
         starts = [t.start for t in self.toks]
@@ -123,7 +134,7 @@ class _Finder:
             idx = _bisect(starts, a)
             while idx < len(self.toks) and self.toks[idx].start < b:
                 if self.toks[idx].end > a:
-                    self.toks[idx].kb = k
+                    self.toks[idx] = self.toks[idx]._replace(kb=k)
                 idx += 1
         self.found: list[Found] = []
 
@@ -159,6 +170,9 @@ class _Finder:
 
     def title_at(self, k: int) -> tuple[int, str] | None:
         """(length, English role) of the longest title cue starting at token k."""
+        first = self.toks[k]
+        if first.bare not in self.c.title_firsts and first.norm not in self.c.title_firsts:
+            return None
         for n in self.c.title_lengths:
             if k + n > len(self.toks):
                 continue
@@ -254,10 +268,7 @@ class _Finder:
         t = self.toks[k]
         if not t.word or t.kb >= 0:
             return None
-        for prefix, rest in strip_proclitics(t.norm):
-            if rest in self.c.org_cues:
-                return rest, len(prefix)
-        return None
+        return _org_cue_word(t.norm)
 
     def org_name_end(self, k: int, definite_ok: bool = False) -> int:
         """End of an organization name after the cue at k (k + 1 when there is none)."""
@@ -277,14 +288,13 @@ class _Finder:
             return k + 1
         if key.startswith(morphology().article) and not definite_ok:
             return k + 1
-        weak = key in self.c.weak_org_cues
+        if key in self.c.weak_org_cues:
+            # a cue that is also an ordinary noun ("حركة المرور", "فصيل مسلح") opens only a
+            # quoted name
+            return k + 1
         run = self.name_run(j, allow_article=False, stop_at_article=True)
         if run > j:
-            # a foreign name ("كونترول ريسكس"): it stops before a definite descriptor; after a
-            # cue that is also a common noun, one word before a definite noun is an ordinary
-            # construct ("مركز أبحاث السياسة")
-            if weak and run == j + 1 and self._definite(run):
-                return k + 1
+            # a foreign name ("كونترول ريسكس") stops before a definite descriptor
             return run
         end = j
         article = morphology().article
@@ -298,18 +308,12 @@ class _Finder:
             if not (is_def or is_place) or (t.kb >= 0 and not is_place):
                 break
             end += 1
-        if end == j or weak:
-            # after a cue that is also an ordinary noun ("حركة المرور"), only a quoted or
-            # foreign name counts
-            return k + 1
-        return end
-
-    def _definite(self, k: int) -> bool:
-        return k < len(self.toks) and self.toks[k].norm.startswith(morphology().article)
+        return k + 1 if end == j else end
 
     def _is_place_mention(self, idx: int) -> bool:
-        ent = self.kb.get(self.kb_mentions[idx].entity_id)
-        return ent is not None and ent.kind in ("place", "state")
+        m = self.kb_mentions[idx]
+        ent = self.kb.get(m.entity_id)
+        return m.nisba or (ent is not None and ent.kind in ("place", "state"))
 
     # -- patterns ------------------------------------------------------------------------------
 
@@ -571,13 +575,14 @@ class _Linker:
             n = len(words)
             if n == 0:
                 continue
+            first = words[0]
             for k in range(len(toks) - n + 1):
-                if not _same_word(toks[k].norm, words[0]):
+                if not toks[k].norm.endswith(first) or not _same_word(toks[k].norm, first):
                     continue
                 if any(toks[k + x].norm != words[x] for x in range(1, n)):
                     continue
                 a, b = toks[k].end - len(words[0]), toks[k + n - 1].end
-                if self.free(a, b):
+                if self.free(a, b, org=ent.kind != "person"):
                     self._link(a, b, eid, ent, "context.repeat", 0.8)
             if ent.kind != "person" or n < 2:
                 continue
@@ -585,7 +590,7 @@ class _Linker:
             if len(last) < 3 or last in self.f.common:
                 continue
             for k, t in enumerate(toks):
-                if not _same_word(t.norm, last):
+                if not t.norm.endswith(last) or not _same_word(t.norm, last):
                     continue
                 if k > 0 and toks[k - 1].norm in self.f.given:
                     continue  # someone else's full name
@@ -635,8 +640,7 @@ def _same_word(token: str, word: str) -> bool:
     """A token is a word, or the word after proclitics."""
     if token == word:
         return True
-    prefix = token[: len(token) - len(word)]
-    return token.endswith(word) and prefix in morphology().prefixes
+    return token.endswith(word) and token[: len(token) - len(word)] in morphology().prefixes
 
 
 def _latin_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:

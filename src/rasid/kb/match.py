@@ -34,6 +34,7 @@ from rasid.kb.morph import (
     morphology,
     nisba_forms,
     read_rules_text,
+    strip_proclitics,
     verb_forms,
 )
 from rasid.records import Entity, Mention
@@ -49,6 +50,7 @@ ALIAS, WEAK, SURNAME, NISBA = "alias", "weak", "surname", "nisba"
 _FORM_RANK = {ALIAS: 0, WEAK: 1, SURNAME: 2, NISBA: 3}
 _MAX_PREFIX = 3
 _PERSON_OR_PLACE = "person_or_place"
+_PLACE_OR_WORD = "place_or_word"
 PLACE_LABELS = {
     "country": "GPE",
     "governorate": "GPE",
@@ -100,6 +102,8 @@ class ContextWords:
     locative_proclitics: frozenset[str]
     actor_before: frozenset[str]
     actor_after: frozenset[str]
+    actor_pairs: frozenset[tuple[str, str]]
+    actor_lam: frozenset[str]
 
 
 @functools.cache
@@ -116,6 +120,11 @@ def context_words() -> ContextWords:
         ),
         actor_before=frozenset(before | verbs),
         actor_after=frozenset(verbs),
+        actor_pairs=frozenset(
+            tuple(normalize_key(p).split()[:2])  # type: ignore[misc]
+            for p in data.get("actor_before_pairs") or ()
+        ),
+        actor_lam=frozenset(normalize_key(w) for w in data.get("actor_before_lam") or ()),
     )
 
 
@@ -126,6 +135,10 @@ class Matcher:
         self.kb = kb
         self.automaton = automaton
         self.capitals = capitals  # capital place id -> state actor id
+        # entities whose aliases need no context: no sharing rule, not a capital
+        self.plain: frozenset[str] = frozenset(
+            eid for eid, inf in kb.info.items() if not inf.ambiguous and eid not in capitals
+        )
         # person id -> normalized titles of its offices, for weak aliases after a title
         self.titles: dict[str, frozenset[str]] = {
             eid: frozenset(normalize_key(r.role) for r in inf.roles if r.role)
@@ -137,21 +150,24 @@ class Matcher:
         """Every hit at token boundaries, proclitics checked, in text order."""
         out: list[Candidate] = []
         n = len(text)
-        for last, (length, targets) in self.automaton.iter(text):
+        prefixes = morphology().prefixes
+        for last, (length, targets, has_lil) in self.automaton.iter(text):
             end = last + 1
             if end < n and text[end].isalnum():
                 continue
             start = end - length
-            t = start
+            if start == 0 or not text[start - 1].isalnum():
+                plain = tuple(tg for tg in targets if not tg.lil) if has_lil else targets
+                if plain:
+                    out.append(Candidate(start, end, "", plain))
+                continue
+            t = start - 1
             while t > 0 and text[t - 1].isalnum() and start - t <= _MAX_PREFIX:
                 t -= 1
-            if t > 0 and text[t - 1].isalnum():
+            if (t > 0 and text[t - 1].isalnum()) or text[t:start] not in prefixes:
                 continue
             prefix = text[t:start]
-            if prefix:
-                ok = tuple(tg for tg in targets if is_valid_prefix(prefix, tg.lil))
-            else:
-                ok = tuple(tg for tg in targets if not tg.lil)
+            ok = tuple(tg for tg in targets if is_valid_prefix(prefix, tg.lil))
             if ok:
                 out.append(Candidate(start, end, prefix, ok))
         return out
@@ -211,7 +227,7 @@ def build_matcher(kb: KnowledgeBase) -> Matcher:
     automaton = ahocorasick.Automaton()
     for key, targets in table.items():
         ordered = tuple(sorted(targets, key=lambda t: (_FORM_RANK[t.form], t.entity_id)))
-        automaton.add_word(key, (len(key), ordered))
+        automaton.add_word(key, (len(key), ordered, any(t.lil for t in ordered)))
     automaton.make_automaton()
     return Matcher(kb, automaton, dict(kb.capital_metonyms))
 
@@ -273,15 +289,12 @@ class _Resolver:
     @staticmethod
     def _strong_entities(candidates: Sequence[Candidate]) -> set[str]:
         """Entities named by a full (strong) alias that no longer hit contains."""
-        spans = sorted(((c.start, c.end) for c in candidates), key=lambda s: (s[0], -s[1]))
         out: set[str] = set()
-        for c in candidates:
-            inside = any(
-                a <= c.start and c.end <= b and (a, b) != (c.start, c.end) for a, b in spans
-            )
-            if inside:
-                continue
-            out.update(t.entity_id for t in c.targets if t.form == ALIAS)
+        reach = -1  # the furthest end of the hits that start earlier (or at the same place)
+        for c in sorted(candidates, key=lambda c: (c.start, -c.end)):
+            if c.end > reach:
+                out.update(t.entity_id for t in c.targets if t.form == ALIAS)
+                reach = c.end
         return out
 
     def _locative(self, c: Candidate, before: str) -> bool:
@@ -290,8 +303,16 @@ class _Resolver:
         return _bare(before) in self.words.locative_before
 
     def _actor_context(self, c: Candidate, before: str) -> bool:
-        if _bare(before) in self.words.actor_before or before in self.words.actor_before:
+        words = self.words
+        if any(rest in words.actor_before for _, rest in strip_proclitics(before)):
             return True
+        if c.prefix.endswith(morphology().lil) and _bare(before) in words.actor_lam:
+            return True
+        if before:
+            pos = c.start - len(c.prefix)
+            first = word_before(self.text, self.text.rfind(before, 0, pos))
+            if (_bare(first), before) in words.actor_pairs:
+                return True
         after = word_after(self.text, c.end)
         return after in self.words.actor_after or _bare(after) in self.words.actor_after
 
@@ -305,8 +326,10 @@ class _Resolver:
         return self.by_end.get(i)
 
     def _keep(self, c: Candidate, t: Target, before: str) -> bool:
-        if t.form == ALIAS and _PERSON_OR_PLACE in (self.kb.info[t.entity_id].ambiguous or ""):
-            # a one-word place that is also a person's name ("المهندس") needs a place cue
+        rule = self.kb.info[t.entity_id].ambiguous or ""
+        if t.form == ALIAS and (_PERSON_OR_PLACE in rule or _PLACE_OR_WORD in rule):
+            # a one-word place that is also a person's name ("المهندس") or an ordinary word
+            # ("القائم" acting, "سلوك" behaviour) needs a place cue
             ent = self.kb.entities[t.entity_id]
             if ent.kind == "place" and " " not in self.text[c.start : c.end]:
                 return self._locative(c, before)
@@ -322,6 +345,17 @@ class _Resolver:
         return any(tail.endswith(title) for title in titles if title)
 
     def resolve(self, c: Candidate) -> Resolved | None:
+        if len(c.targets) == 1:
+            only = c.targets[0]
+            if only.entity_id in self.m.plain and only.form in (ALIAS, NISBA):
+                # one entity, no sharing rule, not a capital: nothing in the context matters
+                if only.form == NISBA:
+                    res = Resolved(c.start, c.end, only.entity_id, "kb.nisba", 0.9, True)
+                else:
+                    rule = "kb.clitic" if c.prefix else "kb.exact"
+                    res = Resolved(c.start, c.end, only.entity_id, rule, 1.0, False)
+                self.by_end[c.end] = res
+                return res
         before = word_before(self.text, c.start - len(c.prefix))
         kept = [t for t in c.targets if self._keep(c, t, before)]
         if not kept:
@@ -411,12 +445,13 @@ def _GOVERNORATE_CUES() -> frozenset[str]:  # noqa: N802 - a cached constant
 def select_longest(items: Iterable[Resolved]) -> list[Resolved]:
     """Non-overlapping spans, longest first, then leftmost; returned in text order."""
     chosen: list[Resolved] = []
-    taken: list[tuple[int, int]] = []
+    taken: set[int] = set()
     for r in sorted(items, key=lambda r: (-(r.end - r.start), r.start)):
-        if any(r.start < b and a < r.end for a, b in taken):
+        span = range(r.start, r.end)
+        if not taken.isdisjoint(span):
             continue
         chosen.append(r)
-        taken.append((r.start, r.end))
+        taken.update(span)
     return sorted(chosen, key=lambda r: r.start)
 
 

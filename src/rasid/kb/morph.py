@@ -193,6 +193,7 @@ def capital_names() -> dict[str, str]:
 class Cues:
     titles: dict[tuple[str, ...], str]  # token sequence -> English role
     title_lengths: tuple[int, ...]
+    title_firsts: frozenset[str]  # first words of the titles, to rule tokens out fast
     org_cues: dict[str, str]  # cue word -> kind
     weak_org_cues: frozenset[str]
     say_verbs: frozenset[str]
@@ -227,6 +228,7 @@ def cues() -> Cues:
     return Cues(
         titles=titles,
         title_lengths=tuple(sorted({len(k) for k in titles}, reverse=True)),
+        title_firsts=frozenset(k[0] for k in titles),
         org_cues=org,
         weak_org_cues=keys("weak_org_cues"),
         say_verbs=frozenset(
