@@ -27,6 +27,7 @@ import ahocorasick
 import yaml
 
 from rasid.kb.morph import (
+    cues,
     frequent_words,
     given_names,
     is_valid_prefix,
@@ -104,6 +105,7 @@ class ContextWords:
     actor_after: frozenset[str]
     actor_pairs: frozenset[tuple[str, str]]
     actor_lam: frozenset[str]
+    place_nouns: frozenset[str]
 
 
 @functools.cache
@@ -125,6 +127,7 @@ def context_words() -> ContextWords:
             for p in data.get("actor_before_pairs") or ()
         ),
         actor_lam=frozenset(normalize_key(w) for w in data.get("actor_before_lam") or ()),
+        place_nouns=frozenset(normalize_key(w) for w in data.get("place_nouns") or ()),
     )
 
 
@@ -207,8 +210,14 @@ def build_matcher(kb: KnowledgeBase) -> Matcher:
     strong_keys: set[str] = set()
     for eid, ent in kb.entities.items():
         inf = kb.info[eid]
+        # a one-word alias of a person that the KB marks as shared (with a nisba, a place or
+        # a word: "السوداني") counts as weak: it needs the full name or a title nearby
+        shared_person = ent.kind == "person" and bool(inf.ambiguous)
         for alias in ent.aliases:
             key = normalize_key(alias)
+            if shared_person and " " not in key:
+                add_with_article(key, eid, WEAK)
+                continue
             strong_keys.add(key)
             add_with_article(key, eid, ALIAS)
         for alias in inf.weak_aliases:
@@ -332,6 +341,8 @@ class _Resolver:
             # ("القائم" acting, "سلوك" behaviour) needs a place cue
             ent = self.kb.entities[t.entity_id]
             if ent.kind == "place" and " " not in self.text[c.start : c.end]:
+                if _PLACE_OR_WORD in rule:
+                    return _bare(before) in self.words.place_nouns
                 return self._locative(c, before)
             return True
         if t.form in (ALIAS, NISBA):
@@ -342,7 +353,11 @@ class _Resolver:
             return True
         titles = self.m.titles.get(t.entity_id, frozenset())
         tail = self.text[max(0, c.start - len(c.prefix) - 40) : c.start - len(c.prefix)].strip()
-        return any(tail.endswith(title) for title in titles if title)
+        if not any(tail.endswith(title) for title in titles if title):
+            return False
+        # "رئيس الوزراء السوداني عبد الله حمدوك": a name after it makes it an adjective
+        after = word_after(self.text, c.end)
+        return after not in given_names() and after not in cues().particles
 
     def resolve(self, c: Candidate) -> Resolved | None:
         if len(c.targets) == 1:
