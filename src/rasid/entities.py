@@ -77,6 +77,8 @@ class Found:
 
 
 _PRONOUN_SUFFIXES = ("ها", "هم", "هما", "هن", "كم")
+_ADJECTIVE_ENDINGS = ("يه", "يين", "يون", "يات")  # nisba adjectives, normalized
+_ABU = "\u0623\u0628\u0648"  # the kunya head "abu"
 
 
 @functools.lru_cache(maxsize=65536)
@@ -293,6 +295,8 @@ class _Finder:
             # quoted name
             return k + 1
         run = self.name_run(j, allow_article=False, stop_at_article=True)
+        if run > j and self.toks[j].norm.endswith(_ADJECTIVE_ENDINGS):
+            return k + 1  # "شركة أجنبية": an adjective, not a name
         if run > j:
             # a foreign name ("كونترول ريسكس") stops before a definite descriptor
             return run
@@ -304,8 +308,11 @@ class _Finder:
             if not t.word or t.norm in self.c.stop or self.title_at(end) is not None:
                 break
             is_def = t.norm.startswith(article) or (end > j and t.norm.startswith(lil))
-            is_place = t.kb >= 0 and end == j and self._is_place_mention(t.kb)
-            if not (is_def or is_place) or (t.kb >= 0 and not is_place):
+            is_nisba = t.kb >= 0 and self.kb_mentions[t.kb].nisba
+            is_place = t.kb >= 0 and not is_nisba and end == j and self._is_place_mention(t.kb)
+            # a definite word, a definite nisba ("المصرية"), or a place right after the cue
+            # ("معهد واشنطن")
+            if not (is_place or (is_def and (t.kb < 0 or is_nisba))):
                 break
             end += 1
         return k + 1 if end == j else end
@@ -405,6 +412,8 @@ class _Finder:
             return
         if x.norm not in self.given and (x.norm in self.common or x.norm in self.c.stop):
             return
+        if self.toks[k].bare != normalize_key(_ABU) and x.norm not in self.given:
+            return  # "أم" is also "or": only "أم" + a given name is a kunya
         end = j + 1
         if (
             end < len(self.toks)
