@@ -77,7 +77,7 @@ def run_phase(
         from rasid.merge import merge_events
         from rasid.pipeline import process_article
 
-        local = []
+        local: list[Any] = []
         for a in source:
             local.extend(process_article(a).events)
             n += 1

@@ -50,7 +50,7 @@ def ingest_on_cluster(
             on_problem(msg)
 
     try:
-        client = address if isinstance(address, Client) else Client(address, timeout="20s")
+        client = address if isinstance(address, Client) else Client(address, timeout="20s")  # type: ignore[no-untyped-call]
     except OSError as exc:
         raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
     store = open_store(store_url)
@@ -99,5 +99,5 @@ def ingest_on_cluster(
     finally:
         store.close()
         if not isinstance(address, Client):
-            client.close()
+            client.close()  # type: ignore[no-untyped-call]
     return report

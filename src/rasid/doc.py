@@ -22,6 +22,10 @@ class Doc:
     provisional: Mapping[str, Entity] = field(default_factory=dict)
     times: tuple[TimeExpr, ...] = ()
     quantities: tuple[Quantity, ...] = ()
+    # the day relative dates were resolved against: the publication day, or, when that is
+    # unknown, the latest day the article's own dates give ("inferred"); None when neither
+    anchor: str | None = None
+    anchor_kind: str | None = None
 
     def sentence_text(self, sentence: Sentence) -> str:
         return self.article.text[sentence.start : sentence.end]

@@ -135,6 +135,22 @@ def _participants_ok(gold: GoldEvent, ev: Event) -> bool:
     return bool(gold.names & have)
 
 
+def _agreement(gold: GoldEvent, ev: Event) -> int:
+    where = bool(gold.where) and _place_ok_strict(gold, ev)
+    return 2 * where + _participants_ok(gold, ev) + (ev.type == gold.type)
+
+
+def _place_ok_strict(gold: GoldEvent, ev: Event) -> bool:
+    where, loc = gold.where, ev.location
+    if not where or loc is None:
+        return False
+    names = {normalize_key(n) for n in where.get("names") or ()}
+    if names & {normalize_key(loc.name), normalize_key(loc.name_ar)}:
+        return True
+    coords = (where.get("lat"), where.get("lon"), loc.lat, loc.lon)
+    return None not in coords and _km(*coords) <= 75  # type: ignore[arg-type]
+
+
 def matches(gold: GoldEvent, ev: Event) -> bool:
     if ev.type != gold.type and ev.type not in gold.alt_types:
         return False
@@ -175,6 +191,9 @@ def score(gold_data: Any, records: Iterable[Record]) -> Score:
         for ei, ev in enumerate(events):
             if matches(gold[gi], ev):
                 pairs[gi].append(ei)
+        # try the closest matches first, so the one-to-one pairing is the natural one
+        g = gold[gi]
+        pairs[gi].sort(key=lambda ei: -_agreement(g, events[ei]))
     req_pairs = {g: v for g, v in pairs.items() if not gold[g].optional}
     matched = _bipartite(req_pairs)
     used = set(matched.values())

@@ -96,9 +96,9 @@ def _ids(actors: Iterable[ActorRef]) -> set[str]:
 def participants_compatible(a: Event, b: Event) -> bool:
     aa, ba = _ids(a.actors) | _ids(a.claimed_by), _ids(b.actors) | _ids(b.claimed_by)
     at, bt = _ids(a.targets), _ids(b.targets)
-    if aa and ba and not (aa & ba) and not (aa & bt) and not (ba & at):
-        return False
-    return not (at and bt and not (at & bt) and not (aa & ba))
+    # two different doers are two events (a US strike, a militia drone attack) unless each
+    # names the other as its target (one clash reported from both sides)
+    return not (aa and ba and not (aa & ba) and not (aa & bt) and not (ba & at))
 
 
 def compatible(a: Event, b: Event, *, same_article: bool = False) -> bool:
@@ -110,11 +110,35 @@ def compatible(a: Event, b: Event, *, same_article: bool = False) -> bool:
         return False
     if not participants_compatible(a, b):
         return False
+    if same_article:
+        return _same_article_evidence(a, b)
     if not same_article and (a.location is None or b.location is None):
         # across articles, an unplaced mention needs a shared participant to join
         shared = (_ids(a.actors) | _ids(a.targets)) & (_ids(b.actors) | _ids(b.targets))
         return bool(shared)
     return True
+
+
+def _same_article_evidence(a: Event, b: Event) -> bool:
+    """Within one article, compatible is not enough: the two mentions must share a day, a
+    place or a participant, or one of them must be a bare mention with neither date nor place."""
+    if a.date and b.date and len(a.date) == 10 and a.date == b.date:
+        return True
+    if (
+        a.location
+        and b.location
+        and (
+            a.location.entity_id == b.location.entity_id
+            or _nested(a.location, b.location)
+            or _nested(b.location, a.location)
+        )
+    ):
+        return True
+    pa = _ids(a.actors) | _ids(a.targets) | _ids(a.claimed_by)
+    pb = _ids(b.actors) | _ids(b.targets) | _ids(b.claimed_by)
+    if pa & pb:
+        return True
+    return (not a.date and not a.location) or (not b.date and not b.location)
 
 
 def _best_date(events: Sequence[Event]) -> tuple[str | None, str | None, bool]:

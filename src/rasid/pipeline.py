@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from rasid.doc import Doc
-from rasid.records import Article, Event, Figure, Record, Sentence, Statement
+from rasid.records import Article, Event, Figure, Record, Sentence, Statement, TimeExpr
 from rasid.text.normalize import normalize
 from rasid.text.segment import split_sentences
 
@@ -73,9 +73,50 @@ def annotate(article: Article) -> Doc:
 
     doc = segment(article)
     doc = find_mentions(doc, load_kb())
-    times = find_times(doc.norm, publication_date(article))
+    pub = publication_date(article)
+    times = find_times(doc.norm, pub)
+    anchor, kind = (pub, "publication") if pub else (None, None)
+    if pub is None:
+        anchor = infer_anchor(doc, times)
+        if anchor is not None:
+            kind = "inferred"
+            times = tuple(
+                dataclasses.replace(t, anchor="inferred") if t.anchor == "publication" else t
+                for t in find_times(doc.norm, anchor)
+            )
     quantities = find_quantities(doc.norm)
-    return dataclasses.replace(doc, times=times, quantities=quantities)
+    return dataclasses.replace(
+        doc,
+        times=times,
+        quantities=quantities,
+        anchor=anchor.isoformat() if anchor else None,
+        anchor_kind=kind,
+    )
+
+
+def infer_anchor(doc: Doc, times: tuple[TimeExpr, ...]) -> dt.date | None:
+    """A lower bound for the publication day of an undated article: the latest day its own
+    dates name. Years come from absolute dates; a day and month without a year take the latest
+    such year. An article with no absolute date gets no anchor (relative dates stay unknown)."""
+    from rasid.time import find_times
+
+    years = [
+        int(t.value[:4])
+        for t in times
+        if t.value and t.anchor == "absolute" and not t.open_range and t.value[:4].isdigit()
+    ]
+    if not years:
+        return None
+    year = max(years)
+    days = [
+        dt.date.fromisoformat(t.value[:10])
+        for t in find_times(doc.norm, dt.date(year, 12, 31))
+        if t.value
+        and t.precision == "day"
+        and t.rule.startswith("date.day_month")
+        and t.value[:4] == str(year)
+    ]
+    return max(days) if days else None
 
 
 def process_article(article: Article) -> ArticleResult:

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from rasid.doc import Doc
+from rasid.kb import KnowledgeBase
 from rasid.events.arguments import (
     assign_roles,
     find_mode,
@@ -40,7 +41,6 @@ from rasid.records import (
 __all__ = ["find_events"]
 
 SKIP_KINDS = frozenset({"title", "heading", "caption", "dateline"})
-LOCATION_PREPS = frozenset({"في", "من", "الى", "داخل", "قرب", "نحو", "عبر", "حدود"})
 ACTOR_KINDS = {
     "state": "state",
     "government": "government",
@@ -140,7 +140,7 @@ def _publication(doc: Doc) -> dt.date | None:
     return publication_date(doc.article)
 
 
-def _capitals(doc: Doc, kb: object, entities: dict[str, Entity]) -> dict[str, Entity]:
+def _capitals(doc: Doc, kb: KnowledgeBase, entities: dict[str, Entity]) -> dict[str, Entity]:
     """State id -> capital place; "*" -> the capital of the article's most mentioned state."""
     caps: dict[str, Entity] = {}
     metonyms = getattr(kb, "capital_metonyms", {})
@@ -154,7 +154,7 @@ def _capitals(doc: Doc, kb: object, entities: dict[str, Entity]) -> dict[str, En
         e = entities.get(m.entity_id)
         if e is None or not e.country:
             continue
-        state = kb.state_of(e.country)  # type: ignore[attr-defined]
+        state = kb.state_of(e.country)
         if state is not None:
             counts[state.id] += 1
     for state_id, _ in counts.most_common():
@@ -164,19 +164,20 @@ def _capitals(doc: Doc, kb: object, entities: dict[str, Entity]) -> dict[str, En
     return caps
 
 
-def _as_participants(view: SentenceView, kb: object) -> tuple[Placed, ...]:
+def _as_participants(view: SentenceView, kb: KnowledgeBase) -> tuple[Placed, ...]:
     """Country names used as actors ("اتهم ... إيران") become their state; nisba adjectives
     describing the person right after them ("رئيس الوزراء العراقي محمد السوداني") are kept as
     that person's side, not as a participant of their own."""
     out: list[Placed] = []
     words = view.words
+    location_preps = load_lexicon().words["location_preps"]
     for p in view.mentions:
         e = p.entity
         if e is not None and e.kind == "place" and e.place_type == "country":
-            prev = words[p.first - 1].bare if p.first > 0 else ""
-            tok = words[p.first].text
-            located = prev in LOCATION_PREPS or tok.startswith(("ب", "لل", "وب", "في"))
-            state = kb.state_of_place(e.id) if not located else None  # type: ignore[attr-defined]
+            located = (p.first > 0 and words[p.first - 1].is_in(location_preps)) or (
+                words[p.first].stem != words[p.first].bare  # "بالعراق", "للعراق"
+            )
+            state = kb.state_of_place(e.id) if not located else None
             if state is not None:
                 out.append(dataclasses.replace(p, entity=state))
                 continue
@@ -184,7 +185,7 @@ def _as_participants(view: SentenceView, kb: object) -> tuple[Placed, ...]:
     return tuple(out)
 
 
-def _sides(actors: tuple[Entity, ...], kb: object) -> tuple[Entity, ...]:
+def _sides(actors: tuple[Entity, ...], kb: KnowledgeBase) -> tuple[Entity, ...]:
     """Each person, government body or force with the state it acts for."""
     out = list(actors)
     ids = {a.id for a in actors}
@@ -193,7 +194,7 @@ def _sides(actors: tuple[Entity, ...], kb: object) -> tuple[Entity, ...]:
             continue
         if a.kind not in ("person", "government", "military"):
             continue
-        state = kb.state_of(a.country)  # type: ignore[attr-defined]
+        state = kb.state_of(a.country)
         if state is not None and state.id not in ids:
             out.append(state)
             ids.add(state.id)
@@ -211,7 +212,7 @@ def _build_event(
     doc: Doc,
     view: SentenceView,
     lex: Lexicon,
-    kb: object,
+    kb: KnowledgeBase,
     cand: Candidate,
     acts: list[SpeechAct],
     state: _ArticleState,
@@ -232,8 +233,12 @@ def _build_event(
     date = time.value if time else None
     date_end = time.value_end if time else None
     from_pub = False
-    if date is None and pub is not None and _fresh(cand, body_para, words[cand.head].in_quote):
-        date, from_pub, time_rule = pub.isoformat(), True, "date.publication"
+    anchor = dt.date.fromisoformat(doc.anchor) if doc.anchor else None
+    if time is not None and date and anchor and cand.status != "planned":
+        date, date_end = _not_after(date, date_end, anchor, time)
+    if date is None and anchor is not None and _fresh(cand, body_para, words[cand.head].in_quote):
+        date, from_pub = anchor.isoformat(), True
+        time_rule = "date.publication" if doc.anchor_kind == "publication" else "date.inferred"
     if date is None and cand.type not in VERBAL_TYPES and not (place or actors or targets):
         return None
     fatal, injured, toll_rule = (None, None, "toll.none")
@@ -288,6 +293,25 @@ def _build_event(
     return dataclasses.replace(event, summary=summarize(event))
 
 
+def _not_after(
+    date: str, date_end: str | None, anchor: dt.date, time: TimeExpr
+) -> tuple[str, str | None]:
+    """An event reported as done cannot postdate its report: a month or day named without a
+    year ("في يناير") that resolved after the anchor is last year's."""
+    if time.anchor not in ("publication", "inferred") or len(date) < 7:
+        return date, date_end
+    if date[:10] <= anchor.isoformat():
+        return date, date_end
+
+    def back(value: str | None) -> str | None:
+        if not value or len(value) < 7:
+            return value
+        return f"{int(value[:4]) - 1:04d}{value[4:]}"
+
+    shifted = back(date)
+    return (shifted or date), back(date_end)
+
+
 def _fresh(cand: Candidate, body_para: int, in_quote: bool) -> bool:
     """News of the day: reported early in the article, in the past tense or as a noun."""
     if in_quote or (cand.status == "planned" and cand.type == "ASSAULT"):
@@ -302,7 +326,7 @@ def _confidence(cand: Candidate, dated: bool, placed: bool, acted: bool, quoted:
 
 
 def _statement(
-    doc: Doc, view: SentenceView, act: SpeechAct, pub: dt.date | None, kb: object
+    doc: Doc, view: SentenceView, act: SpeechAct, pub: dt.date | None, kb: KnowledgeBase
 ) -> Statement:
     affiliation = kb.affiliation
     text = doc.article.text

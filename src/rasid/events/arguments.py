@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rasid.events.context import Placed, SentenceView
-from rasid.events.lexicon import Lexicon
+from rasid.events.lexicon import Lexicon, load_lexicon
 from rasid.events.rules import Candidate
 from rasid.records import Entity, TimeExpr
 
@@ -56,50 +56,6 @@ PRECISION = {
     "region": "region",
     "country": "country",
 }
-BACKER_WORDS = frozenset(
-    {
-        "مدعوم",
-        "مدعومه",
-        "المدعوم",
-        "المدعومه",
-        "المدعومين",
-        "المدعومون",
-        "الموالي",
-        "الموالين",
-        "الموالون",
-        "الموالية",
-        "المواليه",
-        "موالي",
-        "مواليه",
-        "التابع",
-        "التابعه",
-        "التابعين",
-        "المقرب",
-        "المقربه",
-        "المقربين",
-        "بدعم",
-        "تدعمها",
-        "يدعمها",
-        "تدعمه",
-        "يدعمه",
-    }
-)
-PREPOSITIONS = frozenset({"في", "من", "الى", "عن", "مع", "لدى", "لدي", "عبر", "بين", "داخل"})
-DIRECTION_EN = {
-    "شمال": "north of",
-    "جنوب": "south of",
-    "شرق": "eastern",
-    "غرب": "western",
-    "شمالي": "northern",
-    "جنوبي": "southern",
-    "شرقي": "eastern",
-    "غربي": "western",
-    "ريف": "countryside of",
-    "قرب": "near",
-    "محيط": "around",
-    "اطراف": "outskirts of",
-}
-CAPITAL_WORDS = frozenset({"العاصمه", "بالعاصمه", "للعاصمه", "والعاصمه", "العاصمتين"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,10 +91,8 @@ def is_actor(p: Placed) -> bool:
 
 def _backed(view: SentenceView, p: Placed) -> bool:
     """The mention names a backer or patron ("مدعوم من إيران"), not a participant."""
-    for i in range(max(0, p.first - 3), p.first):
-        if view.words[i].bare in BACKER_WORDS or view.words[i].text in BACKER_WORDS:
-            return True
-    return False
+    backers = load_lexicon().words["backers"]
+    return any(view.words[i].is_in(backers) for i in range(max(0, p.first - 3), p.first))
 
 
 def _prep_before(view: SentenceView, p: Placed, preps: frozenset[str]) -> bool:
@@ -148,7 +102,7 @@ def _prep_before(view: SentenceView, p: Placed, preps: frozenset[str]) -> bool:
     if i < 0:
         return False
     w = view.words[i]
-    return w.text in preps or w.bare in preps
+    return w.is_in(preps)
 
 
 def find_mode(view: SentenceView, lex: Lexicon, etype: str, lo: int, hi: int) -> str | None:
@@ -183,18 +137,20 @@ def assign_roles(
     hi: int,
     prev_actor: Entity | None,
 ) -> tuple[tuple[Entity, ...], tuple[Entity, ...], tuple[Entity, ...], dict[str, str]]:
-    """Actors, targets and claimants of a candidate within its clause [lo, hi)."""
+    """Actors, targets and claimants of a candidate within its window [lo, hi)."""
     rules: dict[str, str] = {}
-    in_clause = [p for p in view.mentions if lo <= p.first < hi and is_actor(p)]
-    participants = _collapse([p for p in in_clause if not _backed(view, p)])
+    in_window = [p for p in view.mentions if lo <= p.first < hi and is_actor(p)]
+    participants = _collapse([p for p in in_window if not _backed(view, p)])
     actors: list[Placed] = []
     targets: list[Placed] = []
     claimed: list[Placed] = []
     head = cand.head
+    words = view.words
+    verb = cand.form.pos in ("v", "x")
 
     claim_at = view.find_phrase(lex.cues["claim"], lo, hi)
     if claim_at is not None and cand.type == "ASSAULT":
-        claimers = [p for p in participants if p.first < head and p.first >= claim_at[0] - 6]
+        claimers = [p for p in participants if claim_at[0] - 6 <= p.first < head]
         if claimers:
             claimed.append(claimers[0])
             rules["claimed_by"] = "claim.explicit"
@@ -204,54 +160,57 @@ def assign_roles(
 
     agent_at = view.find_phrase(lex.cues["agent_markers"], head, hi)
     if agent_at is not None:
-        after = [p for p in participants if p.first >= agent_at[1]]
-        if after:
-            actors.append(after[0])
+        after_agent = [p for p in participants if p.first >= agent_at[1]]
+        if after_agent:
+            actors.append(after_agent[0])
             rules["actors"] = "agent_marker"
 
     after = [p for p in participants if p.first > cand.last]
     before = [p for p in participants if p.first < head]
-    victim_verb = (
-        cand.form.pos in ("v", "x")
+    victim_verb = verb and "kill" in cand.form.flags and _victim_follows(view, lex, cand.last)
+    relative_victim = (
+        verb
         and "kill" in cand.form.flags
-        and _victim_follows(view, lex, cand.last)
+        and head > 0
+        and words[head - 1].bare in lex.words["relative"]
     )
     target_preps = lex.words["target_preps"]
+    blocked = target_preps | lex.words["prepositions"]
+    # "قتلت غارة أمريكية ...": the subject of the verb is an event noun; its nisba is the doer
+    noun_subject = verb and _noun_follows(view, lex, cand.last)
+    nisba_slot = cand.last + (2 if noun_subject else 0)
 
-    if (
-        not actors
-        and after
-        and after[0].mention is not None
-        and after[0].mention.nisba
-        and (after[0].first - cand.last <= 2)
-    ):
-        actors.append(after[0])  # "غارة أمريكية", "الضربات الأمريكية"
-        rules["actors"] = "nisba_after_trigger"
-    if not actors and cand.form.pos in ("v", "x") and not victim_verb:
+    if not actors and (cand.form.pos == "n" or noun_subject) and after:
+        first = after[0]
+        if first.mention is not None and first.mention.nisba and first.first - nisba_slot <= 2:
+            actors.append(first)  # "غارة أمريكية", "الضربات الأمريكية"
+            rules["actors"] = "nisba_after_trigger"
+    if not actors and verb and not victim_verb and not noun_subject and not relative_victim:
         for p in after[:2]:
-            if _prep_before(view, p, target_preps | PREPOSITIONS):
+            if _prep_before(view, p, blocked):
                 continue
-            if p.first - cand.last <= 4:
+            if _gap(view, cand.last, p.first) <= 6:
                 actors.append(p)
                 rules["actors"] = "verb_subject"
             break
-    if not actors and before:
+    if not actors and before and not relative_victim:
         near = before[-1]
-        if not _prep_before(view, near, target_preps | PREPOSITIONS):
+        light = _light_verb_before(view, lex, head, lo)
+        ok_position = (verb and _gap(view, near.last, head) <= 4) or (
+            light is not None and light < near.first
+        )
+        if ok_position and not _prep_before(view, near, blocked):
             actors.append(near)
-            rules["actors"] = "subject_before_verb"
+            rules["actors"] = "subject_before_verb" if verb else "light_verb_subject"
+    if relative_victim and before:
+        targets.append(before[-1])
+        rules["targets"] = "relative_victim"
 
-    for p in after:
-        if p in actors or p in claimed:
-            continue
-        if _prep_before(view, p, frozenset({"من", "عن", "لدى", "لدي", "عبر"})):
-            continue
-        targets.append(p)
+    targets.extend(p for p in _objects(view, lex, cand, after, actors, claimed) if p not in targets)
     if targets:
-        rules["targets"] = "after_trigger"
+        rules.setdefault("targets", "object")
     if cand.type in ("CONSULT", "AGREE", "COOPERATE") and not targets and len(actors) <= 1:
-        others = [p for p in in_clause if p not in actors and not _backed(view, p)]
-        targets.extend(others)
+        targets.extend(p for p in participants if p not in actors)
     claimed_e = _entities(claimed)
     if "claimed_by" in rules and not claimed_e and prev_actor is not None:
         claimed_e = (prev_actor,)
@@ -261,6 +220,81 @@ def assign_roles(
         rules["actors"] = "claimant"
     targets_e = tuple(t for t in _entities(targets) if t.id not in {a.id for a in actors_e})
     return actors_e, targets_e, claimed_e, rules
+
+
+def _objects(
+    view: SentenceView,
+    lex: Lexicon,
+    cand: Candidate,
+    after: list[Placed],
+    actors: list[Placed],
+    claimed: list[Placed],
+) -> list[Placed]:
+    """Who or what was acted on: the group after a target preposition ("على"، "ضد"), the
+    victims after a kill word, or the object right after the doer; not every later name."""
+    words = view.words
+    free = [p for p in after if p not in actors and p not in claimed]
+    if not free:
+        return []
+    preps = lex.words["target_preps"]
+    kill = lex.words["kill_words"]
+    for k in range(cand.head, min(len(words), cand.last + 14)):
+        w = words[k]
+        is_kill = (k > cand.last and w.is_in(kill)) or (
+            k == cand.head and "kill" in cand.form.flags
+        )
+        if w.is_in(preps) or is_kill:
+            reach = 12 if is_kill else 6  # victims may follow the weapon and the place
+            group = [p for p in free if k < p.first <= k + reach]
+            if group:
+                return _apposition(view, group)
+    if cand.type in ("ASSAULT", "COERCE") and cand.form.pos == "n":
+        return []  # a noun's later names are context, not its target
+    subject_end = actors[-1].last if actors else cand.last
+    group = [p for p in free if subject_end < p.first <= subject_end + 5]
+    return _apposition(view, group)
+
+
+def _apposition(view: SentenceView, group: list[Placed]) -> list[Placed]:
+    """The first name and those joined to it by "و" or "،" (a list of victims or objects)."""
+    if not group:
+        return []
+    out = [group[0]]
+    for p in group[1:]:
+        if p.first - out[-1].last <= 4:
+            out.append(p)
+        else:
+            break
+    return out
+
+
+def _gap(view: SentenceView, a: int, b: int) -> int:
+    """Words between two positions, commas not counted."""
+    return sum(1 for w in view.words[a + 1 : b] if w.text != ",")
+
+
+def _noun_follows(view: SentenceView, lex: Lexicon, last: int) -> bool:
+    if last + 1 >= len(view.words):
+        return False
+    nxt = view.words[last + 1]
+    forms = lex.triggers.get(nxt.text) or lex.triggers.get(nxt.bare) or ()
+    return any(f.pos == "n" for f in forms)
+
+
+def _light_verb_before(view: SentenceView, lex: Lexicon, head: int, lo: int) -> int | None:
+    verbs = lex.words["light_verbs"]
+    for i in range(head - 1, max(0, head - 11) - 1, -1):
+        w = view.words[i]
+        if w.is_in(verbs):
+            return i
+    return None
+
+
+def _direction_en(lex: Lexicon, word: str) -> str:
+    for label, phrases in lex.modes["direction_names"]:
+        if (word,) in phrases:
+            return label
+    return "near"
 
 
 def _collapse(items: list[Placed]) -> list[Placed]:
@@ -283,13 +317,19 @@ def _collapse(items: list[Placed]) -> list[Placed]:
 
 
 def _victim_follows(view: SentenceView, lex: Lexicon, last: int) -> bool:
-    nxt = last + 1
-    if nxt >= len(view.words):
+    """A kill verb followed by its victims ("قتل جنديان", "قتل وجرح أكثر من عشرة جنود"): passive."""
+    persons = lex.words["persons"]
+    hurt = lex.words["injure_words"]
+    for k in range(last + 1, min(len(view.words), last + 5)):
+        w = view.words[k]
+        if w.is_in(persons):
+            return True
+        if any(q.first <= k <= q.last for q in view.quantities):
+            return True
+        if w.is_in(hurt) or w.is_in(lex.words["toll_qualifiers"]):
+            continue
         return False
-    w = view.words[nxt]
-    if w.bare in lex.words["persons"] or w.text in lex.words["persons"]:
-        return True
-    return any(q.first == nxt for q in view.quantities)
+    return False
 
 
 def find_place(
@@ -315,10 +355,10 @@ def find_place(
         label = None
         precision = PRECISION.get(best.entity.place_type or "", "city")
         prev = best.first - 1
-        if prev >= 0 and view.words[prev].bare in directions:
-            d = view.words[prev].bare
+        if prev >= 0 and view.words[prev].is_in(directions):
+            d = view.words[prev].stem or view.words[prev].bare
             label = (
-                f"{DIRECTION_EN.get(d, 'near')} {best.entity.name}",
+                f"{_direction_en(lex, d)} {best.entity.name}",
                 f"{d} {best.entity.name_ar}",
             )
             precision = "region"
@@ -332,7 +372,7 @@ def _capital_in(
     """ "العاصمة العراقية" -> Baghdad; a bare "العاصمة" -> the capital of the article's state."""
     for i in range(*scope):
         w = view.words[i]
-        if w.text not in CAPITAL_WORDS and w.bare not in CAPITAL_WORDS:
+        if not w.is_in(load_lexicon().words["capital_words"]):
             continue
         nisba = next((p for p in view.mentions if p.first == i + 1 and p.entity), None)
         cap = capitals.get(nisba.entity.id) if nisba and nisba.entity else None
@@ -346,7 +386,8 @@ def find_time(
     view: SentenceView, cand: Candidate, lo: int, hi: int, prev_time: TimeExpr | None
 ) -> tuple[TimeExpr | None, str]:
     def usable(t: Placed) -> bool:
-        return t.time is not None and t.time.value is not None
+        # a deadline ("بحلول منتصف يناير") is when a plan is due, not when the event was
+        return t.time is not None and t.time.value is not None and not t.time.rule.endswith(".by")
 
     clause = [t for t in view.times if lo <= t.first < hi and usable(t)]
     if clause:
@@ -374,8 +415,8 @@ def find_toll(
     words = view.words
     for i in range(lo, hi):
         w = words[i]
-        is_kill = w.bare in kill or w.text in kill
-        is_hurt = w.bare in hurt or w.text in hurt
+        is_kill = w.is_in(kill)
+        is_hurt = w.is_in(hurt)
         if not (is_kill or is_hurt):
             continue
         if view.has_phrase(no_toll, max(lo, i - 4), i + 1):
@@ -383,12 +424,9 @@ def find_toll(
         # "قتل وجرح", "مقتل وإصابة": one number for both is neither
         nxt = words[i + 1] if i + 1 < hi else None
         prv = words[i - 1] if i - 1 >= lo else None
-        if nxt is not None and (
-            (is_kill and (nxt.bare in hurt or nxt.text in hurt))
-            or (is_hurt and (nxt.bare in kill or nxt.text in kill))
-        ):
+        if nxt is not None and ((is_kill and (nxt.is_in(hurt))) or (is_hurt and (nxt.is_in(kill)))):
             return None, None, "toll.combined"
-        if prv is not None and ((is_kill and prv.bare in hurt) or (is_hurt and prv.bare in kill)):
+        if prv is not None and ((is_kill and prv.is_in(hurt)) or (is_hurt and prv.is_in(kill))):
             return None, None, "toll.combined"
         value = _count_after(view, lex, i, hi, persons)
         if value is None:
@@ -414,48 +452,38 @@ def _count_after(
     j = i + 1
     if j < hi:
         w = words[j]
-        if w.bare in persons or w.text in persons:
-            if _is_dual(w.bare):
+        if w.is_in(persons):
+            if _is_dual(w.bare) or _is_dual(w.stem):
                 return 2, "exact"
-            if w.bare in SINGULAR_VICTIMS:
+            if w.is_in(load_lexicon().words["singular_victims"]):
                 return 1, "exact"
             return None
+    # a list of named victims may run past the event's window, not past its clause
+    clause_end = next(
+        (k for k in range(i, len(words)) if words[k].clause != words[i].clause), len(words)
+    )
+    span_end = min(clause_end, i + 26)
+    plural_victims = any(
+        words[k].is_in(persons)
+        and not words[k].is_in(load_lexicon().words["singular_victims"])
+        and not (_is_dual(words[k].bare) or _is_dual(words[k].stem))
+        for k in range(i + 1, span_end)
+    )
     named = [
         p
         for p in view.mentions
-        if i < p.first < hi and p.entity is not None and p.entity.kind == "person"
+        if i < p.first < span_end and p.entity is not None and p.entity.kind == "person"
     ]
-    if named and j < hi and any(p.first <= j + 3 for p in named):
+    if named and not plural_victims:
         return len({p.entity.id for p in named if p.entity}), "exact"
     return None
 
 
-SINGULAR_VICTIMS = frozenset(
-    {
-        "جندي",
-        "مدني",
-        "شخص",
-        "مسلح",
-        "عنصر",
-        "مقاتل",
-        "طفل",
-        "امراه",
-        "عسكري",
-        "ضابط",
-        "قائد",
-        "قيادي",
-        "شرطي",
-        "منتسب",
-        "متعاقد",
-        "فرد",
-        "مواطن",
-        "ارهابي",
-    }
-)
-
-
 def _is_dual(word: str) -> bool:
     for suffix in ("ين", "ان"):
-        if word.endswith(suffix) and word[: -len(suffix)] in SINGULAR_VICTIMS:
+        if (
+            word.endswith(suffix)
+            and word[: -len(suffix)] in load_lexicon().words["singular_victims"]
+        ):
             return True
     return False

@@ -28,6 +28,10 @@ class Word:
     bare: str  # without a leading conjunction و/ف when the rest is a word
     clause: int
     in_quote: bool
+    stem: str = ""  # without the article and prepositions too ("والقوات" -> "قوات")
+
+    def is_in(self, words: frozenset[str]) -> bool:
+        return self.text in words or self.bare in words or (bool(self.stem) and self.stem in words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +75,15 @@ class SentenceView:
         for i in range(lo, hi):
             w = words[i]
             for p in phrases:
-                if p[0] != w.text and p[0] != w.bare:
+                if p[0] != w.text and p[0] != w.bare and p[0] != w.stem:
                     continue
                 n = len(p)
                 if i + n > hi:
                     continue
-                if all(words[i + k].text == p[k] or words[i + k].bare == p[k] for k in range(1, n)):
+                if all(
+                    p[k] in (words[i + k].text, words[i + k].bare, words[i + k].stem)
+                    for k in range(1, n)
+                ):
                     return i, i + n
         return None
 
@@ -84,6 +91,16 @@ class SentenceView:
 def _bare(word: str) -> str:
     if len(word) > 3 and word[0] in "وف":
         return word[1:]
+    return word
+
+
+_ARTICLE_PREFIXES = ("وبال", "فبال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال")
+
+
+def _stem(word: str) -> str:
+    for p in _ARTICLE_PREFIXES:
+        if word.startswith(p) and len(word) - len(p) >= 2:
+            return word[len(p) :]
     return word
 
 
@@ -120,7 +137,7 @@ def view_sentence(
         bare = _bare(tok)
         if (tok in connectors or bare in connectors) and words:
             clause += 1
-        words.append(Word(len(words), m.start(), m.end(), tok, bare, clause, in_quote))
+        words.append(Word(len(words), m.start(), m.end(), tok, bare, clause, in_quote, _stem(tok)))
     starts = [w.start for w in words]
     ends = [w.end for w in words]
 

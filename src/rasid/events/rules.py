@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from rasid.events.context import SentenceView, Word
 from rasid.events.lexicon import Lexicon, TriggerForm
+from rasid.records import TimeExpr
 
 MATERIAL = frozenset(
     {"ASSAULT", "COERCE", "MOBILIZE", "RETREAT", "CONCEDE", "AID", "PROTEST", "SANCTION"}
@@ -85,8 +86,38 @@ def _clause_bounds(view: SentenceView, clause: int) -> tuple[int, int]:
     return (idx[0], idx[-1] + 1) if idx else (0, 0)
 
 
-def _has_time(view: SentenceView, lo: int, hi: int) -> bool:
-    return any(lo <= t.first < hi and t.time is not None and t.time.value for t in view.times)
+def window(view: SentenceView, head: int, last: int) -> tuple[int, int]:
+    """The words an event's arguments are looked for in: its clause, at most 8 words before
+    the trigger and 15 after (Arabic news sentences run long)."""
+    lo, hi = _clause_bounds(view, view.words[head].clause)
+    return max(lo, head - 8), min(hi, last + 16)
+
+
+def _times_in(view: SentenceView, lo: int, hi: int) -> list[TimeExpr]:
+    return [
+        t.time for t in view.times if lo <= t.first < hi and t.time is not None and t.time.value
+    ]
+
+
+def _has_day(view: SentenceView, lo: int, hi: int) -> bool:
+    return any(t.precision == "day" and not t.open_range for t in _times_in(view, lo, hi))
+
+
+def _aggregate(view: SentenceView, lo: int, hi: int) -> bool:
+    """Dated only by a period of more than a month ("منذ مطلع العام"): a count, not an event."""
+    times = _times_in(view, lo, hi)
+    if not times:
+        return False
+    return any(t.open_range for t in times) or all(_long_range(t) for t in times)
+
+
+def _long_range(t: TimeExpr) -> bool:
+    if not t.value_end or not t.value:
+        return False
+    from rasid.store.events import day_number
+
+    a, b = day_number(t.value), day_number(t.value_end, last=True)
+    return a is not None and b is not None and b - a > 31
 
 
 def _has_specific(view: SentenceView, lo: int, hi: int) -> bool:
@@ -99,6 +130,21 @@ def _has_specific(view: SentenceView, lo: int, hi: int) -> bool:
             if m.entity.kind == "person":
                 return True
     return False
+
+
+def _supported(view: SentenceView, lex: Lexicon, head: int, lo: int) -> bool:
+    """A weak noun carried by a light verb just before it ("عقد اجتماعا", "توصلا إلى اتفاق")."""
+    verbs = lex.words["light_verbs"]
+    return any(view.words[i].is_in(verbs) for i in range(max(lo, head - 4), head))
+
+
+def _event_subject(view: SentenceView, lex: Lexicon, last: int) -> bool:
+    """The word after a verb is an event noun ("تهدد الغارة"): the subject is an event."""
+    if last + 1 >= len(view.words):
+        return False
+    nxt = view.words[last + 1]
+    forms = lex.triggers.get(nxt.text) or lex.triggers.get(nxt.bare) or ()
+    return any(f.pos == "n" for f in forms)
 
 
 def _modal_before(view: SentenceView, lex: Lexicon, lo: int, head: int) -> bool:
@@ -136,10 +182,7 @@ def find_candidates(view: SentenceView, lex: Lexicon) -> list[Candidate]:
         i = last + 1
         if cand is None:
             continue
-        key = (cand.type, cand.clause)
-        prev = found.get(key)
-        if prev is None or _strength(cand) > _strength(prev):
-            found[key] = cand
+        found[(cand.type, cand.head)] = cand
     return sorted(found.values(), key=lambda c: c.head)
 
 
@@ -152,6 +195,7 @@ def _judge(
 ) -> Candidate | None:
     words = view.words
     lo, hi = _clause_bounds(view, w.clause)
+    wlo, whi = window(view, w.i, last)
     etype = form.type
     flags = form.flags
     rule = f"trigger.{form.pos}.{form.lemma}"
@@ -161,29 +205,49 @@ def _judge(
 
     if view.has_phrase(lex.cues["negation"], max(lo, w.i - 3), w.i):
         return None
-    if view.has_phrase(lex.cues["conditional"], lo, w.i):
-        return None
+    cond = view.find_phrase(lex.cues["conditional"], max(lo, w.i - 8), w.i)
+    if cond is not None and not (cond[0] > 0 and words[cond[0] - 1].bare == "ما"):
+        return None  # "إذا اضطرت ..." (but "ما إذا", whether, is no condition)
     if _modal_before(view, lex, lo, w.i):
         return None
-    if "needs_weapon" in flags and not view.has_phrase(lex.cues["weapon"], lo, hi):
+    if "needs_weapon" in flags and not view.has_phrase(lex.cues["weapon"], wlo, whi):
         return None
     if "needs_troops" in flags:
-        if not view.has_phrase(lex.cues["troops"], lo, hi):
+        if not view.has_phrase(lex.cues["troops"], wlo, whi):
             return None
         if view.has_phrase(lex.cues["not_military"], w.i, min(hi, w.i + 5)):
             return None
-    dated = _has_time(view, lo, hi)
+    dated = bool(_times_in(view, wlo, whi))
+    day = _has_day(view, wlo, whi)
+    if not verbal and (
+        _aggregate(view, wlo, whi) or view.has_phrase(lex.cues["cumulative"], lo, hi)
+    ):
+        return None
     if form.pos == "n":
         if view.has_phrase(lex.cues["generic"], max(lo, w.i - 3), w.i):
             return None
-        if (form.plural or "weak" in flags) and not (dated or _has_specific(view, lo, hi)):
+        if form.plural and w.bare.endswith(("اتها", "اتهم", "اته", "اتنا")):
+            return None  # "هجماتها": their attacks in general
+        supported = _supported(view, lex, w.i, lo)
+        if form.plural and not (day or supported):
+            return None
+        if "weak" in flags and not (day or supported):
             return None
     if w.in_quote:
         if verbal and "threat_content" not in flags:
             return None
-        if not verbal and not (dated or _has_specific(view, lo, hi)):
+        if not verbal and not dated:
             return None
     if form.tense == "present" and not verbal:
+        return None
+    if form.pos == "v" and w.i > 0 and words[w.i - 1].text in lex.words["verb_blockers"]:
+        return None  # "من أجل": a noun after a preposition, not the verb
+    after = (w.i + 1, min(hi, w.i + 7))
+    if form.pos == "n" and view.has_phrase(lex.cues["hypothetical_after"], *after):
+        return None
+    if not verbal and not dated and any(t.time and t.time.open_range for t in view.times):
+        return None  # a sentence about a period ("منذ مطلع العام"): counts, not an event
+    if verbal and form.pos in ("v", "x") and _event_subject(view, lex, last):
         return None
     if form.tense == "future":
         if etype == "ASSAULT" and "threat_content" not in flags:
@@ -193,7 +257,7 @@ def _judge(
         return None
     if view.has_phrase(lex.cues["background"], max(lo, w.i - 3), w.i) and not dated:
         return None
-    if view.has_phrase(lex.cues["planned"], lo, w.i + 4):
+    if view.has_phrase(lex.cues["planned"], max(lo, w.i - 6), w.i + 4):
         status = "planned"
         rule += "+planned"
     # an announced withdrawal that has not happened is a concession (PLOVER)

@@ -19,8 +19,6 @@ from rasid.events.context import Placed, SentenceView
 from rasid.events.lexicon import Lexicon
 from rasid.records import Entity
 
-COMPLEMENTIZERS = frozenset({"ان", "بان", "فان", "انه", "انها", "انهم", "بانه", "بانها"})
-
 
 @dataclass(frozen=True, slots=True)
 class SpeechAct:
@@ -52,13 +50,13 @@ def find_speech(
     acts: list[SpeechAct] = []
     norm = view.doc.norm
     for w in words:
-        if not (w.bare in speech or w.text in speech):
+        if not (w.is_in(speech)):
             continue
         comp = next(
             (
                 j
                 for j in range(w.i + 1, min(len(words), w.i + 14))
-                if words[j].bare in COMPLEMENTIZERS or words[j].text in COMPLEMENTIZERS
+                if words[j].is_in(lex.words["complementizers"])
             ),
             None,
         )
@@ -111,8 +109,7 @@ def _role_text(view: SentenceView, lo: int, hi: int) -> str | None:
     """The original words between the verb and the speaker's name ("وزير الخارجية")."""
     if hi <= lo:
         return None
-    words = view.words[lo:hi]
-    words = [w for w in words if w.text != ","]
+    words = [w for w in view.words[lo:hi] if w.text != ","]
     if not words:
         return None
     norm = view.doc.norm
