@@ -27,7 +27,9 @@ def main(argv: list[str] | None = None) -> None:
     settings.debug = "--debug" in args
     _load_commands()
     try:
-        app(args=args, standalone_mode=False)
+        rc = app(args=args, standalone_mode=False)
+        if isinstance(rc, int) and rc:
+            sys.exit(rc)
     except RasidError as exc:
         if settings.debug:
             raise
