@@ -435,6 +435,14 @@ class _Resolver:
                     if state is not None and self._metonym(c, before):
                         return state, "kb.metonym", 0.8
                     return eid, "kb.exact", 0.9
+        actors = [i for i in ids if kb.entities[i].kind not in ("place", "state")]
+        if len(places) == 1 and len(actors) == len(ids) - 1 and actors:
+            # a facility and the body in it share the name ("السفارة الأمريكية"): the place
+            # after a locative cue, else the body that acts
+            if self._locative(c, before):
+                return places[0], "kb.exact", 0.9
+            if len(actors) == 1:
+                return actors[0], "kb.exact", 0.9
         persons = [i for i in ids if kb.entities[i].kind == "person"]
         if persons and places:
             pick = places[0] if self._locative(c, before) else persons[0]
