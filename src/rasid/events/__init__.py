@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Callable
 
@@ -33,6 +34,7 @@ from rasid.records import (
     Entity,
     Event,
     Location,
+    Sentence,
     Source,
     Statement,
     TimeExpr,
@@ -117,6 +119,8 @@ def find_events(doc: Doc) -> tuple[tuple[Event, ...], tuple[Statement, ...]]:
         if sent.paragraph != last_para:
             body_para += 1
             last_para = sent.paragraph
+        if not _may_report(doc, sent, lex):
+            continue
         view = view_sentence(doc, sent, entities, connectors)
         view = dataclasses.replace(view, mentions=_as_participants(view, kb))
         acts = find_speech(view, lex, state.last_speaker)
@@ -132,6 +136,20 @@ def find_events(doc: Doc) -> tuple[tuple[Event, ...], tuple[Statement, ...]]:
             state.para_time[sent.paragraph] = times[-1]
     merged = merge_events(events, same_article=True)
     return tuple(merged), tuple(statements)
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def _may_report(doc: Doc, sent: Sentence, lex: Lexicon) -> bool:
+    """A cheap look before the full analysis: does any word start a trigger or a quote?"""
+    norm = doc.norm
+    a, b = norm.to_normalized(sent.start), norm.to_normalized(sent.end)
+    scan = lex.scan_words
+    for word in _WORDS.findall(norm.text, a, b):
+        if word in scan or (word[:1] in ("و", "ف") and word[1:] in scan):
+            return True
+    return False
 
 
 def _publication(doc: Doc) -> dt.date | None:

@@ -8,6 +8,7 @@ stages (in original offsets) can be placed among the words.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
@@ -72,11 +73,13 @@ class SentenceView:
     ) -> tuple[int, int] | None:
         words = self.words
         lo, hi = max(0, lo), min(len(words), hi)
+        index = _phrase_index(phrases)
         for i in range(lo, hi):
             w = words[i]
-            for p in phrases:
-                if p[0] != w.text and p[0] != w.bare and p[0] != w.stem:
-                    continue
+            cands = index.get(w.text) or index.get(w.bare) or index.get(w.stem)
+            if not cands:
+                continue
+            for p in cands:
                 n = len(p)
                 if i + n > hi:
                     continue
@@ -88,6 +91,24 @@ class SentenceView:
         return None
 
 
+_INDEXES: dict[int, dict[str, tuple[tuple[str, ...], ...]]] = {}
+
+
+def _phrase_index(
+    phrases: tuple[tuple[str, ...], ...],
+) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Phrases by their first word; cue lists are built once per process, so keyed by id."""
+    found = _INDEXES.get(id(phrases))
+    if found is None:
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for p in phrases:
+            by_first.setdefault(p[0], []).append(p)
+        found = {k: tuple(v) for k, v in by_first.items()}
+        _INDEXES[id(phrases)] = found
+    return found
+
+
+@lru_cache(maxsize=200_000)
 def _bare(word: str) -> str:
     if len(word) > 3 and word[0] in "وف":
         return word[1:]
@@ -97,6 +118,7 @@ def _bare(word: str) -> str:
 _ARTICLE_PREFIXES = ("وبال", "فبال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال")
 
 
+@lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     for p in _ARTICLE_PREFIXES:
         if word.startswith(p) and len(word) - len(p) >= 2:

@@ -49,6 +49,7 @@ class Lexicon:
     cues: dict[str, tuple[tuple[str, ...], ...]]
     modes: dict[str, tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]]
     words: dict[str, frozenset[str]]  # single-word cue sets for fast membership
+    scan_words: frozenset[str]  # every word that can start a trigger or a verb of saying
 
 
 def _verb_forms(stem: str, imp: str | None) -> list[tuple[str, str]]:
@@ -143,4 +144,6 @@ def load_lexicon() -> Lexicon:
     words = {
         name: frozenset(p[0] for p in phrases if len(p) == 1) for name, phrases in cues.items()
     }
-    return Lexicon(_compile_triggers(triggers), cues, modes, words)
+    compiled = _compile_triggers(triggers)
+    scan = frozenset(compiled) | words.get("speech", frozenset())
+    return Lexicon(compiled, cues, modes, words, scan)

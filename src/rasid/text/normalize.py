@@ -166,16 +166,28 @@ class NormalizedText:
 
     def to_normalized(self, o: int) -> int:
         """The first normalized offset whose original offset is >= ``o``."""
+        n = len(self.text)
         if not self._bp_index:
-            return min(o, len(self.text))
-        lo, hi = 0, len(self.text)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.to_original(mid) < o:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
+            return min(o, n)
+        # segment k covers normalized [idx_k, idx_k+1) and original [idx_k + d_k, ...)
+        k = bisect_right(self._o_starts, o) - 1
+        if k < 0:
+            return min(o, self._bp_index[0], n)
+        start = self._bp_index[k]
+        stop = self._bp_index[k + 1] if k + 1 < len(self._bp_index) else n
+        i = o - self._bp_delta[k]
+        if i < start:
+            i = start
+        if i > stop:
+            i = stop
+        # plateaus (one original character expanded) map several offsets to one: go back
+        while i > 0 and i <= n and self.to_original(i - 1) >= o:
+            i -= 1
+        return min(i, n)
+
+    @property
+    def _o_starts(self) -> tuple[int, ...]:
+        return tuple(i + d for i, d in zip(self._bp_index, self._bp_delta, strict=True))
 
 
 def normalize(text: str) -> NormalizedText:
