@@ -92,3 +92,17 @@ def test_any_unicode_is_idempotent(text: str) -> None:
 
 def test_normalize_key_collapses_space() -> None:
     assert normalize_key("  عين   الأسد ") == "عين الاسد"
+
+
+@settings(max_examples=300, deadline=None)
+@given(ARABIC_ALPHABET)
+def test_to_normalized_inverts_to_original(text: str) -> None:
+    n = normalize(text)
+    for o in range(len(text) + 1):
+        i = n.to_normalized(o)
+        assert 0 <= i <= len(n.text)
+        # the first normalized offset at or after o: everything before it maps before o
+        if i > 0:
+            assert n.to_original(i - 1) < o
+        if i < len(n.text):
+            assert n.to_original(i) >= o

@@ -147,6 +147,7 @@ class NormalizedText:
     text: str
     _bp_index: tuple[int, ...]
     _bp_delta: tuple[int, ...]
+    _o_starts: tuple[int, ...] = ()  # original offset where each breakpoint's segment starts
 
     def to_original(self, i: int) -> int:
         """Original offset of normalized offset ``i`` (``len(text)`` maps to ``len(original)``)."""
@@ -185,9 +186,6 @@ class NormalizedText:
             i -= 1
         return min(i, n)
 
-    @property
-    def _o_starts(self) -> tuple[int, ...]:
-        return tuple(i + d for i, d in zip(self._bp_index, self._bp_delta, strict=True))
 
 
 def normalize(text: str) -> NormalizedText:
@@ -235,7 +233,8 @@ def normalize(text: str) -> NormalizedText:
         else:
             idx.append(i)
             dl.append(d)
-    return NormalizedText(text, out, tuple(idx), tuple(dl))
+    starts = tuple(i + d for i, d in zip(idx, dl, strict=True))
+    return NormalizedText(text, out, tuple(idx), tuple(dl), starts)
 
 
 def _translate_plain(chunk: str) -> str:
