@@ -1,0 +1,1 @@
+"""Internals of ``rasid.time``: word tables, calendar arithmetic, grammar and handlers."""
