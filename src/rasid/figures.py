@@ -222,6 +222,8 @@ def _sentence_figures(
             role = unit.unit
         target = _target(tb, text, s_norm, e_norm) if unit.unit in _STRIKE_UNITS else None
         drafts.append(_Draft(q, unit, role, adj, target, rule))
+    if not drafts:
+        return []
     sentence_words = text[s_norm:e_norm]
     cumulative = (
         any(t.open_range for t in ts)
