@@ -42,7 +42,7 @@ from rasid.records import (
 
 __all__ = ["find_events"]
 
-SKIP_KINDS = frozenset({"title", "heading", "caption", "dateline"})
+SKIP_KINDS = frozenset({"title", "heading", "dateline"})
 ACTOR_KINDS = {
     "state": "state",
     "government": "government",
@@ -122,6 +122,8 @@ def find_events(doc: Doc) -> tuple[tuple[Event, ...], tuple[Statement, ...]]:
         if not _may_report(doc, sent, lex):
             continue
         view = view_sentence(doc, sent, entities, connectors)
+        if sent.kind == "caption" and not any(t.time and t.time.value for t in view.times):
+            continue  # an undated caption may show any day's picture
         view = dataclasses.replace(view, mentions=_as_participants(view, kb))
         acts = find_speech(view, lex, state.last_speaker)
         for act in acts:
@@ -259,6 +261,11 @@ def _build_event(
         time_rule = "date.publication" if doc.anchor_kind == "publication" else "date.inferred"
     if date is None and cand.type not in VERBAL_TYPES and not (place or actors or targets):
         return None
+    if cand.type in ("CONSULT", "AGREE", "COOPERATE") and not actors and targets:
+        actors, targets = targets[:1], targets[1:]  # talks "between X and Y": both take part
+        rules["actors"] = "first_participant"
+    if cand.type in VERBAL_TYPES and not actors:
+        return None  # a statement, meeting or accusation is somebody's
     fatal, injured, toll_rule = (None, None, "toll.none")
     if cand.type == "ASSAULT":
         fatal, injured, toll_rule = find_toll(view, lex, lo, hi, 0)
@@ -283,6 +290,8 @@ def _build_event(
         source=doc.article.source,
     )
     confidence = _confidence(cand, bool(time), bool(place), bool(actors), words[cand.head].in_quote)
+    if view.sentence.kind == "caption":
+        confidence = round(confidence * 0.8, 2)
     rules.update({"type": cand.rule, "date": time_rule, "location": place_rule, "toll": toll_rule})
     raw = f"{doc.article.id}|{view.sentence.start}|{cand.type}|{cand.head}".encode()
     event = Event(

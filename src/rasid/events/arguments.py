@@ -185,6 +185,10 @@ def assign_roles(
         if first.mention is not None and first.mention.nisba and first.first - nisba_slot <= 2:
             actors.append(first)  # "غارة أمريكية", "الضربات الأمريكية"
             rules["actors"] = "nisba_after_trigger"
+    english = words[head].text.isascii()
+    if english and not actors and before and verb and _gap(view, before[-1].last, head) <= 6:
+        actors.append(before[-1])  # English puts the subject first
+        rules["actors"] = "subject_before_verb"
     if not actors and verb and not victim_verb and not noun_subject and not relative_victim:
         for p in after[:2]:
             if _prep_before(view, p, blocked):

@@ -96,8 +96,24 @@ def _add(table: dict[str, list[TriggerForm]], key: str, form: TriggerForm) -> No
             bucket.append(form)
 
 
+def _compile_english(data: dict[str, Any], table: dict[str, list[TriggerForm]]) -> None:
+    """English forms are used as written: no clitics to generate."""
+    for etype, entries in data.items():
+        for entry in entries:
+            flags = frozenset(entry.get("flags") or ())
+            for key, pos, tense in (("ev", "v", "past"), ("en", "n", "noun")):
+                for raw in entry.get(key) or ():
+                    words = normalize_key(raw).split()
+                    plural = pos == "n" and words[-1].endswith("s")
+                    form = TriggerForm(etype, pos, flags, tuple(words[1:]), tense, plural, words[0])
+                    bucket = table.setdefault(words[0], [])
+                    if form not in bucket:
+                        bucket.append(form)
+
+
 def _compile_triggers(data: dict[str, Any]) -> dict[str, tuple[TriggerForm, ...]]:
     table: dict[str, list[TriggerForm]] = {}
+    _compile_english(data.pop("english", {}), table)
     for etype, entries in data.items():
         for entry in entries:
             flags = frozenset(entry.get("flags") or ())

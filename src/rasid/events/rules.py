@@ -228,6 +228,13 @@ def _judge(
             return None
         if form.plural and w.bare.endswith(("اتها", "اتهم", "اته", "اتنا")):
             return None  # "هجماتها": their attacks in general
+        counted = any(
+            q.first < w.i <= q.last + 1 and q.quantity is not None and q.quantity.value > 1
+            for q in view.quantities
+        )
+        one_day = any(t.precision == "day" and not t.value_end for t in _times_in(view, wlo, whi))
+        if counted and not one_day:
+            return None  # "نحو 50 هجوما": a count over a period, a figure rather than an event
         supported = _supported(view, lex, w.i, lo)
         if form.plural and not (day or supported):
             return None

@@ -28,6 +28,10 @@ def save_result(store: Store, result: ArticleResult) -> bool:
     from rasid.merge import merge_into_store
 
     with store.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # several ingest processes may write at once: one merges at a time, so two reports
+            # of one event arriving together cannot both create it
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7412002)")
         if not store.insert_article(conn, result.doc.article, result.doc.norm.text):
             return False
         _write_layers(conn, result)
