@@ -15,7 +15,6 @@ from collections import Counter
 from collections.abc import Callable
 
 from rasid.doc import Doc
-from rasid.kb import KnowledgeBase
 from rasid.events.arguments import (
     assign_roles,
     find_mode,
@@ -28,6 +27,7 @@ from rasid.events.lexicon import Lexicon, load_lexicon
 from rasid.events.rules import Candidate, find_candidates
 from rasid.events.speech import SpeechAct, find_speech
 from rasid.events.summary import summarize
+from rasid.kb import KnowledgeBase
 from rasid.records import (
     VERBAL_TYPES,
     ActorRef,

@@ -8,9 +8,9 @@ stages (in original offsets) can be placed among the words.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rasid.doc import Doc
 from rasid.records import Entity, Mention, Quantity, Sentence, TimeExpr

@@ -14,7 +14,6 @@ article searches from its full-text index (migration 002) instead of scanning.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 import logging
 import re
@@ -166,31 +165,41 @@ def _loads(raw: str | None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+@dataclass(frozen=True, slots=True)
+class _KbIndex:
+    names: dict[str, frozenset[str]]  # normalized name -> ids
+    entities: Mapping[str, Any]
+    children: dict[str, tuple[str, ...]]  # place id -> places directly inside it
+
+
 @lru_cache(maxsize=1)
-def _kb_index() -> tuple[dict[str, frozenset[str]], Mapping[str, Any]]:
-    """Normalized name -> knowledge-base ids, and the entities; empty when no KB is available."""
+def _kb_index() -> _KbIndex:
+    """The knowledge base's names, entities and place tree; empty when it cannot be loaded."""
     try:
-        # imported by name so the store works in a checkout whose KB package is absent or broken
-        kb = importlib.import_module("rasid.kb").load_kb()
-    except (
-        ImportError,
-        AttributeError,
-        RasidError,
-    ) as exc:  # serving must work without a knowledge base
+        from rasid.kb import load_kb
+
+        kb = load_kb()
+    except (ImportError, RasidError) as exc:  # serving must work without a knowledge base
         log.warning("knowledge base unavailable, names resolve only by stored names: %s", exc)
-        return {}, {}
-    entities: Mapping[str, Any] = getattr(kb, "entities", {})
-    index: dict[str, set[str]] = defaultdict(set)
-    for eid, ent in entities.items():
+        return _KbIndex({}, {}, {})
+    names: dict[str, set[str]] = defaultdict(set)
+    children: dict[str, list[str]] = defaultdict(list)
+    for eid, ent in kb.entities.items():
         for name in (eid, ent.name, ent.name_ar, *ent.aliases):
             if name:
-                index[normalize_key(name)].add(eid)
-    return {k: frozenset(v) for k, v in index.items()}, entities
+                names[normalize_key(name)].add(eid)
+        if ent.parent:
+            children[ent.parent].append(eid)
+    return _KbIndex(
+        {k: frozenset(v) for k, v in names.items()},
+        kb.entities,
+        {k: tuple(v) for k, v in children.items()},
+    )
 
 
 def kb_entity(entity_id: str) -> Any | None:
     """The knowledge-base entity with this id, or None (provisional ids are not in the KB)."""
-    return _kb_index()[1].get(entity_id)
+    return _kb_index().entities.get(entity_id)
 
 
 def resolve_names(value: str, *, places: bool) -> set[str]:
@@ -199,19 +208,31 @@ def resolve_names(value: str, *, places: bool) -> set[str]:
     Exact key matches win; only when there is none do names containing the key count, so
     "حزب الله" means Hezbollah, not every group with that phrase in its name.
     """
-    index, entities = _kb_index()
+    kb = _kb_index()
     key = normalize_key(value)
     if not key:
         return set()
 
     def keep(eid: str) -> bool:
-        ent = entities.get(eid)
+        ent = kb.entities.get(eid)
         return ent is not None and (ent.kind == "place") == places
 
-    found = {e for e in index.get(key, ()) if keep(e)}
+    found = {e for e in kb.names.get(key, ()) if keep(e)}
     if found or len(key) < 3:
         return found
-    return {e for k, ids in index.items() if key in k for e in ids if keep(e)}
+    return {e for k, ids in kb.names.items() if key in k for e in ids if keep(e)}
+
+
+def _with_descendants(place_ids: set[str]) -> set[str]:
+    """The places and every place inside them (a base inside a town inside a governorate)."""
+    children = _kb_index().children
+    out, todo = set(place_ids), list(place_ids)
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in out:
+                out.add(child)
+                todo.append(child)
+    return out
 
 
 # -- events ----------------------------------------------------------------------------------
@@ -237,16 +258,27 @@ def _role_condition(conn: Connection, role: str, value: str) -> ColumnElement[bo
 
 
 def _place_condition(value: str) -> ColumnElement[bool]:
+    """Events at the place, at any place inside it, or (for a governorate) in its admin1."""
     ev = s.events
     ids = resolve_names(value, places=True)
-    names = {value.lower()}
+    admin1 = {value.lower()}
+    codes: set[str] = set()
     for eid in ids:
         ent = kb_entity(eid)
-        if ent is not None and ent.name:
-            names.add(ent.name.lower())
-    conds: list[ColumnElement[bool]] = [ev.c.place_id == value, ev.c.place_id.in_(ids)]
-    conds += [func.lower(ev.c.admin1) == n for n in names]
-    conds.append(_ilike(ev.c.place_name, value))
+        if ent is None:
+            continue
+        if ent.place_type == "governorate" and ent.admin1:
+            admin1.add(ent.admin1.lower())
+        elif ent.place_type == "country" and ent.country:
+            codes.add(ent.country)
+    conds: list[ColumnElement[bool]] = [
+        ev.c.place_id == value,
+        ev.c.place_id.in_(_with_descendants(ids)),
+        func.lower(ev.c.admin1).in_(admin1),
+        _ilike(ev.c.place_name, value),
+    ]
+    if codes:
+        conds.append(ev.c.country.in_(codes))
     return or_(*conds)
 
 
@@ -258,7 +290,9 @@ def _country_codes(value: str) -> list[str]:
             continue
         for eid in resolve_names(part, places=False) | resolve_names(part, places=True):
             ent = kb_entity(eid)
-            if ent is not None and ent.country and ent.kind in ("state", "place"):
+            if ent is None or not ent.country:
+                continue
+            if ent.kind == "state" or ent.place_type == "country":
                 codes.append(ent.country)
     return codes or ["??"]  # a name that resolves to nothing matches nothing
 
@@ -355,6 +389,13 @@ def query_events(store: Store, q: EventQuery) -> Page:
         items = [dict(r) for r in rows]
         _attach_actors(conn, items)
     return Page(items=items, total=int(total), limit=limit, offset=offset)
+
+
+def check_event_query(store: Store, q: EventQuery) -> None:
+    """Raise QueryError now for filters a streamed export would only trip on mid-stream."""
+    with store.connect() as conn:
+        event_conditions(store, conn, q)
+    _order(store, q.sort)
 
 
 def iter_events(store: Store, q: EventQuery, *, limit: int | None = None) -> Iterator[Event]:
