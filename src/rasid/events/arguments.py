@@ -197,8 +197,10 @@ def assign_roles(
                 actors.append(p)
                 rules["actors"] = "verb_subject"
             break
-    if not actors and before and not relative_victim:
-        near = before[-1]
+    # a nisba before the verb describes a noun ("جنديان عراقيان"), it is not a subject
+    before_subjects = [p for p in before if not (p.mention is not None and p.mention.nisba)]
+    if not actors and before_subjects and not relative_victim:
+        near = before_subjects[-1]
         light = _light_verb_before(view, lex, head, lo)
         ok_position = (verb and _gap(view, near.last, head) <= 4) or (
             light is not None and light < near.first

@@ -1,0 +1,192 @@
+"""Event extraction on the table of written sentences (tests/data/event_cases.tsv).
+
+Negative cases (no event: negation, modality, hypotheticals, opinions, generic statements) must
+all pass. Positive cases are an evaluation gate: the share of sentences whose event types come
+out exactly right, and of checked fields that are right, must stay above pinned floors.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rasid.events import find_events
+from rasid.pipeline import annotate
+from rasid.records import Article, Event
+
+CASES = Path(__file__).parent / "data" / "event_cases.tsv"
+
+TYPE_FLOOR = 0.70
+FIELD_FLOOR = 0.70
+
+
+@cache
+def load_cases() -> tuple[dict[str, str], ...]:
+    with CASES.open(encoding="utf-8") as fh:
+        return tuple(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def extract(case: dict[str, str]) -> list[Event]:
+    article = Article(
+        id=case["id"],
+        text=case["sentence"],
+        published=case.get("published") or None,
+        content_hash=case["id"],
+    )
+    events, _ = find_events(annotate(article))
+    return list(events)
+
+
+def expected_types(case: dict[str, str]) -> Counter[str]:
+    return Counter(t.strip() for t in (case.get("types") or "").split(",") if t.strip())
+
+
+NEGATIVES = [c for c in load_cases() if not expected_types(c)] if CASES.exists() else []
+
+
+@pytest.mark.parametrize("case", NEGATIVES, ids=[c["id"] for c in NEGATIVES])
+def test_no_event_from_negation_modality_or_opinion(case: dict[str, str]) -> None:
+    events = extract(case)
+    assert not events, f"{case['sentence']}\n -> " + "; ".join(e.summary for e in events)
+
+
+def _field_checks(case: dict[str, str], ev: Event) -> list[tuple[str, bool]]:
+    checks: list[tuple[str, bool]] = []
+
+    def want(name: str) -> str:
+        return (case.get(name) or "").strip()
+
+    if want("mode"):
+        checks.append(("mode", ev.mode == want("mode")))
+    if want("status"):
+        checks.append(("status", ev.status == want("status")))
+    if want("disrupted"):
+        checks.append(("disrupted", ev.disrupted == (want("disrupted") == "true")))
+    if want("fatalities"):
+        checks.append(("fatalities", ev.fatalities == int(want("fatalities"))))
+    if want("injuries"):
+        checks.append(("injuries", ev.injuries == int(want("injuries"))))
+    if want("date"):
+        checks.append(("date", (ev.date or "").startswith(want("date"))))
+    names = {a.name.lower() for a in (*ev.actors, *ev.claimed_by)}
+    if want("actor"):
+        checks.append(
+            (
+                "actor",
+                any(want("actor").lower() in n or n in want("actor").lower() for n in names if n),
+            )
+        )
+    if want("target"):
+        tnames = {a.name.lower() for a in ev.targets}
+        checks.append(
+            (
+                "target",
+                any(
+                    want("target").lower() in n or n in want("target").lower() for n in tnames if n
+                ),
+            )
+        )
+    if want("place") and ev.location is not None:
+        place = want("place").lower()
+        got = ev.location.name.lower()
+        checks.append(("place", place in got or got in place))
+    elif want("place"):
+        checks.append(("place", False))
+    return checks
+
+
+def score_positives() -> dict[str, Any]:
+    positives = [c for c in load_cases() if expected_types(c)]
+    exact = 0
+    fields: Counter[str] = Counter()
+    fields_ok: Counter[str] = Counter()
+    misses: list[str] = []
+    for case in positives:
+        events = extract(case)
+        got = Counter(e.type for e in events)
+        want = expected_types(case)
+        if got == want:
+            exact += 1
+        else:
+            misses.append(f"{case['id']}: want {dict(want)} got {dict(got)}")
+        first_type = sorted(want)[0]
+        match = next((e for e in events if e.type == first_type), None)
+        if match is None:
+            continue
+        for name, ok in _field_checks(case, match):
+            fields[name] += 1
+            fields_ok[name] += ok
+    total_fields = sum(fields.values())
+    return {
+        "n": len(positives),
+        "type_accuracy": exact / len(positives) if positives else 1.0,
+        "field_accuracy": sum(fields_ok.values()) / total_fields if total_fields else 1.0,
+        "per_field": {k: round(fields_ok[k] / v, 3) for k, v in fields.items()},
+        "misses": misses,
+    }
+
+
+@pytest.mark.skipif(not CASES.exists(), reason="no event case table")
+def test_positive_cases_meet_the_floors() -> None:
+    result = score_positives()
+    report = "\n".join(result["misses"][:40])
+    assert result["n"] >= 200
+    assert result["type_accuracy"] >= TYPE_FLOOR, report
+    assert result["field_accuracy"] >= FIELD_FLOOR, result["per_field"]
+
+
+@pytest.mark.skipif(not CASES.exists(), reason="no event case table")
+def test_table_covers_every_type_and_enough_negatives() -> None:
+    from rasid.records import EVENT_TYPES
+
+    seen = Counter(t for c in load_cases() for t in expected_types(c))
+    assert set(EVENT_TYPES) <= set(seen)
+    assert len(NEGATIVES) >= 100
+    assert len(load_cases()) >= 300
+
+
+def test_several_events_in_one_sentence() -> None:
+    case = {
+        "id": "multi",
+        "published": "2024-03-10",
+        "sentence": "وشنت طائرات حربية أمريكية غارات على مواقع لتنظيم داعش في ريف دير الزور فجر اليوم "
+        "قُتل خلالها نحو 12 مسلحا، فيما أصيب جنديان عراقيان في اشتباك منفصل قرب الموصل أمس.",
+    }
+    events = extract(case)
+    assert Counter(e.type for e in events)["ASSAULT"] == 2
+    by_place = {e.location.name if e.location else None: e for e in events}
+    assert any(e.fatalities == 12 and e.fatalities_bound == "about" for e in events), by_place
+    assert any(e.injuries == 2 for e in events), by_place
+
+
+def test_passive_voice_and_claim() -> None:
+    case = {
+        "id": "claim",
+        "published": "2023-06-01",
+        "sentence": "قُتل جنديان عراقيان بانفجار عبوة ناسفة استهدفت دوريتهم في قضاء الطارمية شمال "
+        "بغداد يوم الثلاثاء، وأعلن تنظيم داعش مسؤوليته عن الهجوم.",
+    }
+    events = extract(case)
+    assert len(events) == 1
+    ev = events[0]
+    assert ev.type == "ASSAULT" and ev.mode == "explosive"
+    assert ev.fatalities == 2 and ev.fatalities_bound == "exact"
+    assert ev.date == "2023-05-30"
+    assert [a.name for a in ev.claimed_by] == ["Islamic State"]
+
+
+def test_intercepted_drone_is_a_disrupted_assault() -> None:
+    case = {
+        "id": "intercept",
+        "published": "2024-01-20",
+        "sentence": "أسقطت الدفاعات الجوية طائرة مسيرة حاولت استهداف قاعدة عين الأسد الجوية فجر اليوم.",
+    }
+    events = extract(case)
+    assert [e.type for e in events] == ["ASSAULT"]
+    assert events[0].disrupted is True and events[0].mode == "drone"
+    assert events[0].date == "2024-01-20"
