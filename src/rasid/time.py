@@ -104,7 +104,10 @@ def _try_rules(
             continue
         if ctx is None:  # the word before matters only once a rule matches
             ctx, since_start = _context(g, text, start, pub)
-        res = _range(g, m, ctx) if rule.name == "range" else rule.handler(m, ctx)
+        try:
+            res = _range(g, m, ctx) if rule.name == "range" else rule.handler(m, ctx)
+        except (ValueError, OverflowError):
+            res = None  # "قبل 14500 سنة": outside the calendar Python can hold, not a date
         if res is not None:
             end = res.end if res.end is not None else m.end()
             return res, end, since_start, ctx.hint == "future"
