@@ -173,3 +173,19 @@ def test_dev_gold_figures_found_with_bounds() -> None:
             assert match[0].bound == GOLD_BOUNDS[g["quantity"]]
             if "as_of" in g:
                 assert match[0].as_of == g["as_of"]
+
+
+def test_place_from_a_linked_mention() -> None:
+    from rasid.pipeline import annotate
+
+    doc = annotate(
+        Article(
+            id="t2",
+            text="يتمركز نحو 900 جندي أمريكي في الحسكة شمال شرقي سوريا.",
+            published="2024-02-08",
+        )
+    )
+    (f,) = find_figures(doc)
+    assert f.place is not None and f.place.country == "SY"
+    assert f.place.precision == "city" and f.place.entity_id
+    assert f.subject == f"US troops in {f.place.name}"

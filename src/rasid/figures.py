@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -35,8 +36,19 @@ from functools import cache
 from rasid.data import norm, read_table
 from rasid.doc import Doc
 from rasid.numbers import find_quantities, head_of
-from rasid.records import Figure, Location, Quantity, Sentence, Source, TimeExpr
+from rasid.records import (
+    Entity,
+    Figure,
+    Location,
+    LocPrecision,
+    Quantity,
+    Sentence,
+    Source,
+    TimeExpr,
+)
 from rasid.time import find_times
+
+log = logging.getLogger(__name__)
 
 _CASUALTY = ("killed", "injured")
 _VERB_SUFFIX = {
@@ -350,10 +362,14 @@ def _target(tb: _Tables, text: str, s_norm: int, e_norm: int) -> str | None:
 
 
 def _place(tb: _Tables, doc: Doc, text: str, s_norm: int, e_norm: int) -> Location | None:
-    """The first country the sentence puts something in ("في العراق", "بالعراق")."""
-    words = _WORD.findall(text, s_norm, e_norm)
+    """The first place the sentence puts something in: a linked place mention after "في" or
+    "ب" ("في الحسكة"), else a country of the built-in table ("في العراق", "بالعراق")."""
     preps = {w for w, r in tb.cues.get("before", {}).items() if r == "in"}
     bi = "\u0628"  # bi-, "in", glued to the name
+    located = _mention_place(doc, text, s_norm, e_norm, preps, bi)
+    if located is not None:
+        return located
+    words = _WORD.findall(text, s_norm, e_norm)
     for i, w in enumerate(words):
         cand = None
         if w in preps and i + 1 < len(words):
@@ -371,6 +387,61 @@ def _place(tb: _Tables, doc: Doc, text: str, s_norm: int, e_norm: int) -> Locati
                 precision="country",
             )
     return None
+
+
+_LOC_PRECISION: dict[str, LocPrecision] = {
+    "country": "country",
+    "governorate": "admin1",
+    "region": "region",
+    "district": "admin1",
+    "city": "city",
+    "town": "city",
+    "village": "city",
+}
+
+
+def _mention_place(
+    doc: Doc, text: str, s_norm: int, e_norm: int, preps: set[str], bi: str
+) -> Location | None:
+    """A place the mention layer linked, standing after a locative preposition."""
+    for mention in doc.mentions:
+        a = doc.norm.to_normalized(mention.start)
+        if not s_norm <= a < e_norm or mention.label not in ("GPE", "LOC", "FAC"):
+            continue
+        before = text[max(s_norm, a - 12) : a]
+        words = before.split()
+        glued = before.endswith(bi) or before.endswith(bi + _tables().article)
+        if not (glued or (words and words[-1] in preps)):
+            continue
+        entity = doc.provisional.get(mention.entity_id) or _kb_entity(mention.entity_id)
+        if entity is None or entity.kind not in ("place", "state"):
+            continue
+        precision = _LOC_PRECISION.get(entity.place_type or "", "site")
+        if entity.kind == "state":
+            precision = "country"
+        return Location(
+            name=entity.name,
+            name_ar=entity.name_ar or doc.article.text[mention.start : mention.end],
+            country=entity.country,
+            admin1=entity.admin1,
+            lat=entity.lat,
+            lon=entity.lon,
+            precision=precision,
+            entity_id=entity.id,
+        )
+    return None
+
+
+def _kb_entity(entity_id: str) -> Entity | None:
+    """The knowledge-base entity of a mention; None when the knowledge base cannot load (the
+    built-in country table still answers)."""
+    try:
+        from rasid.kb import load_kb
+
+        return load_kb().get(entity_id)
+    except Exception:  # a broken user KB file must not stop figures
+        log.warning("knowledge base unavailable for figure places", exc_info=True)
+        return None
 
 
 def _country(tb: _Tables, words: list[str]) -> _Place | None:
