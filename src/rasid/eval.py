@@ -310,3 +310,98 @@ def read_records(lines: Iterable[str], name: str) -> list[Record]:
         except (json.JSONDecodeError, TypeError, ValueError, AttributeError) as exc:
             raise EvalError(f"{name}:{n}: not a record ({exc})") from exc
     return out
+
+
+@dataclass
+class MergeScore:
+    """How the reports of each real event came out: records per event, wrong merges."""
+
+    events: int = 0
+    found: int = 0
+    single: int = 0
+    records_per_event: dict[str, int] = field(default_factory=dict)
+    mention_recall: float = 0.0
+    wrong_merges: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _near_place(names: set[str], loc: Any) -> bool:
+    """The event's place lies within 40 km of a knowledge-base place of one of these names."""
+    from rasid.kb import load_kb
+
+    kb = load_kb()
+    for ent in kb.entities.values():
+        if ent.kind != "place" or ent.lat is None or ent.lon is None:
+            continue
+        if {normalize_key(ent.name), normalize_key(ent.name_ar)} & names:
+            if ent.place_type in ("region", "country", "governorate"):
+                return True  # a coarse place says nothing against a precise one inside it
+            if loc.lat is not None and loc.lon is not None:
+                return _km(ent.lat, ent.lon, loc.lat, loc.lon) <= 40
+    return False
+
+
+def _near_date(item: Mapping[str, Any], ev: Event) -> bool:
+    """A sentence may report two events; the one meant has a compatible date and place."""
+    place = item.get("place") or {}
+    loc = ev.location
+    if place and loc is not None and loc.precision in ("site", "city"):
+        names = {normalize_key(str(place.get(k) or "")) for k in ("name", "name_ar")} - {""}
+        got = {normalize_key(loc.name), normalize_key(loc.name_ar)}
+        same_name = any(n in g or g in n for n in names for g in got if g)
+        if not same_name and place.get("country") == loc.country and not _near_place(names, loc):
+            return False
+    if not item.get("date") or not ev.date:
+        return True
+    gold = GoldEvent(
+        key="", docs=set(), type="", alt_types=set(), date=str(item["date"]),
+        tol_days=int(item.get("tol_days") or 3), where=None, names=set(), killed=None,
+        injured=None, optional=False, note="",
+    )
+    return _dates_ok(gold, ev)
+
+
+def score_merge(
+    expected: Mapping[str, Any], records: Iterable[Record], texts: Mapping[str, str]
+) -> MergeScore:
+    """Score merging against a table of real events and the sentences that report them
+    (tests/data/merge/expected.yaml): an output event covers a mention when one of its sources
+    is the sentence holding the mention's text and its type is the event's."""
+    events = [r for r in records if isinstance(r, Event)]
+    result = MergeScore()
+    covered_by: dict[str, set[str]] = {}
+    mentions_total = mentions_found = 0
+    for item in expected.get("events") or ():
+        key = item["key"]
+        types = {item["type"], *(item.get("alt_types") or ())}
+        ids: set[str] = set()
+        for m in item.get("mentions") or ():
+            art = str(m["article"])
+            pos = texts.get(art, "").find(m["text"])
+            if pos < 0:
+                continue
+            mentions_total += 1
+            hit = {
+                e.id
+                for e in events
+                if e.type in types
+                and any(s.article == art and s.start <= pos < s.end for s in e.sources)
+                and _near_date(item, e)
+            }
+            mentions_found += bool(hit)
+            ids |= hit
+        covered_by[key] = ids
+        if item.get("optional") and not ids:
+            continue
+        result.events += 1
+        result.records_per_event[key] = len(ids)
+        result.found += bool(ids)
+        result.single += len(ids) == 1
+    result.mention_recall = round(mentions_found / mentions_total, 3) if mentions_total else 1.0
+    for a, b in expected.get("distinct") or ():
+        shared = covered_by.get(a, set()) & covered_by.get(b, set())
+        if shared:
+            result.wrong_merges.append(f"{a} + {b}: {', '.join(sorted(shared))}")
+    return result

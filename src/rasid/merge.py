@@ -225,40 +225,41 @@ def combine(events: Sequence[Event], event_id: str | None = None) -> Event:
     return dataclasses.replace(merged, summary=summarize(merged))
 
 
+def _blocks(ev: Event) -> list[tuple[str, int | None]]:
+    rng = day_range(ev.date, ev.date_end)
+    if rng is None:
+        return [(ev.type, None)]
+    keys = [(ev.type, d // WINDOW_DAYS) for d in range(rng[0] - 3, rng[1] + 4)]
+    return list(dict.fromkeys(keys))
+
+
 def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list[Event]:
-    """Greedy clustering with blocking on (type, day); returns merged events."""
+    """Cluster mentions of one event: a greedy pass with blocking on (type, day), then clusters
+    that have become compatible as they grew are joined, until nothing changes."""
+    ordered = sorted(
+        events,
+        key=lambda e: (e.sources[0].published or "", e.sources[0].article, e.sources[0].start,
+                       e.id),
+    )
     clusters: list[list[Event]] = []
     merged: list[Event] = []
     index: dict[tuple[str, int | None], list[int]] = defaultdict(list)
-    ordered = sorted(
-        events,
-        key=lambda e: (
-            e.sources[0].published or "",
-            e.sources[0].article,
-            e.sources[0].start,
-            e.id,
-        ),
-    )
+
+    def candidates(ev: Event) -> list[int]:
+        if same_article:
+            return [i for i, m in enumerate(merged) if m.type == ev.type and clusters[i]]
+        found: list[int] = []
+        for k in _blocks(ev):
+            found.extend(index.get(k, ()))
+        if day_range(ev.date, ev.date_end) is None:
+            found.extend(index.get((ev.type, None), ()))
+        return [i for i in dict.fromkeys(found) if clusters[i]]
+
     for ev in ordered:
-        rng = day_range(ev.date, ev.date_end)
-        keys: list[tuple[str, int | None]]
-        if rng is None:
-            keys = [(ev.type, None)]
-        else:
-            keys = [(ev.type, d // WINDOW_DAYS) for d in range(rng[0] - 3, rng[1] + 4)]
-            keys = list(dict.fromkeys(keys))
-        candidates: list[int] = []
-        for k in keys:
-            candidates.extend(index.get(k, ()))
-        if same_article or rng is None:
-            candidates.extend(index.get((ev.type, None), ()))
-            if same_article:
-                candidates = [i for i, m in enumerate(merged) if m.type == ev.type]
-        chosen = None
-        for ci in dict.fromkeys(candidates):
-            if compatible(merged[ci], ev, same_article=same_article):
-                chosen = ci
-                break
+        chosen = next(
+            (ci for ci in candidates(ev) if compatible(merged[ci], ev, same_article=same_article)),
+            None,
+        )
         if chosen is None:
             clusters.append([ev])
             merged.append(combine([ev]))
@@ -266,10 +267,32 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
         else:
             clusters[chosen].append(ev)
             merged[chosen] = combine(clusters[chosen], event_id=clusters[chosen][0].id)
-        for k in keys:
+        for k in _blocks(merged[chosen]):
             if chosen not in index[k]:
                 index[k].append(chosen)
-    return merged
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(clusters)):
+            if not clusters[i]:
+                continue
+            for j in candidates(merged[i]):
+                if j == i or not clusters[j] or not compatible(
+                    merged[i], merged[j], same_article=same_article
+                ):
+                    continue
+                first, second = (i, j) if clusters[i][0].id <= clusters[j][0].id else (j, i)
+                keep = clusters[first] + clusters[second]
+                keep.sort(key=lambda e: (e.sources[0].published or "", e.sources[0].article,
+                                         e.sources[0].start, e.id))
+                clusters[first], clusters[second] = keep, []
+                merged[first] = combine(keep, event_id=keep[0].id)
+                for k in _blocks(merged[first]):
+                    if first not in index[k]:
+                        index[k].append(first)
+                changed = True
+                break
+    return [m for m, c in zip(merged, clusters, strict=True) if c]
 
 
 def merge_results(results: Iterable[ArticleResult]) -> list[Record]:

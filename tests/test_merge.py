@@ -1,0 +1,76 @@
+"""Merging reports of one event across articles (tests/data/merge: articles written for it)."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from rasid.eval import score, score_merge
+from rasid.ingest import IngestProblem, read_articles
+from rasid.merge import compatible
+from rasid.pipeline import extract
+from rasid.records import ActorRef, Event, Location, Record, Source
+
+DATA = Path(__file__).parent / "data" / "merge"
+DEV = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "dev"
+
+
+@cache
+def run() -> tuple[list[Record], dict[str, str]]:
+    paths = [str(DATA / "articles.jsonl")]
+    if (DEV / "articles.jsonl").exists():
+        paths.insert(0, str(DEV / "articles.jsonl"))
+    articles = [a for a in read_articles(paths) if not isinstance(a, IngestProblem)]
+    return extract(articles), {a.id: a.text for a in articles}
+
+
+def test_distinct_events_are_never_merged() -> None:
+    records, texts = run()
+    expected = yaml.safe_load((DATA / "expected.yaml").read_text(encoding="utf-8"))
+    result = score_merge(expected, records, texts)
+    assert result.wrong_merges == []
+
+
+def test_each_real_event_is_mostly_one_record() -> None:
+    records, texts = run()
+    expected = yaml.safe_load((DATA / "expected.yaml").read_text(encoding="utf-8"))
+    result = score_merge(expected, records, texts)
+    report = json.dumps(result.records_per_event, indent=1)
+    assert result.found / result.events >= 0.7, report
+    assert result.single / result.found >= 0.6, report
+
+
+def test_dev_gold_score_does_not_fall_with_more_articles() -> None:
+    if not (DEV / "gold.json").exists():
+        return
+    records, _ = run()
+    gold = json.loads((DEV / "gold.json").read_text(encoding="utf-8"))
+    result = score(gold, records)
+    assert result.recall >= 0.9
+    assert result.f1 >= 0.85
+
+
+def _event(eid: str, date: str, place: str, lat: float, actor: str, article: str) -> Event:
+    loc = Location(place, place, "IQ", None, lat, 44.0, "city", entity_id=f"pl:{place}")
+    return Event(
+        id=eid, type="ASSAULT", mode="drone", date=date, date_end=None, location=loc,
+        actors=(ActorRef(actor, actor, "state", entity_id=f"ac:{actor}"),), targets=(),
+        claimed_by=(), fatalities=None, injuries=None, fatalities_bound=None,
+        injuries_bound=None, disrupted=False, status="occurred", figures_disputed=False,
+        summary="", confidence=0.5,
+        sources=(Source(article=article, published=date, sentence="", start=0, end=1),),
+    )
+
+
+def test_compatibility_rules() -> None:
+    a = _event("a", "2024-02-07", "baghdad", 33.3, "us", "x")
+    assert compatible(a, _event("b", "2024-02-08", "baghdad", 33.3, "us", "y"))
+    # two attacks on the same place on different days stay two
+    assert not compatible(a, _event("c", "2024-02-12", "baghdad", 33.3, "us", "y"))
+    # same day, another city far away
+    assert not compatible(a, _event("d", "2024-02-07", "basra", 30.5, "us", "y"))
+    # same day and place, another doer
+    assert not compatible(a, _event("e", "2024-02-07", "baghdad", 33.3, "iran", "y"))
