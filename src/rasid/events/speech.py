@@ -49,37 +49,32 @@ def find_speech(
     words = view.words
     acts: list[SpeechAct] = []
     norm = view.doc.norm
+    comps = lex.words["complementizers"]
     for w in words:
-        if not (w.is_in(speech)):
+        if not w.is_in(speech):
             continue
-        comp = next(
-            (
-                j
-                for j in range(w.i + 1, min(len(words), w.i + 14))
-                if words[j].is_in(lex.words["complementizers"])
-            ),
-            None,
-        )
-        limit = comp if comp is not None else min(len(words), w.i + 8)
-        after = [p for p in view.mentions if w.i < p.first < limit and _speaker_kind(p)]
+        reach = min(len(words), w.i + 26)
+        comp = next((j for j in range(w.i + 1, reach) if words[j].is_in(comps)), None)
+        quoted = next((j for j in range(w.i + 1, reach) if words[j].in_quote), None)
+        if comp is None and quoted is None:
+            continue  # a verb of saying reports speech only with "إن/أن", a colon or a quote
+        limit = min(x for x in (comp, quoted) if x is not None)
+        between = [p for p in view.mentions if w.i < p.first < limit and _speaker_kind(p)]
         before = [p for p in view.mentions if w.i - 3 <= p.last < w.i and _speaker_kind(p)]
-        group: list[Placed] = []
-        rule = "speech.verb_subject"
-        if after:
-            group = _group_from(view, after)
-        elif before:
-            group = [before[-1]]
-            rule = "speech.subject_before"
-        speaker_entities = tuple(p.entity for p in group if p.entity is not None)
-        if not speaker_entities:
-            if last_speaker and w.text.startswith(("و", "ف")):
-                speaker_entities = last_speaker
-                rule = "speech.continued"
-            else:
-                continue
-        speaker = next((e for e in speaker_entities if e.kind == "person"), speaker_entities[0])
-        role = _role_text(view, w.i + 1, group[0].first) if group else None
-        qfrom = (comp + 1) if comp is not None else (group[-1].last + 1 if group else w.i + 1)
+        speaker_p = _pick_speaker(between) or (before[-1] if before else None)
+        rule = "speech.verb_subject" if between else "speech.subject_before"
+        if speaker_p is not None and speaker_p.entity is not None:
+            speaker_entities: tuple[Entity, ...] = (speaker_p.entity,)
+        elif last_speaker and w.text.startswith(("و", "ف")):
+            speaker_entities = last_speaker
+            rule = "speech.continued"
+        else:
+            continue
+        speaker = speaker_entities[0]
+        role = None
+        if speaker_p is not None and speaker_p in between:
+            role = _role_text(view, w.i + 1, speaker_p.first)
+        qfrom = limit + 1 if limit == comp else limit
         if qfrom >= len(words):
             continue
         q_start = norm.to_original(words[qfrom].start)
@@ -91,6 +86,17 @@ def find_speech(
         acts.append(SpeechAct(w.i, speaker, speaker_entities, role, q_start, q_end, qfrom, rule))
         last_speaker = speaker_entities
     return acts
+
+
+def _pick_speaker(between: list[Placed]) -> Placed | None:
+    """The person named last before the quote (after the title), else the first body."""
+    people = [p for p in between if p.entity is not None and p.entity.kind == "person"]
+    if people:
+        return people[-1]
+    bodies = [p for p in between if p.entity is not None and p.entity.kind != "state"]
+    if bodies:
+        return bodies[0]
+    return between[0] if between else None
 
 
 def _group_from(view: SentenceView, after: list[Placed]) -> list[Placed]:
