@@ -141,6 +141,18 @@ def _same_article_evidence(a: Event, b: Event) -> bool:
     return (not a.date and not a.location) or (not b.date and not b.location)
 
 
+def affinity(a: Event, b: Event) -> float:
+    """How alike two compatible mentions are: shared place, participants and day."""
+    score = 0.0
+    if a.location and b.location and a.location.entity_id == b.location.entity_id:
+        score += 2
+    score += len((_ids(a.actors) | _ids(a.targets)) & (_ids(b.actors) | _ids(b.targets)))
+    ra, rb = day_range(a.date, a.date_end), day_range(b.date, b.date_end)
+    if ra and rb:
+        score -= min(abs(ra[0] - rb[0]), 30) / 10
+    return score
+
+
 def _best_date(events: Sequence[Event]) -> tuple[str | None, str | None, bool]:
     dated = [e for e in events if e.date]
     if not dated:
@@ -238,8 +250,12 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
     that have become compatible as they grew are joined, until nothing changes."""
     ordered = sorted(
         events,
-        key=lambda e: (e.sources[0].published or "", e.sources[0].article, e.sources[0].start,
-                       e.id),
+        key=lambda e: (
+            e.sources[0].published or "",
+            e.sources[0].article,
+            e.sources[0].start,
+            e.id,
+        ),
     )
     clusters: list[list[Event]] = []
     merged: list[Event] = []
@@ -277,14 +293,22 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
             if not clusters[i]:
                 continue
             for j in candidates(merged[i]):
-                if j == i or not clusters[j] or not compatible(
-                    merged[i], merged[j], same_article=same_article
+                if (
+                    j == i
+                    or not clusters[j]
+                    or not compatible(merged[i], merged[j], same_article=same_article)
                 ):
                     continue
                 first, second = (i, j) if clusters[i][0].id <= clusters[j][0].id else (j, i)
                 keep = clusters[first] + clusters[second]
-                keep.sort(key=lambda e: (e.sources[0].published or "", e.sources[0].article,
-                                         e.sources[0].start, e.id))
+                keep.sort(
+                    key=lambda e: (
+                        e.sources[0].published or "",
+                        e.sources[0].article,
+                        e.sources[0].start,
+                        e.id,
+                    )
+                )
                 clusters[first], clusters[second] = keep, []
                 merged[first] = combine(keep, event_id=keep[0].id)
                 for k in _blocks(merged[first]):
@@ -330,16 +354,18 @@ def merge_into_store(conn: Connection, result: ArticleResult) -> None:
             stmt = stmt.where(em.c.day_lo.is_(None))
         if ev.location is not None and ev.location.country:
             stmt = stmt.where((em.c.country == ev.location.country) | em.c.country.is_(None))
-        candidate_ids = list(dict.fromkeys(conn.execute(stmt.limit(200)).scalars()))
+        candidate_ids = sorted(set(conn.execute(stmt.order_by(em.c.event_id).limit(500)).scalars()))
         chosen: str | None = None
+        best = -1.0
         for cid in candidate_ids:
             row = conn.execute(select(s.events.c.data).where(s.events.c.id == cid)).first()
             if row is None:
                 continue
             current = event_from_json(json.loads(row[0]))
             if compatible(current, ev):
-                chosen = cid
-                break
+                score = affinity(current, ev)
+                if score > best:  # ties keep the smallest id: candidates come sorted
+                    chosen, best = cid, score
         event_id = chosen or ev.id
         conn.execute(
             s.event_mentions.insert().values(

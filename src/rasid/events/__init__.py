@@ -193,6 +193,17 @@ def _as_participants(view: SentenceView, kb: KnowledgeBase) -> tuple[Placed, ...
     location_preps = load_lexicon().words["location_preps"]
     for p in view.mentions:
         e = p.entity
+        capital_of = kb.capital_metonyms.get(e.id) if e is not None else None
+        if (
+            e is not None
+            and capital_of
+            and not (p.first > 0 and words[p.first - 1].is_in(location_preps))
+            and words[p.first].stem == words[p.first].bare
+        ):
+            state = kb.get(capital_of)  # "اتفقت أنقرة وواشنطن": capitals acting for states
+            if state is not None:
+                out.append(dataclasses.replace(p, entity=state))
+                continue
         if e is not None and e.kind == "place" and e.place_type == "country":
             located = (p.first > 0 and words[p.first - 1].is_in(location_preps)) or (
                 words[p.first].stem != words[p.first].bare  # "بالعراق", "للعراق"

@@ -123,6 +123,8 @@ def _stem(word: str) -> str:
     for p in _ARTICLE_PREFIXES:
         if word.startswith(p) and len(word) - len(p) >= 2:
             return word[len(p) :]
+    if len(word) >= 5 and word[0] in "بلك":
+        return word[1:]  # "بضربة", "لقصف": a preposition on an indefinite noun
     return word
 
 

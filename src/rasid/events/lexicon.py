@@ -113,6 +113,7 @@ def _compile_english(data: dict[str, Any], table: dict[str, list[TriggerForm]]) 
 
 def _compile_triggers(data: dict[str, Any]) -> dict[str, tuple[TriggerForm, ...]]:
     table: dict[str, list[TriggerForm]] = {}
+    blocked = {normalize_key(w) for w in data.pop("not_triggers", ())}
     _compile_english(data.pop("english", {}), table)
     for etype, entries in data.items():
         for entry in entries:
@@ -137,7 +138,9 @@ def _compile_triggers(data: dict[str, Any]) -> dict[str, tuple[TriggerForm, ...]
                     words[0],
                     TriggerForm(etype, "x", flags, tuple(words[1:]), tense, False, words[0]),
                 )
-    return {k: tuple(v) for k, v in table.items()}
+    # a blocked form is blocked with and without its conjunction ("وزارة" and "زارة")
+    blocked |= {w[1:] for w in blocked if w[:1] in ("و", "ف")}
+    return {k: tuple(v) for k, v in table.items() if k not in blocked and k[1:] not in blocked}
 
 
 def _phrases(items: list[str]) -> tuple[tuple[str, ...], ...]:

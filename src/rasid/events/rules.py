@@ -59,11 +59,12 @@ class Candidate:
     rule: str
 
 
-def _match_trigger(view: SentenceView, lex: Lexicon, w: Word) -> tuple[TriggerForm, int] | None:
+def _match_triggers(view: SentenceView, lex: Lexicon, w: Word) -> list[tuple[TriggerForm, int]]:
+    """The forms a word can realize, one per event type (the longest phrase wins)."""
     forms = lex.triggers.get(w.text) or lex.triggers.get(w.bare)
     if not forms:
-        return None
-    best: tuple[TriggerForm, int] | None = None
+        return []
+    best: dict[str, tuple[TriggerForm, int]] = {}
     for f in forms:
         n = len(f.rest)
         if n:
@@ -71,14 +72,24 @@ def _match_trigger(view: SentenceView, lex: Lexicon, w: Word) -> tuple[TriggerFo
             if end >= len(view.words):
                 continue
             if any(
-                view.words[w.i + 1 + k].bare != f.rest[k]
-                and view.words[w.i + 1 + k].text != f.rest[k]
+                f.rest[k]
+                not in (
+                    view.words[w.i + 1 + k].bare,
+                    view.words[w.i + 1 + k].text,
+                    view.words[w.i + 1 + k].stem,
+                )
                 for k in range(n)
             ):
                 continue
-        if best is None or n > len(best[0].rest):
-            best = (f, w.i + n)
-    return best
+        prev = best.get(f.type)
+        if prev is None or n > len(prev[0].rest):
+            best[f.type] = (f, w.i + n)
+    return list(best.values())
+
+
+def _match_trigger(view: SentenceView, lex: Lexicon, w: Word) -> tuple[TriggerForm, int] | None:
+    found = _match_triggers(view, lex, w)
+    return max(found, key=lambda h: len(h[0].rest)) if found else None
 
 
 def _clause_bounds(view: SentenceView, clause: int) -> tuple[int, int]:
@@ -148,7 +159,7 @@ def _event_subject(view: SentenceView, lex: Lexicon, last: int) -> bool:
 
 
 def _modal_before(view: SentenceView, lex: Lexicon, lo: int, head: int) -> bool:
-    window = max(lo, head - 5)
+    window = max(lo, head - 8)
     if view.has_phrase(lex.cues["modal"], window, head):
         # "قد" is modal before an imperfect verb only; "قد قتل" is a perfect
         for i in range(window, head):
@@ -170,19 +181,11 @@ def find_candidates(view: SentenceView, lex: Lexicon) -> list[Candidate]:
     if not words or view.has_phrase(lex.cues["domain_block"], 0, len(words)):
         return []
     found: dict[tuple[str, int], Candidate] = {}
-    i = 0
-    while i < len(words):
-        w = words[i]
-        hit = _match_trigger(view, lex, w)
-        if hit is None:
-            i += 1
-            continue
-        form, last = hit
-        cand = _judge(view, lex, w, form, last)
-        i = last + 1
-        if cand is None:
-            continue
-        found[(cand.type, cand.head)] = cand
+    for w in words:
+        for form, last in _match_triggers(view, lex, w):
+            cand = _judge(view, lex, w, form, last)
+            if cand is not None:
+                found[(cand.type, cand.head)] = cand
     return sorted(found.values(), key=lambda c: c.head)
 
 
@@ -203,7 +206,7 @@ def _judge(
     disrupted = "intercept" in flags
     verbal = "verbal" in flags
 
-    if view.has_phrase(lex.cues["negation"], max(lo, w.i - 3), w.i):
+    if view.has_phrase(lex.cues["negation"], max(lo, w.i - (6 if form.pos == "n" else 3)), w.i):
         return None
     cond = view.find_phrase(lex.cues["conditional"], max(lo, w.i - 8), w.i)
     if cond is not None and not (cond[0] > 0 and words[cond[0] - 1].bare == "ما"):
@@ -212,6 +215,18 @@ def _judge(
         return None
     if "needs_weapon" in flags and not view.has_phrase(lex.cues["weapon"], wlo, whi):
         return None
+    if "needs_aid" in flags and not view.has_phrase(lex.cues["aid"], wlo, whi):
+        return None
+    if "needs_accord" in flags and not view.has_phrase(lex.cues["accord"], w.i, whi):
+        return None
+    if "needs_counterpart" in flags and not view.has_phrase(lex.cues["counterpart"], w.i, whi):
+        return None
+    if view.has_phrase(lex.cues["cancel_after"], last + 1, whi) and verbal:
+        return None  # "رفض التعليق": declined to comment
+    if view.has_phrase(lex.cues["habitual"], max(lo, w.i - 4), whi):
+        return None  # "غالبا ما تنفي": a habit, not an event
+    if w.text.isascii() and w.start > 0 and view.doc.norm.text[w.start - 1] == "-":
+        return None  # "Iran-backed": an adjective, not a verb
     if "needs_troops" in flags:
         if not view.has_phrase(lex.cues["troops"], wlo, whi):
             return None
@@ -223,9 +238,9 @@ def _judge(
         _aggregate(view, wlo, whi) or view.has_phrase(lex.cues["cumulative"], lo, hi)
     ):
         return None
+    if view.has_phrase(lex.cues["generic"], max(lo, w.i - (3 if form.pos == "n" else 1)), w.i):
+        return None
     if form.pos == "n":
-        if view.has_phrase(lex.cues["generic"], max(lo, w.i - 3), w.i):
-            return None
         if form.plural and w.bare.endswith(("اتها", "اتهم", "اته", "اتنا")):
             return None  # "هجماتها": their attacks in general
         counted = any(
@@ -247,6 +262,14 @@ def _judge(
             return None
     if form.tense == "present" and not verbal:
         return None
+    if form.tense == "present" and verbal and _aggregate(view, wlo, whi):
+        return None  # "تتهم واشنطن طهران منذ سنوات": a standing position
+    if (
+        form.pos == "n"
+        and not (dated or _has_specific(view, wlo, whi))
+        and _anaphoric(view, w, lex)
+    ):
+        return None  # "وراء الهجوم": the attack told elsewhere, nothing new here
     if form.pos == "v" and w.i > 0 and words[w.i - 1].text in lex.words["verb_blockers"]:
         return None  # "من أجل": a noun after a preposition, not the verb
     after = (w.i + 1, min(hi, w.i + 7))
@@ -275,6 +298,14 @@ def _judge(
     if view.has_phrase(lex.cues["claim"], lo, w.i) and etype == "ASSAULT":
         status = "claimed"
     return Candidate(etype, w.i, last, form, w.clause, status, disrupted, rule)
+
+
+def _anaphoric(view: SentenceView, w: Word, lex: Lexicon) -> bool:
+    """A definite event noun with no participant, place, date or number near it."""
+    if w.stem == w.bare:  # not definite
+        return False
+    lo, hi = max(0, w.i - 3), min(len(view.words), w.i + 5)
+    return not any(lo <= p.first < hi for p in view.mentions)
 
 
 def _announced(view: SentenceView, lo: int, head: int) -> bool:
