@@ -1,4 +1,6 @@
-"""Read queries behind the CLI, the HTTP API, the web UI and the exports.
+"""Event queries behind the CLI, the HTTP API, the web UI and the exports: filters, paging,
+sorting, one event with its sources, statistics. Actors, articles, search, statements and
+figures are in ``rasid.store.lookups``, which shares the helpers defined here.
 
 Every list is filtered, sorted and paged in SQL over the indexed columns (date, type and date,
 country, actor entity), so a page costs the same on 100 events as on 100k; only one page of rows
@@ -13,10 +15,13 @@ article searches from its full-text index (migration 002) instead of scanning.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 import logging
 import re
+import threading
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -28,8 +33,6 @@ from sqlalchemy import (
     Connection,
     Select,
     and_,
-    case,
-    distinct,
     func,
     literal_column,
     or_,
@@ -38,10 +41,10 @@ from sqlalchemy import (
 )
 
 from rasid.errors import RasidError
-from rasid.records import Event, Figure, Statement, event_from_json, record_from_json
+from rasid.records import Event, event_from_json
 from rasid.store import Store
 from rasid.store import schema as s
-from rasid.text.normalize import normalize, normalize_key
+from rasid.text.normalize import normalize_key
 
 log = logging.getLogger(__name__)
 
@@ -124,10 +127,13 @@ def check_date(value: str | None, name: str) -> str | None:
     if not _DATE_RE.match(value):
         raise QueryError(f"{name}: {value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
     parts = [int(p) for p in value.split("-")]
-    try:
-        dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-    except ValueError as exc:
-        raise QueryError(f"{name}: {value!r} is not a valid date ({exc})") from None
+    year, month = parts[0], parts[1] if len(parts) > 1 else 1
+    if year < 1 or not 1 <= month <= 12 or (len(parts) > 2 and not 1 <= parts[2] <= 31):
+        raise QueryError(f"{name}: {value!r} is not a valid date")
+    if len(parts) > 2:
+        # "2024-02-31" means the end of February, as people type it
+        last = calendar.monthrange(year, month)[1]
+        value = f"{year:04d}-{month:02d}-{min(parts[2], last):02d}"
     return value
 
 
@@ -239,44 +245,50 @@ def _with_descendants(place_ids: set[str]) -> set[str]:
 
 
 def _role_condition(conn: Connection, role: str, value: str) -> ColumnElement[bool]:
+    """Events where ``value`` (an id, or a name the knowledge base knows, else any stored name
+    containing it) plays ``role``. Ids go through the entity index; only unknown names scan."""
     ea = s.event_actors
     exact = conn.execute(select(ea.c.entity_id).where(ea.c.entity_id == value).limit(1)).first()
-    if exact is not None:  # an id: exact, so an actor page lists that entity only
-        match: ColumnElement[bool] = ea.c.entity_id == value
+    ids = {value} if exact is not None else resolve_names(value, places=False)
+    if ids:
+        match: ColumnElement[bool] = ea.c.entity_id.in_(ids)
     else:
-        ids = resolve_names(value, places=False)
         ent = s.entities
-        ids |= set(
+        provisional = set(
             conn.execute(
                 select(ent.c.id).where(
                     or_(_ilike(ent.c.name, value), ent.c.name_ar.contains(value, autoescape=True))
                 )
             ).scalars()
         )
-        match = or_(ea.c.entity_id.in_(ids), _ilike(ea.c.name, value))
+        match = or_(ea.c.entity_id.in_(provisional), _ilike(ea.c.name, value))
     return s.events.c.id.in_(select(ea.c.event_id).where(ea.c.role == role, match))
 
 
 def _place_condition(value: str) -> ColumnElement[bool]:
-    """Events at the place, at any place inside it, or (for a governorate) in its admin1."""
+    """Events at the place or any place inside it; for a governorate, anywhere in its admin1;
+    for a country, anywhere in it. Names the knowledge base does not know match stored names."""
     ev = s.events
     ids = resolve_names(value, places=True)
-    admin1 = {value.lower()}
+    if not ids:
+        return or_(
+            ev.c.place_id == value,
+            _ilike(ev.c.place_name, value),
+            func.lower(ev.c.admin1) == value.lower(),
+        )
+    admin1: set[str] = set()
     codes: set[str] = set()
     for eid in ids:
         ent = kb_entity(eid)
         if ent is None:
             continue
         if ent.place_type == "governorate" and ent.admin1:
-            admin1.add(ent.admin1.lower())
+            admin1.add(ent.admin1)
         elif ent.place_type == "country" and ent.country:
             codes.add(ent.country)
-    conds: list[ColumnElement[bool]] = [
-        ev.c.place_id == value,
-        ev.c.place_id.in_(_with_descendants(ids)),
-        func.lower(ev.c.admin1).in_(admin1),
-        _ilike(ev.c.place_name, value),
-    ]
+    conds: list[ColumnElement[bool]] = [ev.c.place_id.in_(_with_descendants(ids))]
+    if admin1:
+        conds.append(ev.c.admin1.in_(admin1))
     if codes:
         conds.append(ev.c.country.in_(codes))
     return or_(*conds)
@@ -311,9 +323,12 @@ def event_conditions(store: Store, conn: Connection, q: EventQuery) -> list[Colu
         conds.append(ev.c.country.in_(_country_codes(q.country)))
     if since := check_date(q.since, "since"):
         # an event dated only to the month or year of `since` still counts
-        conds.append(
-            or_(ev.c.date_key >= since, ev.c.date_key == since[:7], ev.c.date_key == since[:4])
-        )
+        # the first clause is a plain range, so the date index narrows the scan
+        conds.append(ev.c.date_key >= since[:4])
+        if len(since) > 4:
+            conds.append(
+                or_(ev.c.date_key >= since, ev.c.date_key == since[:7], ev.c.date_key == since[:4])
+            )
     if until := check_date(q.until, "until"):
         conds.append(ev.c.date_key <= _through(until))
     if q.actor and q.actor.strip():
@@ -374,6 +389,29 @@ def _attach_actors(conn: Connection, items: list[dict[str, Any]]) -> None:
         it["targets"].sort(key=lambda a: a["name"])
 
 
+_COUNT_TTL = 30.0
+_counts: dict[tuple[str, EventQuery], tuple[float, int]] = {}
+_counts_lock = threading.Lock()
+
+
+def _count_events(store: Store, conn: Connection, q: EventQuery, conds: list[Any]) -> int:
+    """The number of matches, remembered for half a minute: paging through one result set, or
+    many clients sending the same filters, costs one count, not one per page. A total may lag
+    an ingest by that long; the page itself is always fresh."""
+    key = (store.url, replace(q, limit=0, offset=0, sort=""))
+    now = time.monotonic()
+    with _counts_lock:
+        hit = _counts.get(key)
+    if hit is not None and now - hit[0] < _COUNT_TTL:
+        return hit[1]
+    total = int(conn.execute(select(func.count()).select_from(s.events).where(*conds)).scalar_one())
+    with _counts_lock:
+        if len(_counts) > 2048:
+            _counts.clear()
+        _counts[key] = (now, total)
+    return total
+
+
 def query_events(store: Store, q: EventQuery) -> Page:
     """One page of events matching ``q``, with the total count."""
     limit, offset = _paging(q.limit, q.offset)
@@ -381,7 +419,7 @@ def query_events(store: Store, q: EventQuery) -> Page:
     with store.connect() as conn:
         conds = event_conditions(store, conn, q)
         order = _order(store, q.sort)
-        total = conn.execute(select(func.count()).select_from(ev).where(*conds)).scalar_one()
+        total = _count_events(store, conn, q, conds)
         cols = [ev.c[c] for c in _EVENT_COLUMNS]
         rows = conn.execute(
             select(*cols).where(*conds).order_by(*order).limit(limit).offset(offset)
@@ -473,13 +511,6 @@ def get_event(store: Store, event_id: str) -> dict[str, Any] | None:
         src["stored"] = bool(art)
     data["updated_at"] = row.updated_at
     return data
-
-
-def article_texts(store: Store, ids: Iterable[str]) -> dict[str, str]:
-    a = s.articles
-    with store.connect() as conn:
-        rows = conn.execute(select(a.c.id, a.c.text).where(a.c.id.in_(list(set(ids)))))
-        return {r[0]: r[1] for r in rows}
 
 
 # -- statistics ------------------------------------------------------------------------------
@@ -591,501 +622,6 @@ def event_stats(store: Store, q: EventQuery, by: str, *, top: int = 50) -> dict[
 def event_count(store: Store) -> int:
     with store.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(s.events)).scalar_one())
-
-
-# -- entities --------------------------------------------------------------------------------
-
-
-def _entity_names(conn: Connection, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """name, name_ar, kind of ids from the knowledge base, else the provisional entities."""
-    out: dict[str, dict[str, Any]] = {}
-    rest: list[str] = []
-    for eid in ids:
-        ent = kb_entity(eid)
-        if ent is not None:
-            out[eid] = {"name": ent.name, "name_ar": ent.name_ar, "kind": ent.kind, "kb": True}
-        else:
-            rest.append(eid)
-    if rest:
-        e = s.entities
-        rows = conn.execute(select(e.c.id, e.c.name, e.c.name_ar, e.c.kind).where(e.c.id.in_(rest)))
-        for r in rows:
-            out[r.id] = {"name": r.name, "name_ar": r.name_ar, "kind": r.kind, "kb": False}
-    return out
-
-
-def list_entities(
-    store: Store, q: str | None = None, *, role: str | None = None, limit: int = 50, offset: int = 0
-) -> Page:
-    """Actors that appear in events, most frequent first, with counts as actor and as target."""
-    limit, offset = _paging(limit, offset)
-    ea = s.event_actors
-    conds: list[ColumnElement[bool]] = []
-    if role:
-        if role not in ("actor", "target", "claimed_by"):
-            raise QueryError(f"role: {role!r} is not one of actor, target, claimed_by")
-        conds.append(ea.c.role == role)
-    with store.connect() as conn:
-        if q and q.strip():
-            ids = resolve_names(q, places=False)
-            conds.append(or_(ea.c.entity_id.in_(ids), _ilike(ea.c.name, q.strip())))
-        n = func.count(distinct(ea.c.event_id)).label("n")
-        as_actor = func.sum(case((ea.c.role == "actor", 1), else_=0)).label("as_actor")
-        as_target = func.sum(case((ea.c.role == "target", 1), else_=0)).label("as_target")
-        total = conn.execute(
-            select(func.count(distinct(ea.c.entity_id))).where(*conds)
-        ).scalar_one()
-        rows = conn.execute(
-            select(ea.c.entity_id, func.max(ea.c.name).label("name"), n, as_actor, as_target)
-            .where(*conds)
-            .group_by(ea.c.entity_id)
-            .order_by(n.desc(), ea.c.entity_id)
-            .limit(limit)
-            .offset(offset)
-        ).mappings()
-        items = [
-            {
-                "id": r["entity_id"],
-                "name": r["name"],
-                "events": int(r["n"]),
-                "as_actor": int(r["as_actor"] or 0),
-                "as_target": int(r["as_target"] or 0),
-            }
-            for r in rows
-        ]
-        names = _entity_names(conn, [it["id"] for it in items])
-    for it in items:
-        info = names.get(it["id"], {})
-        it["name"] = info.get("name") or it["name"]
-        it["name_ar"] = info.get("name_ar")
-        it["kind"] = info.get("kind")
-    return Page(items=items, total=int(total), limit=limit, offset=offset)
-
-
-def get_entity(store: Store, entity_id: str) -> dict[str, Any] | None:
-    """What Rasid knows of one actor: names and aliases, counts and months as actor and target,
-    and how many statements it made. None when the id appears nowhere."""
-    ent = kb_entity(entity_id)
-    ev, ea, st = s.events, s.event_actors, s.statements
-    with store.connect() as conn:
-        info: dict[str, Any] | None = None
-        if ent is not None:
-            info = {
-                "id": entity_id,
-                "name": ent.name,
-                "name_ar": ent.name_ar,
-                "kind": ent.kind,
-                "country": ent.country,
-                "wikidata": ent.wikidata,
-                "aliases": list(ent.aliases),
-                "affiliations": list(getattr(ent, "affiliations", ())),
-                "lat": ent.lat,
-                "lon": ent.lon,
-                "provisional": False,
-            }
-        else:
-            row = conn.execute(select(s.entities).where(s.entities.c.id == entity_id)).first()
-            if row is not None:
-                extra = _loads(row.data)
-                info = {
-                    "id": entity_id,
-                    "name": row.name,
-                    "name_ar": row.name_ar,
-                    "kind": row.kind,
-                    "country": row.country,
-                    "wikidata": row.wikidata,
-                    "aliases": list(extra.get("aliases", [])),
-                    "affiliations": list(extra.get("affiliations", [])),
-                    "lat": None,
-                    "lon": None,
-                    "provisional": bool(row.provisional),
-                    "role": row.role,
-                }
-        names = conn.execute(
-            select(ea.c.name, func.count()).where(ea.c.entity_id == entity_id).group_by(ea.c.name)
-        ).all()
-        if info is None:
-            if not names:
-                return None
-            top = max(names, key=lambda r: r[1])[0] or entity_id
-            info = {"id": entity_id, "name": top, "name_ar": None, "kind": None, "aliases": []}
-        info["names_in_events"] = sorted(n for n, _ in names if n)
-        month = func.substr(ev.c.date_key, 1, 7)
-        series = conn.execute(
-            select(ea.c.role, month, func.count())
-            .join(ev, ev.c.id == ea.c.event_id)
-            .where(ea.c.entity_id == entity_id)
-            .group_by(ea.c.role, month)
-        ).all()
-        counts: Counter[str] = Counter()
-        months: dict[str, Counter[str]] = defaultdict(Counter)
-        for role, m, n in series:
-            counts[role] += n
-            if m:
-                months[m][role] += n
-        info["as_actor"] = counts["actor"]
-        info["as_target"] = counts["target"]
-        info["as_claimant"] = counts["claimed_by"]
-        info["months"] = [
-            {"key": k, "count": sum(months[k].values()), "by_role": dict(months[k])}
-            for k in _fill(sorted(months), "month")
-        ]
-        info["statements"] = int(
-            conn.execute(
-                select(func.count()).select_from(st).where(st.c.speaker_id == entity_id)
-            ).scalar_one()
-        )
-    return info
-
-
-# -- articles and search ---------------------------------------------------------------------
-
-
-def list_articles(
-    store: Store,
-    *,
-    source: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> Page:
-    limit, offset = _paging(limit, offset)
-    a = s.articles
-    conds: list[ColumnElement[bool]] = []
-    if source:
-        conds.append(a.c.source == source)
-    if d := check_date(since, "since"):
-        conds.append(a.c.published >= d)
-    if d := check_date(until, "until"):
-        conds.append(func.substr(a.c.published, 1, len(d)) <= d)
-    cols = [a.c.id, a.c.title, a.c.source, a.c.url, a.c.published, a.c.lang]
-    with store.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(a).where(*conds)).scalar_one()
-        rows = conn.execute(
-            select(*cols, func.length(a.c.text).label("chars"))
-            .where(*conds)
-            .order_by(a.c.published.desc().nulls_last(), a.c.id)
-            .limit(limit)
-            .offset(offset)
-        ).mappings()
-        items = [dict(r) for r in rows]
-    return Page(items=items, total=int(total), limit=limit, offset=offset)
-
-
-def get_article(store: Store, article_id: str) -> dict[str, Any] | None:
-    """The article with its sentences, mentions and the evidence spans of the events,
-    statements and figures drawn from it (offsets into its original text)."""
-    data = store.get_article(article_id)
-    if data is None:
-        return None
-    data.pop("text_norm", None)
-    data["captions"] = [list(c) for c in data.get("captions", [])]
-    em, ev, st, fg, mn = s.event_mentions, s.events, s.statements, s.figures, s.mentions
-    spans: list[dict[str, Any]] = []
-    with store.connect() as conn:
-        ids = select(em.c.event_id).where(em.c.article_id == article_id).distinct()
-        for eid, etype, raw in conn.execute(
-            select(ev.c.id, ev.c.type, ev.c.data).where(ev.c.id.in_(ids))
-        ):
-            for src in _loads(raw).get("sources", []):
-                if src.get("article") == article_id:
-                    spans.append(_span("event", eid, etype, src))
-        for table, kind in ((st, "statement"), (fg, "figure")):
-            for rid, raw in conn.execute(
-                select(table.c.id, table.c.data).where(table.c.article_id == article_id)
-            ):
-                rec = _loads(raw)
-                label = rec.get("unit") if kind == "figure" else "statement"
-                for src in rec.get("sources", []):
-                    if src.get("article") == article_id:
-                        spans.append(_span(kind, rid, str(label or kind), src))
-        data["mentions"] = [
-            dict(r)
-            for r in conn.execute(
-                select(mn.c.start, mn.c.end, mn.c.text, mn.c.entity_id, mn.c.label)
-                .where(mn.c.article_id == article_id)
-                .order_by(mn.c.start)
-            ).mappings()
-        ]
-    n = len(data["text"])
-    data["highlights"] = sorted(
-        (sp for sp in spans if 0 <= sp["start"] < sp["end"] <= n),
-        key=lambda sp: (sp["start"], sp["end"], sp["kind"], sp["ref"]),
-    )
-    return data
-
-
-def _span(kind: str, ref: str, label: str, src: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "start": int(src.get("start", 0)),
-        "end": int(src.get("end", 0)),
-        "kind": kind,
-        "ref": ref,
-        "label": label,
-    }
-
-
-def _snippets(text: str, key: str, *, width: int = 90, most: int = 3) -> list[dict[str, Any]]:
-    """Windows of the ORIGINAL text around each hit of ``key`` in its normalized form."""
-    norm = normalize(text)
-    hay = norm.text
-    out: list[dict[str, Any]] = []
-    pos = hay.find(key)
-    last_end = -1
-    while pos >= 0 and len(out) < most:
-        start, end = norm.to_original_span(pos, pos + len(key))
-        if start >= last_end:
-            lo, hi = max(0, start - width), min(len(text), end + width)
-            out.append(
-                {
-                    "text": text[lo:hi],
-                    "marks": [[start - lo, end - lo]],
-                    "start": lo,
-                    "prefix": lo > 0,
-                    "suffix": hi < len(text),
-                }
-            )
-            last_end = hi
-        pos = hay.find(key, pos + len(key))
-    return out
-
-
-def search_articles(store: Store, query: str, *, limit: int = 20, offset: int = 0) -> Page:
-    """Articles containing ``query`` (normalized), newest first, with highlighted snippets, plus
-    the number of events whose text or names contain it."""
-    limit, offset = _paging(limit, offset)
-    key = normalize_key(query)
-    if not key:
-        raise QueryError("q: give some text to search for")
-    a = s.articles
-    with store.connect() as conn:
-        cond: ColumnElement[bool]
-        if store.dialect == "postgresql":
-            doc = func.to_tsvector(
-                literal_column("'simple'"), func.coalesce(a.c.title, "") + " " + a.c.text_norm
-            )
-            cond = doc.op("@@")(func.plainto_tsquery(literal_column("'simple'"), key))
-        else:
-            cond = _has(store, a.c.text_norm, key)
-        total = conn.execute(select(func.count()).select_from(a).where(cond)).scalar_one()
-        rows = conn.execute(
-            select(a.c.id, a.c.title, a.c.source, a.c.url, a.c.published, a.c.text)
-            .where(cond)
-            .order_by(a.c.published.desc().nulls_last(), a.c.id)
-            .limit(limit)
-            .offset(offset)
-        ).mappings()
-        items = []
-        for r in rows:
-            item = {k: r[k] for k in ("id", "title", "source", "url", "published")}
-            item["snippets"] = _snippets(r["text"], key)
-            items.append(item)
-        n_events = conn.execute(
-            select(func.count())
-            .select_from(s.events)
-            .where(_has(store, s.events.c.search_norm, key))
-        ).scalar_one()
-    return Page(
-        items=items,
-        total=int(total),
-        limit=limit,
-        offset=offset,
-        extra={"query": query, "key": key, "events": int(n_events)},
-    )
-
-
-# -- statements and figures ------------------------------------------------------------------
-
-
-def _record_page(
-    conn: Connection,
-    *,
-    table: Any,
-    conds: list[ColumnElement[bool]],
-    order: list[Any],
-    limit: int,
-    offset: int,
-) -> tuple[int, list[dict[str, Any]]]:
-    total = conn.execute(select(func.count()).select_from(table).where(*conds)).scalar_one()
-    rows = conn.execute(
-        select(table.c.data).where(*conds).order_by(*order).limit(limit).offset(offset)
-    ).scalars()
-    items = [_loads(raw) for raw in rows]
-    meta = _article_meta(
-        conn, [src.get("article", "") for it in items for src in it.get("sources", [])]
-    )
-    for it in items:
-        for src in it.get("sources", []):
-            art = meta.get(src.get("article", ""), {})
-            src["outlet"] = src.get("source") or art.get("source")
-            src["title"] = art.get("title")
-    return int(total), items
-
-
-def list_statements(
-    store: Store,
-    *,
-    speaker: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    text: str | None = None,
-    article: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> Page:
-    """Statements newest first; ``speaker`` is an entity id or a name; ``text`` is matched
-    against the quote as written."""
-    limit, offset = _paging(limit, offset)
-    st = s.statements
-    conds: list[ColumnElement[bool]] = []
-    if speaker and speaker.strip():
-        ids = {speaker.strip()} | resolve_names(speaker, places=False)
-        conds.append(st.c.speaker_id.in_(ids))
-    if d := check_date(since, "since"):
-        conds.append(st.c.date >= d)
-    if d := check_date(until, "until"):
-        conds.append(st.c.date <= _through(d))
-    if text and text.strip():
-        conds.append(st.c.data.contains(text.strip(), autoescape=True))
-    if article:
-        conds.append(st.c.article_id == article)
-    with store.connect() as conn:
-        total, items = _record_page(
-            conn,
-            table=st,
-            conds=conds,
-            order=[st.c.date.desc().nulls_last(), st.c.id],
-            limit=limit,
-            offset=offset,
-        )
-    return Page(items=items, total=total, limit=limit, offset=offset)
-
-
-def _figure_conditions(
-    unit: str | None, subject: str | None, since: str | None, until: str | None
-) -> list[ColumnElement[bool]]:
-    fg = s.figures
-    conds: list[ColumnElement[bool]] = []
-    if units := _split(unit):
-        conds.append(fg.c.unit.in_(units))
-    if subject and subject.strip():
-        conds.append(_ilike(fg.c.subject, subject.strip()))
-    if d := check_date(since, "since"):
-        conds.append(fg.c.as_of >= d)
-    if d := check_date(until, "until"):
-        conds.append(fg.c.as_of <= _through(d))
-    return conds
-
-
-def list_figures(
-    store: Store,
-    *,
-    unit: str | None = None,
-    subject: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> Page:
-    limit, offset = _paging(limit, offset)
-    fg = s.figures
-    conds = _figure_conditions(unit, subject, since, until)
-    with store.connect() as conn:
-        total, items = _record_page(
-            conn,
-            table=fg,
-            conds=conds,
-            order=[fg.c.as_of.desc().nulls_last(), fg.c.id],
-            limit=limit,
-            offset=offset,
-        )
-    return Page(items=items, total=total, limit=limit, offset=offset)
-
-
-def figure_kinds(store: Store, *, top: int = 100) -> list[dict[str, Any]]:
-    """The (unit, subject) pairs with most figures: what a figures chart can follow."""
-    fg = s.figures
-    n = func.count().label("n")
-    with store.connect() as conn:
-        rows = conn.execute(
-            select(fg.c.unit, fg.c.subject, n)
-            .group_by(fg.c.unit, fg.c.subject)
-            .order_by(n.desc(), fg.c.unit, fg.c.subject)
-            .limit(top)
-        ).all()
-    return [{"unit": r[0], "subject": r[1], "count": int(r[2])} for r in rows]
-
-
-def figure_series(
-    store: Store,
-    *,
-    unit: str,
-    subject: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    most: int = 2000,
-) -> list[dict[str, Any]]:
-    """Dated points of one quantity across sources, oldest first: as_of, value, bound, outlet."""
-    fg = s.figures
-    conds = [*_figure_conditions(unit, subject, since, until), fg.c.as_of.is_not(None)]
-    with store.connect() as conn:
-        raws = conn.execute(
-            select(fg.c.data).where(*conds).order_by(fg.c.as_of, fg.c.id).limit(most)
-        ).scalars()
-        figs = [_loads(r) for r in raws]
-        meta = _article_meta(
-            conn, [src.get("article", "") for f in figs for src in f.get("sources", [])]
-        )
-    points = []
-    for f in figs:
-        src = (f.get("sources") or [{}])[0]
-        art = meta.get(src.get("article", ""), {})
-        points.append(
-            {
-                "id": f.get("id"),
-                "as_of": f.get("as_of") or f.get("period"),
-                "quantity": f.get("quantity"),
-                "bound": f.get("bound"),
-                "approximate": f.get("approximate"),
-                "subject": f.get("subject"),
-                "unit": f.get("unit"),
-                "article": src.get("article"),
-                "outlet": src.get("source") or art.get("source") or art.get("id"),
-                "sentence": src.get("sentence"),
-                "start": src.get("start"),
-                "end": src.get("end"),
-            }
-        )
-    return points
-
-
-def iter_records(
-    store: Store, q: EventQuery, *, kinds: tuple[str, ...] = ("event", "statement", "figure")
-) -> Iterator[Event | Statement | Figure]:
-    """Events matching ``q``, then statements and figures dated within its since/until."""
-    if "event" in kinds:
-        yield from iter_events(store, q)
-    since, until = check_date(q.since, "since"), check_date(q.until, "until")
-    for kind, table, date_col in (
-        ("statement", s.statements, s.statements.c.date),
-        ("figure", s.figures, s.figures.c.as_of),
-    ):
-        if kind not in kinds:
-            continue
-        conds: list[ColumnElement[bool]] = []
-        if since:
-            conds.append(date_col >= since)
-        if until:
-            conds.append(date_col <= _through(until))
-        with store.connect() as conn:
-            result = conn.execution_options(stream_results=True, yield_per=500).execute(
-                select(table.c.data).where(*conds).order_by(date_col, table.c.id)
-            )
-            for raw in result.scalars():
-                rec = record_from_json({**_loads(raw), "record": kind})
-                if isinstance(rec, Statement | Figure):
-                    yield rec
 
 
 def explain(store: Store, q: EventQuery) -> list[str]:

@@ -1,0 +1,13 @@
+"""Events, statements and figures, one JSON object per line, each naming its kind in "record"."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+
+from rasid.records import Record, record_to_json
+
+
+def iter_jsonl(records: Iterable[Record]) -> Iterator[str]:
+    for record in records:
+        yield json.dumps(record_to_json(record), ensure_ascii=False) + "\n"

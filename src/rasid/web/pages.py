@@ -1,0 +1,361 @@
+"""The web UI's pages: timeline and event list, map, event, actor, article, search, figures.
+
+Every page is rendered on the server from one page of query results, so it stays fast on 100k
+events; the only page that calls the API from the browser is the map.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import replace
+from functools import partial
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.exceptions import HTTPException
+
+from rasid import __version__
+from rasid.records import EVENT_TYPES
+from rasid.store import Store
+from rasid.store import lookups as L  # noqa: N812 (the query modules read better short)
+from rasid.store import query as Q  # noqa: N812
+from rasid.store.query import EventQuery, QueryError
+from rasid.text.normalize import normalize, normalize_key
+from rasid.web.api import Filters, get_store
+from rasid.web.charts import series_chart, stacked_bars
+from rasid.web.render import (
+    LANG_COOKIE,
+    LANGS,
+    TYPE_COLORS,
+    optional_label,
+    pick_lang,
+    translate,
+)
+
+PAGE_SIZE = 50
+SOURCES_WITH_TEXT = 10
+ROLE_COLORS = {"actor": "#c0392b", "target": "#2471a3", "claimed_by": "#d4a017"}
+_SUGGEST_TTL = 300.0
+
+router = APIRouter(include_in_schema=False)
+StoreDep = Annotated[Store, Depends(get_store)]
+PageNo = Annotated[int, Query(ge=1, le=200_000)]
+
+
+def _here(request: Request, **changes: Any) -> str:
+    """This page's URL with some query parameters changed (None or "" drops one)."""
+    params = {k: v for k, v in request.query_params.items() if k != "lang"}
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    query = urlencode([(k, v) for k, v in params.items() if v != ""])
+    return request.url.path + (f"?{query}" if query else "")
+
+
+def _link(path: str, **params: Any) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return path + (f"?{query}" if query else "")
+
+
+def _entity_label(lang: str, entity_id: str | None, fallback: str | None) -> str:
+    """The name to show: the knowledge base's Arabic name on Arabic pages when there is one."""
+    if lang == "ar" and entity_id:
+        ent = Q.kb_entity(entity_id)
+        if ent is not None and ent.name_ar:
+            return str(ent.name_ar)
+    return fallback or entity_id or ""
+
+
+def render(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
+    lang, chosen = pick_lang(request)
+    other = "en" if lang == "ar" else "ar"
+    t = partial(translate, lang)
+    env = request.app.state.jinja
+    html = env.get_template(template).render(
+        request=request,
+        lang=lang,
+        dir="rtl" if lang == "ar" else "ltr",
+        other_lang=other,
+        switch_url=_here(request, lang=other)
+        if request.url.path != "/" or request.query_params
+        else f"/?lang={other}",
+        lang_url=lambda code: _here(request, lang=code),
+        langs=LANGS,
+        t=t,
+        opt=partial(optional_label, lang),
+        here=partial(_here, request),
+        link=_link,
+        label=partial(_entity_label, lang),
+        type_label=lambda name: t(f"type.{name}"),
+        types=EVENT_TYPES,
+        static=lambda path: f"/static/{path}?v={__version__}",
+        num=lambda n: "" if n is None else f"{n:,}",
+        **context,
+    )
+    response = HTMLResponse(html, status_code=status)
+    if chosen:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+def render_error(request: Request, status: int, code: str, message: str) -> Response:
+    return render(
+        request, "error.html", status=status, status_code=status, code=code, message=message
+    )
+
+
+def _suggestions(request: Request, store: Store) -> list[dict[str, Any]]:
+    """The most active actors for the filter's autocomplete, cached a few minutes."""
+    cached = getattr(request.app.state, "suggestions", None)
+    if cached and time.monotonic() - cached[0] < _SUGGEST_TTL:
+        items: list[dict[str, Any]] = cached[1]
+        return items
+    items = L.list_entities(store, limit=200).items
+    request.app.state.suggestions = (time.monotonic(), items)
+    return items
+
+
+def _filters_of(request: Request) -> dict[str, str]:
+    keys = (
+        "type",
+        "mode",
+        "actor",
+        "target",
+        "place",
+        "country",
+        "since",
+        "until",
+        "text",
+        "status",
+        "sort",
+    )
+    return {k: request.query_params.get(k, "") for k in keys}
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(
+    request: Request,
+    store: StoreDep,
+    q: Filters,
+    page: PageNo = 1,
+    bucket: Literal["week", "month"] = "week",
+) -> Response:
+    lang, _ = pick_lang(request)
+    error = None
+    try:
+        result = Q.query_events(store, replace(q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE))
+        stats = Q.event_stats(store, q, bucket)
+    except QueryError as exc:
+        error = str(exc)
+        result = Q.Page(items=[], total=0, limit=PAGE_SIZE)
+        stats = {"items": [], "undated": 0, "coarser_than_bucket": 0}
+    chart = stacked_bars(
+        stats["items"], EVENT_TYPES, TYPE_COLORS, label=lambda name: translate(lang, f"type.{name}")
+    )
+    return render(
+        request,
+        "index.html",
+        nav="timeline",
+        events=result,
+        chart=chart,
+        stats=stats,
+        bucket=bucket,
+        page=page,
+        pages=max(1, math.ceil(result.total / PAGE_SIZE)),
+        filters=_filters_of(request),
+        suggestions=_suggestions(request, store),
+        error=error,
+        export_qs="".join(f"{urlencode({k: v})}&" for k, v in _filters_of(request).items() if v),
+    )
+
+
+@router.get("/map", response_class=HTMLResponse)
+def map_page(request: Request, store: StoreDep, q: Filters) -> Response:
+    error = None
+    try:
+        located = Q.query_events(store, replace(q, located=True, limit=1)).total
+    except QueryError as exc:
+        error, located = str(exc), 0
+    return render(
+        request,
+        "map.html",
+        nav="map",
+        filters=_filters_of(request),
+        located=located,
+        suggestions=_suggestions(request, store),
+        error=error,
+        page_data={
+            "api": "/api/events?"
+            + urlencode(
+                [(k, v) for k, v in request.query_params.items() if v and k not in ("lang", "page")]
+                + [("located", "true"), ("limit", "1000")]
+            ),
+            "colors": TYPE_COLORS,
+        },
+    )
+
+
+@router.get("/events/{event_id}", response_class=HTMLResponse)
+def event_page(request: Request, store: StoreDep, event_id: str) -> Response:
+    event = Q.get_event(store, event_id)
+    if event is None:
+        raise HTTPException(404, f"no event with id {event_id!r}")
+    sources = event.get("sources", [])
+    texts = L.article_texts(store, [s["article"] for s in sources[:SOURCES_WITH_TEXT]])
+    for i, src in enumerate(sources):
+        text = texts.get(src["article"]) if i < SOURCES_WITH_TEXT else None
+        src["text"] = text
+        src["spans"] = [
+            {
+                "start": src.get("start", 0),
+                "end": src.get("end", 0),
+                "kind": "event",
+                "ref": event_id,
+                "focus": True,
+            }
+        ]
+    tolls = {(s.get("fatalities"), s.get("injuries")) for s in sources}
+    return render(
+        request,
+        "event.html",
+        nav="timeline",
+        event=event,
+        sources=sources,
+        disputed=bool(event.get("figures_disputed")) or len(tolls) > 1,
+    )
+
+
+@router.get("/actors", response_class=HTMLResponse)
+def actors_page(
+    request: Request,
+    store: StoreDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+    page: PageNo = 1,
+) -> Response:
+    result = L.list_entities(store, q or None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    return render(
+        request,
+        "actors.html",
+        nav="actors",
+        result=result,
+        q=q,
+        page=page,
+        pages=max(1, math.ceil(result.total / PAGE_SIZE)),
+    )
+
+
+@router.get("/actors/{entity_id:path}", response_class=HTMLResponse)
+def actor_page(request: Request, store: StoreDep, entity_id: str) -> Response:
+    lang, _ = pick_lang(request)
+    entity = L.get_entity(store, entity_id)
+    if entity is None:
+        raise HTTPException(404, f"no actor with id {entity_id!r}")
+    chart = stacked_bars(
+        entity["months"],
+        ("actor", "target", "claimed_by"),
+        ROLE_COLORS,
+        part="by_role",
+        label=lambda role: translate(lang, f"role.{role}"),
+        height=170,
+    )
+    return render(
+        request,
+        "actor.html",
+        nav="actors",
+        entity=entity,
+        chart=chart,
+        as_actor=Q.query_events(store, EventQuery(actor=entity_id, limit=20)),
+        as_target=Q.query_events(store, EventQuery(target=entity_id, limit=20)),
+        statements=L.list_statements(store, speaker=entity_id, limit=20),
+    )
+
+
+def _hit_spans(text: str, query: str) -> list[dict[str, Any]]:
+    key = normalize_key(query)
+    if not key:
+        return []
+    norm = normalize(text)
+    spans: list[dict[str, Any]] = []
+    pos = norm.text.find(key)
+    while pos >= 0 and len(spans) < 200:
+        start, end = norm.to_original_span(pos, pos + len(key))
+        spans.append({"start": start, "end": end, "kind": "hit", "ref": "search"})
+        pos = norm.text.find(key, pos + len(key))
+    return spans
+
+
+@router.get("/articles/{article_id:path}", response_class=HTMLResponse)
+def article_page(
+    request: Request,
+    store: StoreDep,
+    article_id: str,
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    article = L.get_article(store, article_id)
+    if article is None:
+        raise HTTPException(404, f"no article with id {article_id!r}")
+    spans = article["highlights"] + _hit_spans(article["text"], q)
+    refs: dict[tuple[str, str], str] = {}
+    for h in article["highlights"]:
+        refs.setdefault((h["kind"], h["ref"]), h["label"])
+    return render(
+        request,
+        "article.html",
+        nav="search",
+        article=article,
+        spans=spans,
+        refs=sorted(refs.items()),
+        q=q,
+    )
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    store: StoreDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+    page: PageNo = 1,
+) -> Response:
+    result = events = None
+    if normalize_key(q):
+        result = L.search_articles(store, q, limit=20, offset=(page - 1) * 20)
+        events = Q.query_events(store, EventQuery(text=q, limit=10))
+    pages = max(1, math.ceil(result.total / 20)) if result else 1
+    return render(
+        request,
+        "search.html",
+        nav="search",
+        q=q,
+        result=result,
+        events=events,
+        page=page,
+        pages=pages,
+    )
+
+
+@router.get("/figures", response_class=HTMLResponse)
+def figures_page(
+    request: Request,
+    store: StoreDep,
+    unit: Annotated[str, Query(max_length=100)] = "",
+    subject: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    kinds = L.figure_kinds(store)
+    if not unit and kinds:
+        unit, subject = kinds[0]["unit"] or "", kinds[0]["subject"] or ""
+    points = L.figure_series(store, unit=unit, subject=subject or None) if unit else []
+    return render(
+        request,
+        "figures.html",
+        nav="figures",
+        kinds=kinds,
+        unit=unit,
+        subject=subject,
+        points=points,
+        chart=series_chart(points),
+    )

@@ -1,0 +1,138 @@
+/* The map page: an offline basemap shipped with Rasid, and the located events of the filters.
+   Text from the store is only ever set with textContent, never as HTML. */
+(function () {
+  "use strict";
+  var page = JSON.parse(document.getElementById("page-data").textContent || "{}");
+  var lang = document.documentElement.lang === "ar" ? "ar" : "en";
+  var status = document.getElementById("map-status");
+  var strings = {};
+
+  function t(key, values) {
+    var text = strings[key] || key;
+    Object.keys(values || {}).forEach(function (k) { text = text.replace("{" + k + "}", values[k]); });
+    return text;
+  }
+
+  var map = L.map("map", {
+    zoomSnap: 0.5, minZoom: 4, maxZoom: 13, maxBounds: [[6, 14], [48, 68]], worldCopyJump: false
+  }).setView([33.2, 42.5], 5.5);
+  map.attributionControl.setPrefix("Leaflet");
+
+  function countryStyle(feature) {
+    var p = feature.properties;
+    if (p.kind === "river") { return { color: "#5b9bd5", weight: 1.3, opacity: 0.9 }; }
+    if (p.kind === "neighbor") {
+      return { color: "#b9bcc0", weight: 0.6, fillColor: "#e6e6e1", fillOpacity: 1 };
+    }
+    var focus = p.iso === "IQ" || p.iso === "SY" || p.iso === "JO";
+    return { color: "#7d8a99", weight: focus ? 1.4 : 0.9, fillColor: focus ? "#f7f2e3" : "#ece8dc",
+             fillOpacity: 1 };
+  }
+
+  function placeName(p) { return (lang === "ar" && p.name_ar) ? p.name_ar : p.name; }
+
+  function addBasemap() {
+    return fetch("/static/basemap/region.geojson").then(function (r) { return r.json(); })
+      .then(function (fc) {
+        L.geoJSON(fc, {
+          style: countryStyle,
+          interactive: false,
+          onEachFeature: function (feature, layer) {
+            if (feature.properties.kind === "country" && ["BH", "PS", "QA"].indexOf(feature.properties.iso) < 0) {
+              layer.bindTooltip(placeName(feature.properties), {
+                permanent: true, direction: "center", className: "place-label", interactive: false
+              });
+            }
+          }
+        }).addTo(map);
+        map.attributionControl.addAttribution(t("map.basemap"));
+      });
+  }
+
+  function addPlaces() {
+    return fetch("/static/basemap/places.geojson").then(function (r) { return r.json(); })
+      .then(function (fc) {
+        L.geoJSON(fc, {
+          pointToLayer: function (feature, latlng) {
+            var base = feature.properties.kind === "base";
+            return L.circleMarker(latlng, {
+              radius: base ? 3 : 2.5, color: base ? "#4a5a6a" : "#6b7785", weight: 1,
+              fillColor: base ? "#ffffff" : "#6b7785", fillOpacity: 1
+            }).bindTooltip(placeName(feature.properties), { direction: "top" });
+          }
+        }).addTo(map);
+      });
+  }
+
+  function popupFor(group) {
+    var box = document.createElement("div");
+    var head = document.createElement("div");
+    head.className = "popup-place";
+    head.textContent = group.place;
+    box.appendChild(head);
+    var list = document.createElement("ul");
+    list.className = "popup-list";
+    group.items.slice(0, 12).forEach(function (ev) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = "/events/" + encodeURIComponent(ev.id);
+      a.textContent = (ev.date || "?") + " · " + (ev.summary || ev.type);
+      a.setAttribute("dir", "ltr");
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    if (group.items.length > 12) {
+      var more = document.createElement("div");
+      more.className = "muted";
+      more.textContent = t("map.more", { n: group.items.length - 12 });
+      box.appendChild(more);
+    }
+    return box;
+  }
+
+  function addEvents() {
+    return fetch(page.api, { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        var groups = {};
+        (data.items || []).forEach(function (ev) {
+          if (ev.lat === null || ev.lon === null) { return; }
+          var key = ev.lat.toFixed(3) + "," + ev.lon.toFixed(3);
+          if (!groups[key]) {
+            groups[key] = { lat: ev.lat, lon: ev.lon, place: ev.place_name || "", items: [] };
+          }
+          groups[key].items.push(ev);
+        });
+        var markers = [];
+        Object.keys(groups).forEach(function (key) {
+          var g = groups[key];
+          var counts = {};
+          g.items.forEach(function (ev) { counts[ev.type] = (counts[ev.type] || 0) + 1; });
+          var top = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a]; })[0];
+          var marker = L.circleMarker([g.lat, g.lon], {
+            radius: 5 + Math.min(14, Math.sqrt(g.items.length) * 2.5),
+            color: "#ffffff", weight: 1.5, fillColor: (page.colors || {})[top] || "#c0392b",
+            fillOpacity: 0.85, className: "event-marker"
+          }).bindPopup(popupFor(g));
+          marker.addTo(map);
+          markers.push(marker);
+        });
+        document.getElementById("map").setAttribute("data-markers", String(markers.length));
+        if (markers.length) {
+          map.fitBounds(L.featureGroup(markers).getBounds(), { maxZoom: 7, padding: [40, 40] });
+        } else if (status) {
+          status.textContent = t("map.none");
+        }
+      });
+  }
+
+  fetch("/static/i18n.json").then(function (r) { return r.json(); })
+    .then(function (all) { strings = all[lang] || all.en; })
+    .then(addBasemap)
+    .then(addPlaces)
+    .then(addEvents)
+    .catch(function (err) {
+      if (status) { status.textContent = String(err); }
+    });
+})();

@@ -1,0 +1,285 @@
+"""The HTTP API and pages through real HTTP: a uvicorn server on a loopback port over a real
+SQLite file built from tests/data/web_store.yaml."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from rasid.export.acled import ACLED_COLUMNS
+from rasid.web.app import create_app
+from test_query import build_store
+
+TOKEN = "test-token-7c1f"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LiveServer:
+    """uvicorn serving one app on a free loopback port, in a thread of this process."""
+
+    def __init__(self, db: str, token: str | None = None) -> None:
+        self.port = _free_port()
+        config = uvicorn.Config(
+            create_app(db, api_token=token),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="critical",
+            lifespan="on",
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return build_store(tmp_path_factory.mktemp("api") / "rasid.sqlite")
+
+
+@pytest.fixture(scope="module")
+def client(db: str) -> Iterator[httpx.Client]:
+    with LiveServer(db) as server, httpx.Client(base_url=server.url, timeout=30) as c:
+        yield c
+
+
+def _error(resp: httpx.Response) -> dict[str, Any]:
+    body = resp.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "status"}
+    assert body["error"]["status"] == resp.status_code
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    return dict(body["error"])
+
+
+def test_openapi_and_offline_docs(client: httpx.Client) -> None:
+    schema = client.get("/openapi.json").json()
+    for path in (
+        "/api/events",
+        "/api/events/{event_id}",
+        "/api/entities",
+        "/api/articles",
+        "/api/statements",
+        "/api/figures",
+        "/api/search",
+        "/api/stats",
+        "/api/export",
+    ):
+        assert path in schema["paths"], path
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs.text
+    assert "cdn" not in docs.text.lower()
+    assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
+
+
+def test_events_are_filtered_sorted_and_paged(client: httpx.Client) -> None:
+    first = client.get("/api/events", params={"type": "ASSAULT", "limit": 2}).json()
+    second = client.get("/api/events", params={"type": "ASSAULT", "limit": 2, "offset": 2}).json()
+    assert first["total"] == second["total"] == 6
+    ids = [e["id"] for e in first["items"] + second["items"]]
+    assert len(set(ids)) == 4
+    dates = [e["date"] for e in first["items"] + second["items"]]
+    assert dates == sorted(dates, reverse=True)
+    found = client.get("/api/events", params={"place": "الأنبار", "text": "صواريخ"}).json()
+    assert [e["id"] for e in found["items"]] == ["ev-asad-rockets"]
+    empty_fields = client.get("/api/events", params={"since": "", "actor": ""}).json()
+    assert empty_fields["total"] == 11  # empty form fields are no filter
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "code"),
+    [
+        ("GET", "/api/nothing-here", 404, "not_found"),
+        ("GET", "/api/events/no-such-event", 404, "not_found"),
+        ("GET", "/api/entities/ac:nobody", 404, "not_found"),
+        ("GET", "/api/articles/missing", 404, "not_found"),
+        ("GET", "/api/events?limit=0", 422, "invalid_request"),
+        ("GET", "/api/events?since=last-week", 422, "invalid_request"),
+        ("GET", "/api/events?since=2024-13-01", 422, "invalid_request"),
+        ("GET", "/api/stats?by=colour", 422, "invalid_request"),
+        ("GET", "/api/search", 422, "invalid_request"),
+        ("GET", "/api/export?format=xlsx", 422, "invalid_request"),
+        ("DELETE", "/api/events", 405, "method_not_allowed"),
+        ("POST", "/api/articles", 403, "read_only"),
+    ],
+)
+def test_every_error_has_one_shape(
+    client: httpx.Client, method: str, path: str, status: int, code: str
+) -> None:
+    resp = client.request(method, path, json={"text": "نص"} if method == "POST" else None)
+    assert resp.status_code == status
+    assert resp.headers["content-type"].startswith("application/json")
+    assert _error(resp)["code"] == code
+
+
+def test_internal_errors_keep_the_shape_and_hide_details(tmp_path: Path) -> None:
+    db = build_store(tmp_path / "broken.sqlite")
+    with sqlite3.connect(db) as conn:  # a row damaged outside Rasid
+        conn.execute("UPDATE events SET data = '{not json' WHERE id = 'ev-tower22'")
+    with LiveServer(db) as server, httpx.Client(base_url=server.url) as c:
+        resp = c.get("/api/events/ev-tower22")
+        assert resp.status_code == 500
+        err = _error(resp)
+        assert err["code"] == "internal_error"
+        assert "json" not in err["message"].lower()  # no internals leak
+        assert c.get("/api/events/ev-baghdad-strike").status_code == 200
+
+
+def test_event_has_every_source(client: httpx.Client) -> None:
+    ev = client.get("/api/events/ev-baghdad-strike").json()
+    assert ev["type"] == "ASSAULT" and ev["figures_disputed"] is True
+    assert [(s["outlet"], s["fatalities"]) for s in ev["sources"]] == [
+        ("الجزيرة نت", 1),
+        ("روداو", 2),
+    ]
+
+
+def test_article_carries_evidence_spans(client: httpx.Client) -> None:
+    art = client.get("/api/articles/jz-2024-02-08-strike").json()
+    text = art["text"]
+    events = [h for h in art["highlights"] if h["kind"] == "event"]
+    assert {h["ref"] for h in events} == {
+        "ev-baghdad-strike",
+        "ev-sudani-accuses",
+        "ev-threat-undated",
+    }
+    strike = next(h for h in events if h["ref"] == "ev-baghdad-strike")
+    assert text[strike["start"] : strike["end"]].startswith("أدت ضربة أمريكية")
+    listing = client.get("/api/articles", params={"limit": 2}).json()
+    assert listing["total"] == 6 and len(listing["items"]) == 2
+
+
+def test_search_is_insensitive_to_arabic_spelling(client: httpx.Client) -> None:
+    for q in ("قاعدة حرير", "قاعده حرير", "قَاعِدَةُ حرير"):
+        page = client.get("/api/search", params={"q": q}).json()
+        assert [it["id"] for it in page["items"]] == ["rudaw-2024-02-09"], q
+        assert page["events"] == 1
+
+
+def test_stats_entities_statements_figures(client: httpx.Client) -> None:
+    weeks = client.get("/api/stats", params={"by": "week", "type": "ASSAULT"}).json()
+    assert sum(b["count"] for b in weeks["items"]) == 5  # one ASSAULT is dated to a month
+    by_type = client.get("/api/stats", params={"by": "type"}).json()
+    assert by_type["items"][0] == {"key": "ASSAULT", "label": "ASSAULT", "count": 6}
+    ents = client.get("/api/entities", params={"q": "القوات الأمريكية"}).json()
+    assert [e["id"] for e in ents["items"]] == ["ac:us_forces"]
+    actor = client.get("/api/entities/ac:us_forces").json()
+    assert (actor["as_actor"], actor["as_target"]) == (1, 3)
+    assert "الجيش الأمريكي" in actor["aliases"]  # from the knowledge base
+    sts = client.get("/api/statements", params={"speaker": "السوداني"}).json()
+    assert [s["id"] for s in sts["items"]] == ["st-sudani"]
+    series = client.get("/api/figures/series", params={"unit": "troops", "subject": "Iraq"}).json()
+    assert [p["quantity"] for p in series] == [2500, 2000, 2500]
+    assert client.get("/api/figures", params={"unit": "troops"}).json()["total"] == 4
+
+
+def test_exports_stream_every_format(client: httpx.Client) -> None:
+    acled = client.get("/api/export", params={"format": "acled", "country": "IQ"})
+    assert acled.headers["content-type"].startswith("text/csv")
+    assert "attachment" in acled.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(acled.text)))
+    assert tuple(rows[0]) == ACLED_COLUMNS
+    assert {r["event_id_cnty"] for r in rows} >= {"IRQ-ev-baghdad-strike", "IRQ-ev-harir-intercept"}
+    geo = client.get("/api/export", params={"format": "geojson", "type": "ASSAULT"}).json()
+    assert geo["type"] == "FeatureCollection" and len(geo["features"]) == 6
+    lines = client.get("/api/export", params={"format": "jsonl"}).text.splitlines()
+    kinds = [json.loads(line)["record"] for line in lines]
+    assert (kinds.count("event"), kinds.count("statement"), kinds.count("figure")) == (11, 1, 4)
+    bad = client.get("/api/export", params={"format": "plover", "sort": "-colour"})
+    assert bad.status_code == 422  # refused before any byte of the stream
+
+
+def test_pages_are_html_with_language_and_security_headers(client: httpx.Client) -> None:
+    page = client.get("/", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and 'dir="ltr"' in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    arabic = client.get("/?lang=ar", headers={"Accept": "text/html"})
+    assert 'dir="rtl"' in arabic.text and arabic.cookies.get("rasid_lang") == "ar"
+    again = httpx.get(f"{client.base_url}/events/ev-tower22", cookies={"rasid_lang": "ar"})
+    assert 'lang="ar" dir="rtl"' in again.text
+    missing = client.get("/events/nope", headers={"Accept": "text/html"})
+    assert missing.status_code == 404 and "<html" in missing.text
+    for path in (
+        "/map",
+        "/actors",
+        "/actors/ac:kataib_hezbollah",
+        "/search?q=بغداد",
+        "/figures",
+        "/articles/rudaw-2024-02-09?q=حرير",
+    ):
+        assert client.get(path).status_code == 200, path
+
+
+def test_article_text_is_escaped_in_every_page(client: httpx.Client) -> None:
+    pages = [
+        client.get(p).text
+        for p in (
+            "/articles/evil-2024-02-10",
+            "/events/ev-evil",
+            "/?text=كورمور",
+            "/search?q=كورمور",
+        )
+    ]
+    for html in pages:
+        assert "<script>window" not in html
+        assert 'onerror="window' not in html
+        assert 'href="javascript:' not in html
+    assert "&lt;script&gt;window.__pwned=&#39;script&#39;&lt;/script&gt;" in pages[0]
+    assert "&lt;img src=x onerror=" in pages[1]
+
+
+def test_ingest_needs_the_token(tmp_path: Path) -> None:
+    db = str(tmp_path / "ingest.sqlite")
+    article = {
+        "id": "api-1",
+        "source": "وكالة الأنباء",
+        "published": "2024-03-02",
+        "text": "بغداد - استهدف هجوم بطائرة مسيرة قاعدة عين الأسد الجوية في محافظة الأنبار "
+        "غربي العراق فجر السبت، دون أن يسفر عن إصابات.",
+    }
+    with LiveServer(db, token=TOKEN) as server, httpx.Client(base_url=server.url) as c:
+        assert _error(c.post("/api/articles", json=article))["code"] == "unauthorized"
+        wrong = c.post("/api/articles", json=article, headers={"Authorization": "Bearer nope"})
+        assert wrong.status_code == 401 and wrong.headers["www-authenticate"] == "Bearer"
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        assert _error(c.post("/api/articles", json={"id": "x"}, headers=auth))["status"] == 422
+        first = c.post("/api/articles", json=article, headers=auth)
+        assert first.status_code == 201, first.text
+        assert first.json()["stored"] is True
+        assert c.post("/api/articles", json=article, headers=auth).json()["stored"] is False
+        stored = c.get("/api/articles/api-1").json()
+        assert stored["text"] == article["text"]
+        assert c.get("/api/meta").json()["ingest"] is True
