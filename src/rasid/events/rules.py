@@ -30,6 +30,7 @@ from rasid.records import TimeExpr
 MATERIAL = frozenset(
     {"ASSAULT", "COERCE", "MOBILIZE", "RETREAT", "CONCEDE", "AID", "PROTEST", "SANCTION"}
 )
+FIGURATIVE = frozenset({"ASSAULT", "COERCE", "MOBILIZE", "RETREAT", "PROTEST", "THREATEN"})
 SPECIFIC_PLACE_TYPES = frozenset(
     {
         "city",
@@ -146,7 +147,7 @@ def _has_specific(view: SentenceView, lo: int, hi: int) -> bool:
 def _supported(view: SentenceView, lex: Lexicon, head: int, lo: int) -> bool:
     """A weak noun carried by a light verb just before it ("عقد اجتماعا", "توصلا إلى اتفاق")."""
     verbs = lex.words["light_verbs"]
-    return any(view.words[i].is_in(verbs) for i in range(max(lo, head - 4), head))
+    return any(view.words[i].is_in(verbs) for i in range(max(lo, head - 8), head))
 
 
 def _event_subject(view: SentenceView, lex: Lexicon, last: int) -> bool:
@@ -159,30 +160,37 @@ def _event_subject(view: SentenceView, lex: Lexicon, last: int) -> bool:
 
 
 def _modal_before(view: SentenceView, lex: Lexicon, lo: int, head: int) -> bool:
-    window = max(lo, head - 8)
-    if view.has_phrase(lex.cues["modal"], window, head):
-        # "قد" is modal before an imperfect verb only; "قد قتل" is a perfect
-        for i in range(window, head):
-            w = view.words[i]
-            if w.bare == "قد" and i + 1 < len(view.words):
-                nxt = view.words[i + 1].bare
-                if nxt[:1] not in ("ي", "ت", "ن"):
-                    continue
+    """A possibility before the trigger ("قد يؤدي", "يمكن أن"); "قد" before a past verb is
+    a perfect ("قد انسحبت"), not a possibility."""
+    words = view.words
+    i = max(lo, head - 8)
+    while i < head:
+        found = view.find_phrase(lex.cues["modal"], i, head)
+        if found is None:
+            return False
+        a, b = found
+        if b - a == 1 and words[a].bare == "قد":
+            nxt = words[a + 1].bare if a + 1 < len(words) else ""
+            if nxt[:1] in ("ي", "ت", "ن"):
                 return True
-            if w.bare != "قد" and view.has_phrase(lex.cues["modal"], i, i + 3):
-                return True
-        return False
+            i = a + 1
+            continue
+        return True
     return False
 
 
 def find_candidates(view: SentenceView, lex: Lexicon) -> list[Candidate]:
     """Trigger candidates of one sentence, after the guards."""
     words = view.words
-    if not words or view.has_phrase(lex.cues["domain_block"], 0, len(words)):
+    if not words:
         return []
+    # sport, markets, weather, accidents: their attacks and blows are figures of speech
+    blocked = view.has_phrase(lex.cues["domain_block"], 0, len(words))
     found: dict[tuple[str, int], Candidate] = {}
     for w in words:
         for form, last in _match_triggers(view, lex, w):
+            if blocked and form.type in FIGURATIVE:
+                continue
             cand = _judge(view, lex, w, form, last)
             if cand is not None:
                 found[(cand.type, cand.head)] = cand

@@ -1,0 +1,145 @@
+"""Parallel and distributed ingest give the same store as one process."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from rasid.jobs import ingest
+from rasid.store import open_store
+from rasid.store import schema as s
+
+ANT = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "ant-multisource" / (
+    "ant_v2.1_multisource.jsonl"
+)
+
+pytestmark = pytest.mark.skipif(not ANT.exists(), reason="the ANT corpus is not beside the checkout")
+
+
+def _sample(tmp_path: Path, n: int, skip: int = 0, name: str = "sample.jsonl") -> Path:
+    out = tmp_path / name
+    with ANT.open(encoding="utf-8") as src, out.open("w", encoding="utf-8") as dst:
+        for line in itertools.islice(src, skip, skip + n):
+            dst.write(line)
+    return out
+
+
+def _snapshot(url: str) -> dict[str, object]:
+    store = open_store(url)
+    with store.connect() as conn:
+        articles = sorted(conn.execute(select(s.articles.c.id)).scalars())
+        events = sorted(
+            (r.id, r.type, r.date, r.n_sources)
+            for r in conn.execute(select(s.events.c.id, s.events.c.type, s.events.c.date,
+                                         s.events.c.n_sources))
+        )
+        mentions = dict(
+            conn.execute(
+                select(s.event_mentions.c.article_id, func.count()).group_by(
+                    s.event_mentions.c.article_id
+                )
+            ).all()
+        )
+        statements = conn.execute(select(func.count()).select_from(s.statements)).scalar_one()
+    store.close()
+    return {"articles": articles, "events": events, "mentions": mentions,
+            "statements": statements}
+
+
+def test_two_workers_store_what_one_worker_stores(tmp_path: Path) -> None:
+    corpus = _sample(tmp_path, 300)
+    one, two = str(tmp_path / "one.sqlite"), str(tmp_path / "two.sqlite")
+    r1 = ingest([str(corpus)], one, workers=1)
+    r2 = ingest([str(corpus)], two, workers=2)
+    assert r1.stored == r2.stored > 250
+    assert _snapshot(one) == _snapshot(two)
+
+
+def test_interrupted_run_completes_on_rerun(tmp_path: Path) -> None:
+    corpus = _sample(tmp_path, 120)
+    db = str(tmp_path / "k.sqlite")
+    code = (
+        "import os, signal\n"
+        "from rasid.jobs import ingest\n"
+        "n = 0\n"
+        "def tick(_):\n"
+        "    global n\n"
+        "    n += 1\n"
+        "    if n == 40:\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)\n"
+        f"ingest([{str(corpus)!r}], {db!r}, on_progress=tick)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], check=False)
+    assert proc.returncode != 0  # killed with -9 mid-run
+    partial = _snapshot(db)
+    assert 0 < len(partial["articles"]) < 120  # type: ignore[arg-type]
+    # every stored article is whole: its sentences are there
+    store = open_store(db)
+    with store.connect() as conn:
+        bare = conn.execute(
+            select(func.count()).select_from(s.articles).where(
+                ~s.articles.c.id.in_(select(s.sentences.c.article_id))
+            )
+        ).scalar_one()
+    store.close()
+    assert bare == 0
+    report = ingest([str(corpus)], db)
+    assert report.skipped == len(partial["articles"])  # type: ignore[arg-type]
+    full = str(tmp_path / "full.sqlite")
+    ingest([str(corpus)], full)
+    assert _snapshot(db)["articles"] == _snapshot(full)["articles"]
+
+
+@pytest.mark.postgres
+def test_concurrent_ingest_into_postgres_loses_and_duplicates_nothing(
+    tmp_path: Path, pg_store_url: str
+) -> None:
+    a = _sample(tmp_path, 150, 0, "a.jsonl")
+    b = _sample(tmp_path, 150, 100, "b.jsonl")  # 50 articles in common
+    open_store(pg_store_url).close()
+    cmd = [sys.executable, "-c", "from rasid.cli import main; main()", "-q", "--db",
+           pg_store_url, "ingest"]
+    procs = [subprocess.Popen([*cmd, str(p)]) for p in (a, b, a)]
+    assert [p.wait(timeout=600) for p in procs] == [0, 0, 0]
+    snap = _snapshot(pg_store_url)
+    ids = set()
+    for path in (a, b):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            if item.get("text"):
+                ids.add(item["id"])
+    assert len(snap["articles"]) == len(set(snap["articles"]))  # type: ignore[arg-type]
+    # byte-identical copies in the corpus collapse to one article by content hash
+    assert set(snap["articles"]) <= ids  # type: ignore[arg-type]
+    assert len(snap["articles"]) >= len(ids) - 10  # type: ignore[arg-type]
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_dask_cluster_equals_single_process(tmp_path: Path, pg_url: str) -> None:
+    import uuid
+
+    import psycopg
+    from distributed import Client, LocalCluster
+
+    from rasid.cluster import ingest_on_cluster
+
+    corpus = _sample(tmp_path, 2000)
+    base = pg_url.rsplit("/", 1)[0]
+    names = ["c_" + uuid.uuid4().hex[:10], "c_" + uuid.uuid4().hex[:10]]
+    with psycopg.connect(base + "/postgres", autocommit=True) as c:
+        for name in names:
+            c.execute(f"CREATE DATABASE {name}")
+    single, distributed = (f"{base}/{n}" for n in names)
+    r1 = ingest([str(corpus)], single)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        r2 = ingest_on_cluster([str(corpus)], distributed, client)
+    assert r1.stored == r2.stored > 1900
+    assert _snapshot(single) == _snapshot(distributed)
