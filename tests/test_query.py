@@ -538,3 +538,24 @@ def test_the_same_queries_on_postgresql(pg_store_url: str, tmp_path: Path) -> No
         assert len(list(iter_events(st, EventQuery(type="ASSAULT")))) == 6
     finally:
         st.close()
+
+
+@pytest.mark.parametrize(
+    ("days", "bucket"),
+    [
+        ([], "week"),
+        (["2024-01-01", "2024-12-31"], "week"),
+        (["2021-01-04", "2024-01-01"], "week"),
+        (["2014-06-01", "2024-01-01"], "month"),
+    ],
+)
+def test_auto_timeline_uses_weeks_unless_too_many(days: list[str], bucket: str) -> None:
+    from rasid.store.query import _auto_bucket
+
+    assert _auto_bucket(days) == bucket
+
+
+def test_auto_stats_name_their_bucket(store: Any) -> None:
+    stats = event_stats(store, EventQuery(), "auto")
+    assert stats["by"] == "week"
+    assert stats["items"] == event_stats(store, EventQuery(), "week")["items"]

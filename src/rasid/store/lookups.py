@@ -8,6 +8,8 @@ text compared through normalized keys.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -65,52 +67,73 @@ def _entity_names(conn: Connection, ids: Iterable[str]) -> dict[str, dict[str, A
     return out
 
 
+_RANKING_TTL = 60.0
+_rankings: dict[tuple[str, str, str], tuple[float, list[dict[str, Any]]]] = {}
+_rankings_lock = threading.Lock()
+
+
+def _ranked_entities(store: Store, q: str, role: str) -> list[dict[str, Any]]:
+    """Every actor matching ``q`` with its counts, most active first. Ranking needs one pass over
+    all actor rows, so the ranking is kept a minute and pages are cut from it."""
+    key = (store.url, q, role)
+    now = time.monotonic()
+    with _rankings_lock:
+        hit = _rankings.get(key)
+    if hit is not None and now - hit[0] < _RANKING_TTL:
+        return hit[1]
+    ea = s.event_actors
+    conds: list[ColumnElement[bool]] = [ea.c.role == role] if role else []
+    with store.connect() as conn:
+        if q:
+            ids = resolve_names(q, places=False)
+            conds.append(or_(ea.c.entity_id.in_(ids), _ilike(ea.c.name, q)))
+        n = func.count(distinct(ea.c.event_id))
+        rows = conn.execute(
+            select(
+                ea.c.entity_id,
+                func.max(ea.c.name),
+                n,
+                func.sum(case((ea.c.role == "actor", 1), else_=0)),
+                func.sum(case((ea.c.role == "target", 1), else_=0)),
+            )
+            .where(*conds)
+            .group_by(ea.c.entity_id)
+        ).all()
+    ranked = [
+        {
+            "id": r[0],
+            "name": r[1],
+            "events": int(r[2]),
+            "as_actor": int(r[3] or 0),
+            "as_target": int(r[4] or 0),
+        }
+        for r in rows
+    ]
+    ranked.sort(key=lambda it: (-it["events"], it["id"]))
+    with _rankings_lock:
+        if len(_rankings) > 256:
+            _rankings.clear()
+        _rankings[key] = (now, ranked)
+    return ranked
+
+
 def list_entities(
     store: Store, q: str | None = None, *, role: str | None = None, limit: int = 50, offset: int = 0
 ) -> Page:
     """Actors that appear in events, most frequent first, with counts as actor and as target."""
     limit, offset = _paging(limit, offset)
-    ea = s.event_actors
-    conds: list[ColumnElement[bool]] = []
-    if role:
-        if role not in ("actor", "target", "claimed_by"):
-            raise QueryError(f"role: {role!r} is not one of actor, target, claimed_by")
-        conds.append(ea.c.role == role)
+    if role and role not in ("actor", "target", "claimed_by"):
+        raise QueryError(f"role: {role!r} is not one of actor, target, claimed_by")
+    ranked = _ranked_entities(store, (q or "").strip(), role or "")
+    items = [dict(it) for it in ranked[offset : offset + limit]]
     with store.connect() as conn:
-        if q and q.strip():
-            ids = resolve_names(q, places=False)
-            conds.append(or_(ea.c.entity_id.in_(ids), _ilike(ea.c.name, q.strip())))
-        n = func.count(distinct(ea.c.event_id)).label("n")
-        as_actor = func.sum(case((ea.c.role == "actor", 1), else_=0)).label("as_actor")
-        as_target = func.sum(case((ea.c.role == "target", 1), else_=0)).label("as_target")
-        total = conn.execute(
-            select(func.count(distinct(ea.c.entity_id))).where(*conds)
-        ).scalar_one()
-        rows = conn.execute(
-            select(ea.c.entity_id, func.max(ea.c.name).label("name"), n, as_actor, as_target)
-            .where(*conds)
-            .group_by(ea.c.entity_id)
-            .order_by(n.desc(), ea.c.entity_id)
-            .limit(limit)
-            .offset(offset)
-        ).mappings()
-        items = [
-            {
-                "id": r["entity_id"],
-                "name": r["name"],
-                "events": int(r["n"]),
-                "as_actor": int(r["as_actor"] or 0),
-                "as_target": int(r["as_target"] or 0),
-            }
-            for r in rows
-        ]
         names = _entity_names(conn, [it["id"] for it in items])
     for it in items:
         info = names.get(it["id"], {})
         it["name"] = info.get("name") or it["name"]
         it["name_ar"] = info.get("name_ar")
         it["kind"] = info.get("kind")
-    return Page(items=items, total=int(total), limit=limit, offset=offset)
+    return Page(items=items, total=len(ranked), limit=limit, offset=offset)
 
 
 def get_entity(store: Store, entity_id: str) -> dict[str, Any] | None:

@@ -70,7 +70,19 @@ _EVENT_COLUMNS = (
     "n_sources",
 )
 SORT_KEYS = ("date", "fatalities", "injuries", "sources", "confidence", "type", "updated")
-STAT_KEYS = ("day", "week", "month", "year", "type", "mode", "country", "actor", "target", "place")
+STAT_KEYS = (
+    "day",
+    "week",
+    "month",
+    "year",
+    "auto",
+    "type",
+    "mode",
+    "country",
+    "actor",
+    "target",
+    "place",
+)
 
 
 class QueryError(RasidError):
@@ -544,7 +556,9 @@ def _date_buckets(store: Store, conn: Connection, q: EventQuery, by: str) -> dic
         select(ev.c.date_key, ev.c.type, func.count())
         .where(*conds)
         .group_by(ev.c.date_key, ev.c.type)
-    )
+    ).all()
+    if by == "auto":
+        by = _auto_bucket([r[0] for r in rows if r[0] and len(r[0]) == 10])
     buckets: dict[str, Counter[str]] = defaultdict(Counter)
     coarse = undated = 0
     for day, etype, n in rows:
@@ -561,6 +575,17 @@ def _date_buckets(store: Store, conn: Connection, q: EventQuery, by: str) -> dic
         {"key": k, "count": sum(buckets[k].values()), "by_type": dict(buckets[k])} for k in keys
     ]
     return {"by": by, "items": items, "undated": undated, "coarser_than_bucket": coarse}
+
+
+AUTO_WEEKS = 156
+
+
+def _auto_bucket(days: list[str]) -> str:
+    """Weeks, unless they would be more than three years of bars too thin to read: months."""
+    if not days:
+        return "week"
+    span = dt.date.fromisoformat(max(days)) - dt.date.fromisoformat(min(days))
+    return "week" if span.days <= AUTO_WEEKS * 7 else "month"
 
 
 def _fill(keys: list[str], by: str) -> list[str]:
@@ -587,13 +612,14 @@ def _fill(keys: list[str], by: str) -> list[str]:
 
 
 def event_stats(store: Store, q: EventQuery, by: str, *, top: int = 50) -> dict[str, Any]:
-    """Counts of the events matching ``q`` by day/week/month/year (with a per-type breakdown)
-    or by type, mode, country, actor, target or place (the ``top`` largest)."""
+    """Counts of the events matching ``q`` by day/week/month/year (with a per-type breakdown;
+    "auto" is weeks, or months when weeks would span more than three years) or by type, mode,
+    country, actor, target or place (the ``top`` largest)."""
     if by not in STAT_KEYS:
         raise QueryError(f"by: unknown key {by!r} (one of {', '.join(STAT_KEYS)})")
     ev, ea = s.events, s.event_actors
     with store.connect() as conn:
-        if by in ("day", "week", "month", "year"):
+        if by in ("day", "week", "month", "year", "auto"):
             return _date_buckets(store, conn, q, by)
         conds = event_conditions(store, conn, q)
         n = func.count().label("n")

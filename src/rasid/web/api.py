@@ -381,7 +381,17 @@ def stats(
     store: StoreDep,
     q: Filters,
     by: Literal[
-        "day", "week", "month", "year", "type", "mode", "country", "actor", "target", "place"
+        "day",
+        "week",
+        "month",
+        "year",
+        "auto",
+        "type",
+        "mode",
+        "country",
+        "actor",
+        "target",
+        "place",
     ] = "week",
     top: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> dict[str, Any]:

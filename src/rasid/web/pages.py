@@ -143,7 +143,7 @@ def index(
     store: StoreDep,
     q: Filters,
     page: PageNo = 1,
-    bucket: Literal["week", "month"] = "week",
+    bucket: Literal["auto", "week", "month"] = "auto",
 ) -> Response:
     lang, _ = pick_lang(request)
     error = None
@@ -153,7 +153,7 @@ def index(
     except QueryError as exc:
         error = str(exc)
         result = Q.Page(items=[], total=0, limit=PAGE_SIZE)
-        stats = {"items": [], "undated": 0, "coarser_than_bucket": 0}
+        stats = {"by": "week", "items": [], "undated": 0, "coarser_than_bucket": 0}
     chart = stacked_bars(
         stats["items"], EVENT_TYPES, TYPE_COLORS, label=lambda name: translate(lang, f"type.{name}")
     )
@@ -164,7 +164,7 @@ def index(
         events=result,
         chart=chart,
         stats=stats,
-        bucket=bucket,
+        bucket=stats["by"],
         page=page,
         pages=max(1, math.ceil(result.total / PAGE_SIZE)),
         filters=_filters_of(request),
