@@ -21,8 +21,8 @@ from rasid.records import Article, Event
 
 CASES = Path(__file__).parent / "data" / "event_cases.tsv"
 
-TYPE_FLOOR = 0.70
-FIELD_FLOOR = 0.70
+TYPE_FLOOR = 0.65
+FIELD_FLOOR = 0.75
 
 
 @cache

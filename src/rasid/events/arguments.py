@@ -198,7 +198,17 @@ def assign_roles(
                 rules["actors"] = "verb_subject"
             break
     # a nisba before the verb describes a noun ("جنديان عراقيان"), it is not a subject
-    before_subjects = [p for p in before if not (p.mention is not None and p.mention.nisba)]
+    persons = lex.words["persons"]
+    before_subjects = [
+        p
+        for p in before
+        if not (
+            p.mention is not None
+            and p.mention.nisba
+            and p.first > 0
+            and words[p.first - 1].is_in(persons)
+        )
+    ]
     if not actors and before_subjects and not relative_victim:
         near = before_subjects[-1]
         light = _light_verb_before(view, lex, head, lo)

@@ -227,6 +227,13 @@ def _judge(
         return None
     if "needs_accord" in flags and not view.has_phrase(lex.cues["accord"], w.i, whi):
         return None
+    for flag, cue in (
+        ("needs_blame", "blame"),
+        ("needs_threat", "threat"),
+        ("needs_sanction", "sanction"),
+    ):
+        if flag in flags and not view.has_phrase(lex.cues[cue], w.i, whi):
+            return None
     if "needs_counterpart" in flags and not view.has_phrase(lex.cues["counterpart"], w.i, whi):
         return None
     if view.has_phrase(lex.cues["cancel_after"], last + 1, whi) and verbal:
