@@ -192,7 +192,19 @@ def _m002_postgres_search(conn: Connection) -> None:
     )
 
 
+def _m003_event_indexes(conn: Connection) -> None:
+    """Indexes for the web UI's sorts and filters (toll, place, governorate)."""
+    for name, column in (
+        ("ix_events_fatalities", "fatalities"),
+        ("ix_events_place", "place_id"),
+        ("ix_events_admin1", "admin1"),
+        ("ix_events_n_sources", "n_sources"),
+    ):
+        conn.execute(text(f"CREATE INDEX IF NOT EXISTS {name} ON events ({column})"))
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("001_initial", _m001_initial),
     ("002_postgres_search", _m002_postgres_search),
+    ("003_event_indexes", _m003_event_indexes),
 )
