@@ -227,6 +227,14 @@ def assign_roles(
         rules.setdefault("targets", "object")
     if cand.type in ("CONSULT", "AGREE", "COOPERATE") and not targets and len(actors) <= 1:
         targets.extend(p for p in participants if p not in actors)
+    if "intercept" in cand.form.flags and rules.get("actors") in (
+        "verb_subject", "subject_before_verb"
+    ):
+        # "أسقطت الدفاعات الأردنية طائرة": the subject defended; the attacker is unnamed
+        targets = actors + targets
+        actors = []
+        rules["targets"] = "defender"
+        rules.pop("actors")
     claimed_e = _entities(claimed)
     if "claimed_by" in rules and not claimed_e and prev_actor is not None:
         claimed_e = (prev_actor,)
