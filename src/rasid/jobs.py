@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import Any
 
 from rasid.errors import RasidError
 from rasid.records import Article
@@ -117,11 +118,19 @@ def ingest(
                 write(_process_batch(batch))
         else:
             import multiprocessing as mp
+            from collections import deque
 
             ctx = mp.get_context("spawn") if _needs_spawn() else mp.get_context("fork")
             with ctx.Pool(workers, initializer=_warm) as pool:
-                for results in pool.imap(_process_batch, batches, chunksize=1):
-                    write(results)
+                # a bounded number of batches in flight keeps memory flat: the pool's own
+                # imap would read the whole input ahead of a slower writer
+                pending: deque[Any] = deque()
+                for batch in batches:
+                    pending.append(pool.apply_async(_process_batch, (batch,)))
+                    if len(pending) >= 2 * workers:
+                        write(pending.popleft().get())
+                while pending:
+                    write(pending.popleft().get())
     finally:
         store.close()
     return report

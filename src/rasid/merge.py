@@ -226,7 +226,10 @@ def combine(events: Sequence[Event], event_id: str | None = None) -> Event:
         disrupted=any(e.disrupted for e in ordered),
         status="occurred" if "occurred" in statuses else sorted(statuses)[0],
         figures_disputed=fd or idis,
-        confidence=min(1.0, max(e.confidence for e in ordered) + 0.05 * (len(ordered) - 1)),
+        confidence=min(
+            1.0,
+            max(e.confidence for e in ordered) + 0.05 * (len({src.article for src in sources}) - 1),
+        ),
         sources=sources,
         rules=rules,
     )
@@ -334,30 +337,52 @@ def merge_results(results: Iterable[ArticleResult]) -> list[Record]:
 
 
 def merge_into_store(conn: Connection, result: ArticleResult) -> None:
-    """Attach one article's events to the stored events they report, or create new ones."""
+    """Attach one article's events to the stored events they report, or create new ones.
+
+    Candidates come from the block (type, day window, country); only those sharing the place
+    (or a place nested in it) or a participant are read back and tested, so the cost of a new
+    mention does not grow with the store. The stored event is updated from itself and the new
+    mention, without re-reading every earlier mention.
+    """
     from sqlalchemy import select
 
     from rasid.records import record_to_json
     from rasid.store import schema as s
     from rasid.store.events import write_event
 
-    touched: set[str] = set()
+    em, ea = s.event_mentions, s.event_actors
     for ev in result.events:
         rng = day_range(ev.date, ev.date_end)
-        em = s.event_mentions
-        stmt = select(em.c.event_id).where(em.c.type == ev.type)
+        stmt = select(em.c.event_id, em.c.place_id).where(em.c.type == ev.type)
         if rng is not None:
             stmt = stmt.where(em.c.day_lo <= rng[1] + WINDOW_DAYS).where(
                 em.c.day_hi >= rng[0] - WINDOW_DAYS
             )
         else:
             stmt = stmt.where(em.c.day_lo.is_(None))
-        if ev.location is not None and ev.location.country:
-            stmt = stmt.where((em.c.country == ev.location.country) | em.c.country.is_(None))
-        candidate_ids = sorted(set(conn.execute(stmt.order_by(em.c.event_id).limit(500)).scalars()))
+        country = ev.location.country if ev.location else None
+        if country:
+            stmt = stmt.where((em.c.country == country) | em.c.country.is_(None))
+        rows = conn.execute(stmt.order_by(em.c.event_id).limit(2000)).all()
+        places = _related_places(ev)
+        by_place = {r.event_id for r in rows if r.place_id and r.place_id in places}
+        ids = sorted({r.event_id for r in rows})
+        people = _ids(ev.actors) | _ids(ev.targets) | _ids(ev.claimed_by)
+        by_people: set[str] = set()
+        if ids and people:
+            for chunk in range(0, len(ids), 500):
+                by_people |= set(
+                    conn.execute(
+                        select(ea.c.event_id).where(
+                            ea.c.event_id.in_(ids[chunk : chunk + 500]),
+                            ea.c.entity_id.in_(sorted(people)),
+                        )
+                    ).scalars()
+                )
         chosen: str | None = None
+        current_best: Event | None = None
         best = -1.0
-        for cid in candidate_ids:
+        for cid in sorted(by_place | by_people):
             row = conn.execute(select(s.events.c.data).where(s.events.c.id == cid)).first()
             if row is None:
                 continue
@@ -365,10 +390,10 @@ def merge_into_store(conn: Connection, result: ArticleResult) -> None:
             if compatible(current, ev):
                 score = affinity(current, ev)
                 if score > best:  # ties keep the smallest id: candidates come sorted
-                    chosen, best = cid, score
+                    chosen, best, current_best = cid, score, current
         event_id = chosen or ev.id
         conn.execute(
-            s.event_mentions.insert().values(
+            em.insert().values(
                 id=ev.id,
                 article_id=result.doc.article.id,
                 event_id=event_id,
@@ -377,18 +402,22 @@ def merge_into_store(conn: Connection, result: ArticleResult) -> None:
                 date_end=ev.date_end,
                 day_lo=rng[0] if rng else None,
                 day_hi=rng[1] if rng else None,
-                country=ev.location.country if ev.location else None,
+                country=country,
                 place_id=ev.location.entity_id if ev.location else None,
                 data=json.dumps(record_to_json(ev), ensure_ascii=False),
             )
         )
-        touched.add(event_id)
-    for event_id in touched:
-        rows = conn.execute(
-            select(s.event_mentions.c.data).where(s.event_mentions.c.event_id == event_id)
-        ).scalars()
-        members = [event_from_json(json.loads(d)) for d in rows]
+        members = [current_best, ev] if current_best is not None else [ev]
         write_event(conn, combine(members, event_id=event_id))
+
+
+def _related_places(ev: Event) -> set[str]:
+    """The event's place, the places containing it, and (for coarse places) itself only."""
+    if ev.location is None or not ev.location.entity_id:
+        return set()
+    from rasid.kb import load_kb
+
+    return {ev.location.entity_id, *load_kb().ancestors(ev.location.entity_id)}
 
 
 def _today() -> dt.date:
