@@ -40,7 +40,7 @@ def ingest_on_cluster(
     from rasid import jobs
     from rasid.ingest import IngestProblem, read_articles
     from rasid.store import open_store
-    from rasid.store.write import save_result
+    from rasid.store.write import save_results
 
     report = jobs.IngestReport()
 
@@ -77,11 +77,15 @@ def ingest_on_cluster(
         return keep
 
     def write(results: list[Any]) -> None:
+        good = []
         for article, result, error in results:
             if error is not None or result is None:
                 report.failed += 1
                 problem(f"{article.origin or article.id}: could not process article ({error})")
-            elif save_result(store, result):
+            else:
+                good.append(result)
+        for ok in save_results(store, good):
+            if ok:
                 report.stored += 1
             else:
                 report.skipped += 1

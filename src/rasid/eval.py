@@ -356,9 +356,18 @@ def _near_date(item: Mapping[str, Any], ev: Event) -> bool:
     if not item.get("date") or not ev.date:
         return True
     gold = GoldEvent(
-        key="", docs=set(), type="", alt_types=set(), date=str(item["date"]),
-        tol_days=int(item.get("tol_days") or 3), where=None, names=set(), killed=None,
-        injured=None, optional=False, note="",
+        key="",
+        docs=set(),
+        type="",
+        alt_types=set(),
+        date=str(item["date"]),
+        tol_days=int(item.get("tol_days") or 3),
+        where=None,
+        names=set(),
+        killed=None,
+        injured=None,
+        optional=False,
+        note="",
     )
     return _dates_ok(gold, ev)
 

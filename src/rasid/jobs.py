@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from rasid.errors import RasidError
 from rasid.records import Article
 
 log = logging.getLogger(__name__)
@@ -64,7 +63,7 @@ def ingest(
     from rasid.ingest import IngestProblem, read_articles
     from rasid.pipeline import ArticleResult
     from rasid.store import open_store
-    from rasid.store.write import save_result
+    from rasid.store.write import save_results
 
     store = open_store(store_url)
     report = IngestReport()
@@ -96,18 +95,19 @@ def ingest(
         return keep
 
     def write(results: list[tuple[Article, object | None, str | None]]) -> None:
+        good: list[ArticleResult] = []
         for article, result, error in results:
             if error is not None or not isinstance(result, ArticleResult):
                 report.failed += 1
                 problem(f"{article.origin or article.id}: could not process article ({error})")
-                continue
-            try:
-                if save_result(store, result):
-                    report.stored += 1
-                else:
-                    report.skipped += 1
-            except RasidError:
-                raise
+            else:
+                good.append(result)
+        # one transaction per batch: a crash loses the batch in progress, never half of one
+        for ok in save_results(store, good):
+            if ok:
+                report.stored += 1
+            else:
+                report.skipped += 1
             if on_progress:
                 on_progress(1)
 

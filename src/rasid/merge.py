@@ -393,19 +393,22 @@ def merge_into_store(conn: Connection, result: ArticleResult) -> None:
                     chosen, best, current_best = cid, score, current
         event_id = chosen or ev.id
         conn.execute(
-            em.insert().values(
-                id=ev.id,
-                article_id=result.doc.article.id,
-                event_id=event_id,
-                type=ev.type,
-                date=ev.date,
-                date_end=ev.date_end,
-                day_lo=rng[0] if rng else None,
-                day_hi=rng[1] if rng else None,
-                country=country,
-                place_id=ev.location.entity_id if ev.location else None,
-                data=json.dumps(record_to_json(ev), ensure_ascii=False),
-            )
+            em.insert(),
+            [
+                {
+                    "id": ev.id,
+                    "article_id": result.doc.article.id,
+                    "event_id": event_id,
+                    "type": ev.type,
+                    "date": ev.date,
+                    "date_end": ev.date_end,
+                    "day_lo": rng[0] if rng else None,
+                    "day_hi": rng[1] if rng else None,
+                    "country": country,
+                    "place_id": ev.location.entity_id if ev.location else None,
+                    "data": json.dumps(record_to_json(ev), ensure_ascii=False),
+                }
+            ],
         )
         members = [current_best, ev] if current_best is not None else [ev]
         write_event(conn, combine(members, event_id=event_id))

@@ -228,7 +228,8 @@ def assign_roles(
     if cand.type in ("CONSULT", "AGREE", "COOPERATE") and not targets and len(actors) <= 1:
         targets.extend(p for p in participants if p not in actors)
     if "intercept" in cand.form.flags and rules.get("actors") in (
-        "verb_subject", "subject_before_verb"
+        "verb_subject",
+        "subject_before_verb",
     ):
         # "أسقطت الدفاعات الأردنية طائرة": the subject defended; the attacker is unnamed
         targets = actors + targets

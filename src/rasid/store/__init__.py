@@ -185,10 +185,9 @@ class Store:
             "origin": article.origin,
             "ingested_at": now_iso(),
         }
-        stmt = _insert(conn, s.articles).values(**values)
-        stmt = _on_conflict_nothing(conn, stmt)
-        result = conn.execute(stmt)
-        return bool(result.rowcount)
+        # parameters rather than .values(): the statement compiles once and is reused
+        conn.execute(s.articles.insert(), [values])
+        return True
 
     def count_articles(self) -> int:
         with self.connect() as conn:
@@ -309,14 +308,18 @@ def _insert(conn: Connection, table: Any) -> Any:
     return sqlite_insert(table)
 
 
-def _on_conflict_nothing(conn: Connection, stmt: Any) -> Any:
-    return stmt.on_conflict_do_nothing()
+_IGNORE: dict[tuple[str, str], Any] = {}
 
 
 def insert_ignore(conn: Connection, table: Any, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert rows, skipping those whose primary key already exists (both engines)."""
-    if rows:
-        conn.execute(_insert(conn, table).on_conflict_do_nothing(), list(rows))
+    if not rows:
+        return
+    key = (conn.dialect.name, table.name)
+    stmt = _IGNORE.get(key)
+    if stmt is None:  # built once per table and engine, so it compiles once
+        stmt = _IGNORE[key] = _insert(conn, table).on_conflict_do_nothing()
+    conn.execute(stmt, list(rows))
 
 
 def open_store(url: str | None = None, *, create: bool = True) -> Store:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, delete
 
 from rasid.records import Event, record_to_json
-from rasid.store import _insert, now_iso
+from rasid.store import now_iso
 from rasid.store import schema as s
 from rasid.text.normalize import normalize_key
 
@@ -70,11 +70,9 @@ def write_event(conn: Connection, event: Event) -> None:
         "data": json.dumps(record_to_json(event), ensure_ascii=False, separators=(",", ":")),
         "updated_at": now_iso(),
     }
-    stmt = _insert(conn, s.events).values(**row)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[s.events.c.id], set_={k: v for k, v in row.items() if k != "id"}
-    )
-    conn.execute(stmt)
+    # delete and insert with bound parameters: two cached statements, on both engines
+    conn.execute(delete(s.events).where(s.events.c.id == event.id))
+    conn.execute(s.events.insert(), [row])
     conn.execute(delete(s.event_actors).where(s.event_actors.c.event_id == event.id))
     seen: set[tuple[str, str]] = set()
     rows = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
@@ -19,24 +20,30 @@ def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def save_result(store: Store, result: ArticleResult) -> bool:
-    """Store the article and everything found in it; False when it was already stored.
+def save_results(store: Store, results: Sequence[ArticleResult]) -> list[bool]:
+    """Store a batch of articles in one transaction; for each, False when already stored.
 
-    The article row, its sentences, mentions, statements, figures and event mentions, and the
-    merged events they touch are written in one transaction: a crash leaves all or nothing.
+    A batch is all or nothing: a crash leaves no half article, and running again redoes it.
     """
     from rasid.merge import merge_into_store
 
+    stored: list[bool] = []
     with store.begin() as conn:
         if conn.dialect.name == "postgresql":
-            # several ingest processes may write at once: one merges at a time, so two reports
-            # of one event arriving together cannot both create it
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7412002)")
-        if not store.insert_article(conn, result.doc.article, result.doc.norm.text):
-            return False
-        _write_layers(conn, result)
-        merge_into_store(conn, result)
-    return True
+        for result in results:
+            if not store.insert_article(conn, result.doc.article, result.doc.norm.text):
+                stored.append(False)
+                continue
+            _write_layers(conn, result)
+            merge_into_store(conn, result)
+            stored.append(True)
+    return stored
+
+
+def save_result(store: Store, result: ArticleResult) -> bool:
+    """Store one article and everything found in it; False when it was already stored."""
+    return save_results(store, [result])[0]
 
 
 def _write_layers(conn: Connection, result: ArticleResult) -> None:

@@ -177,15 +177,12 @@ class NormalizedText:
         start = self._bp_index[k]
         stop = self._bp_index[k + 1] if k + 1 < len(self._bp_index) else n
         i = o - self._bp_delta[k]
-        if i < start:
-            i = start
-        if i > stop:
-            i = stop
+        i = max(i, start)
+        i = min(i, stop)
         # plateaus (one original character expanded) map several offsets to one: go back
         while i > 0 and i <= n and self.to_original(i - 1) >= o:
             i -= 1
         return min(i, n)
-
 
 
 def normalize(text: str) -> NormalizedText:
