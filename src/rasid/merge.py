@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 PRECISION_ORDER = {"site": 0, "city": 1, "admin1": 2, "region": 3, "country": 4}
 WINDOW_DAYS = 3
+BLOCK_DAYS = 45
 
 
 def day_range(date: str | None, date_end: str | None = None) -> tuple[int, int] | None:
@@ -355,8 +356,11 @@ def merge_into_store(conn: Connection, result: ArticleResult) -> None:
         rng = day_range(ev.date, ev.date_end)
         stmt = select(em.c.event_id, em.c.place_id).where(em.c.type == ev.type)
         if rng is not None:
-            stmt = stmt.where(em.c.day_lo <= rng[1] + WINDOW_DAYS).where(
-                em.c.day_hi >= rng[0] - WINDOW_DAYS
+            # bounded on both sides so the (type, day_lo) index is used: mentions that start
+            # more than a block before this one (a whole year, say) are too vague to merge
+            stmt = stmt.where(
+                em.c.day_lo.between(rng[0] - BLOCK_DAYS, rng[1] + WINDOW_DAYS),
+                em.c.day_hi >= rng[0] - WINDOW_DAYS,
             )
         else:
             stmt = stmt.where(em.c.day_lo.is_(None))
