@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 PRECISION_ORDER = {"site": 0, "city": 1, "admin1": 2, "region": 3, "country": 4}
 WINDOW_DAYS = 3
 BLOCK_DAYS = 45
+MAX_CANDIDATES = 24
 
 
 def day_range(date: str | None, date_end: str | None = None) -> tuple[int, int] | None:
@@ -345,7 +346,7 @@ def merge_into_store(conn: Connection, result: ArticleResult) -> None:
     mention does not grow with the store. The stored event is updated from itself and the new
     mention, without re-reading every earlier mention.
     """
-    from sqlalchemy import select
+    from sqlalchemy import func, select
 
     from rasid.records import record_to_json
     from rasid.store import schema as s
@@ -372,21 +373,27 @@ def merge_into_store(conn: Connection, result: ArticleResult) -> None:
         by_place = {r.event_id for r in rows if r.place_id and r.place_id in places}
         ids = sorted({r.event_id for r in rows})
         people = _ids(ev.actors) | _ids(ev.targets) | _ids(ev.claimed_by)
-        by_people: set[str] = set()
+        shared: dict[str, int] = {}
         if ids and people:
             for chunk in range(0, len(ids), 500):
-                by_people |= set(
-                    conn.execute(
-                        select(ea.c.event_id).where(
-                            ea.c.event_id.in_(ids[chunk : chunk + 500]),
-                            ea.c.entity_id.in_(sorted(people)),
-                        )
-                    ).scalars()
-                )
+                for eid, n in conn.execute(
+                    select(ea.c.event_id, func.count())
+                    .where(
+                        ea.c.event_id.in_(ids[chunk : chunk + 500]),
+                        ea.c.entity_id.in_(sorted(people)),
+                    )
+                    .group_by(ea.c.event_id)
+                ):
+                    shared[eid] = int(n)
+        # read back only the likeliest few: same place first, then most shared participants
+        ranked = sorted(
+            set(by_place) | set(shared),
+            key=lambda e: (-(e in by_place), -shared.get(e, 0), e),
+        )[:MAX_CANDIDATES]
         chosen: str | None = None
         current_best: Event | None = None
         best = -1.0
-        for cid in sorted(by_place | by_people):
+        for cid in sorted(ranked):
             row = conn.execute(select(s.events.c.data).where(s.events.c.id == cid)).first()
             if row is None:
                 continue
