@@ -1,0 +1,72 @@
+"""Throughput and peak memory against corpus size: JSON and a plot.
+
+    python bench/scale.py CORPUS.jsonl --sizes 1000,10000,100000 [--workers 2]
+        [--phases pipeline,merge,ingest] [--out bench/results/scale]
+
+The corpus is repeated with shifted ids and dates to reach sizes beyond it. Each (size, phase)
+runs in a fresh process (rasid.bench), so peak memory is that phase's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from pathlib import Path
+
+from rasid.bench import run
+
+
+def corpus_size(path: str) -> int:
+    with open(path, encoding="utf-8") as fh:
+        return sum(1 for _ in fh)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("corpus")
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--phases", default="pipeline,merge,ingest")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--out", default="bench/results/scale")
+    args = ap.parse_args()
+    base = corpus_size(args.corpus)
+    results = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        repeat = max(1, math.ceil(size / base))
+        for phase in args.phases.split(","):
+            res = run(args.corpus, [phase], size, args.workers, repeat)[0]
+            res["size"] = size
+            results.append(res)
+            print(json.dumps(res), flush=True)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    plot(results, out.with_suffix(".png"))
+
+
+def plot(results: list[dict[str, object]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    for phase in sorted({str(r["phase"]) for r in results}):
+        rows = [r for r in results if r["phase"] == phase and "error" not in r]
+        xs = [r["size"] for r in rows]
+        ax1.plot(xs, [r["articles_per_s"] for r in rows], marker="o", label=phase)
+        ax2.plot(xs, [r["peak_rss_mb"] for r in rows], marker="o", label=phase)
+    for ax, label in ((ax1, "articles / s"), (ax2, "peak RSS (MB)")):
+        ax.set_xscale("log")
+        ax.set_xlabel("articles")
+        ax.set_ylabel(label)
+        ax.grid(True, alpha=0.3)
+        ax.legend()
+    fig.suptitle("Rasid: throughput and memory against corpus size")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+if __name__ == "__main__":
+    main()
