@@ -19,11 +19,19 @@ import datetime as dt
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rasid.events.summary import summarize
-from rasid.records import ActorRef, Event, Location, Record, Source, event_from_json
+from rasid.records import (
+    ActorRef,
+    Entity,
+    Event,
+    Location,
+    Record,
+    Source,
+    event_from_json,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -326,16 +334,38 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
 
 def merge_results(results: Iterable[ArticleResult]) -> list[Record]:
     """Records of a whole in-memory run: merged events, then statements and figures."""
+    from rasid.entity_merge import link_provisional
+
     events: list[Event] = []
     statements: list[Record] = []
     figures: list[Record] = []
+    known: dict[str, Entity] = {}
     for r in results:
-        events.extend(r.events)
+        # one person spelled two ways in two articles is one participant (entity_merge)
+        linked = link_provisional(r.doc.provisional.values(), known)
+        for e in r.doc.provisional.values():
+            known.setdefault(linked.get(e.id, e.id), e)
+        events.extend(_relink(ev, linked) for ev in r.events)
         statements.extend(r.statements)
         figures.extend(r.figures)
     merged = merge_events(events)
     merged.sort(key=lambda e: (e.date or "", e.id))
     return [*merged, *statements, *figures]
+
+
+def _relink(ev: Event, linked: Mapping[str, str]) -> Event:
+    if not linked:
+        return ev
+
+    def fix(actors: tuple[ActorRef, ...]) -> tuple[ActorRef, ...]:
+        return tuple(
+            dataclasses.replace(a, entity_id=linked[a.entity_id]) if a.entity_id in linked else a
+            for a in actors
+        )
+
+    return dataclasses.replace(
+        ev, actors=fix(ev.actors), targets=fix(ev.targets), claimed_by=fix(ev.claimed_by)
+    )
 
 
 def merge_into_store(conn: Connection, result: ArticleResult) -> None:

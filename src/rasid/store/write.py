@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from rasid.records import record_to_json
+from rasid.records import Entity, record_to_json
 from rasid.store import Store, insert_ignore
 from rasid.store import schema as s
 
@@ -46,9 +46,62 @@ def save_result(store: Store, result: ArticleResult) -> bool:
     return save_results(store, [result])[0]
 
 
+def _known_provisional(conn: Connection, news: list[Entity]) -> dict[str, Entity]:
+    """Stored provisional entities whose Arabic name shares a word with a new one's."""
+    from sqlalchemy import or_, select
+
+    words = {w for e in news for w in (e.name_ar or "").split() if len(w) >= 3}
+    if not words:
+        return {}
+    rows = conn.execute(
+        select(s.entities)
+        .where(
+            s.entities.c.provisional == 1,
+            or_(*[s.entities.c.name_ar.contains(w) for w in sorted(words)[:12]]),
+        )
+        .limit(200)
+    ).mappings()
+    out: dict[str, Entity] = {}
+    for r in rows:
+        data = json.loads(r["data"] or "{}")
+        out[r["id"]] = Entity(
+            id=r["id"],
+            kind=r["kind"],
+            name=r["name"],
+            name_ar=r["name_ar"] or "",
+            provisional=True,
+            role=r["role"],
+            affiliations=tuple(data.get("affiliations", ())),
+            aliases=tuple(data.get("aliases", ())),
+        )
+    return out
+
+
+def _link_entities(conn: Connection, result: ArticleResult) -> dict[str, str]:
+    """Provisional names of this article that are entities already stored (another spelling,
+    the same role or organization): their ids map to the stored ones."""
+    from rasid.entity_merge import link_provisional
+
+    news = [e for e in result.doc.provisional.values() if e.provisional]
+    if not news:
+        return {}
+    known = _known_provisional(conn, news)
+    mapping = link_provisional(news, known)
+    for new_id, old_id in mapping.items():
+        old = known[old_id]
+        alias = result.doc.provisional[new_id].name_ar
+        if alias and alias not in old.aliases:
+            data = {"aliases": [*old.aliases, alias], "affiliations": list(old.affiliations)}
+            conn.execute(
+                s.entities.update().where(s.entities.c.id == old_id).values(data=_dump(data))
+            )
+    return mapping
+
+
 def _write_layers(conn: Connection, result: ArticleResult) -> None:
     doc = result.doc
     aid = doc.article.id
+    linked = _link_entities(conn, result)
     insert_ignore(
         conn,
         s.sentences,
@@ -73,7 +126,7 @@ def _write_layers(conn: Connection, result: ArticleResult) -> None:
                 "start": m.start,
                 "end": m.end,
                 "text": m.text,
-                "entity_id": m.entity_id,
+                "entity_id": linked.get(m.entity_id, m.entity_id),
                 "label": m.label,
                 "rule": m.rule,
                 "confidence": m.confidence,
@@ -98,6 +151,7 @@ def _write_layers(conn: Connection, result: ArticleResult) -> None:
                 "data": _dump({"aliases": list(e.aliases), "affiliations": list(e.affiliations)}),
             }
             for e in doc.provisional.values()
+            if e.id not in linked
         ],
     )
     insert_ignore(
