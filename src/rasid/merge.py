@@ -359,7 +359,7 @@ def _relink(ev: Event, linked: Mapping[str, str]) -> Event:
 
     def fix(actors: tuple[ActorRef, ...]) -> tuple[ActorRef, ...]:
         return tuple(
-            dataclasses.replace(a, entity_id=linked[a.entity_id]) if a.entity_id in linked else a
+            dataclasses.replace(a, entity_id=linked.get(a.entity_id or "", a.entity_id))
             for a in actors
         )
 
