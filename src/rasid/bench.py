@@ -26,6 +26,12 @@ def _peak_mb() -> float:
     return round(kb / 1024, 1)
 
 
+def _peak_children_mb() -> float:
+    """The largest worker process (process pools), 0 when there were none."""
+    kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(kb / 1024, 1)
+
+
 def _articles(path: str, limit: int | None, repeat: int = 1) -> Iterator[Article]:
     """Articles of the corpus; with ``repeat`` > 1 each pass shifts ids and dates."""
     import dataclasses
@@ -123,6 +129,7 @@ def run_phase(
         "articles_per_s": round(n / elapsed, 1) if elapsed else None,
         "chars": chars or None,
         "peak_rss_mb": _peak_mb(),
+        "peak_worker_rss_mb": _peak_children_mb(),
         "workers": workers if phase == "ingest" else 1,
         **extra,
     }
