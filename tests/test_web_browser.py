@@ -172,8 +172,15 @@ def test_untrusted_article_text_never_runs(browser: Any, base_url: str) -> None:
         pg.goto(base_url + path)
         if path.startswith("/map"):
             pg.wait_for_selector("#map[data-markers='1']")
-            pg.locator("#map path.event-marker").first.click(force=True)
-            pg.locator(".leaflet-popup-content a").wait_for()
+            popup = pg.locator(".leaflet-popup-content a")
+            for _ in range(5):  # the map may still be settling its view: click again
+                pg.locator("#map path.event-marker").first.click(force=True)
+                try:
+                    popup.wait_for(timeout=4000)
+                    break
+                except Exception:  # playwright's timeout error
+                    pg.wait_for_timeout(500)
+            popup.wait_for(timeout=4000)
         assert pg.evaluate("typeof window.__pwned") == "undefined", path
         assert pg.locator("[onerror], [onload], a[href^='javascript:']").count() == 0, path
         inline = pg.locator("script:not([src]):not([type='application/json'])")
