@@ -95,11 +95,23 @@ def test_map_draws_the_offline_basemap_and_events(page: Any, base_url: str) -> N
     assert page.locator("#map path.leaflet-interactive").count() >= 8
     assert page.locator("#map svg path").count() > 20  # basemap outlines
     assert all(url.startswith(base_url) for url in requests)  # nothing fetched elsewhere
-    page.locator("#map path.event-marker").first.click(force=True)
-    popup = page.locator(".leaflet-popup-content")
-    popup.wait_for()
+    popup = open_popup(page)
     assert popup.locator("a[href^='/events/']").count() >= 1
     shot(page, "map-en")
+
+
+def open_popup(page: Any) -> Any:
+    """Click the first event marker until its popup shows (the map may still be settling)."""
+    popup = page.locator(".leaflet-popup-content")
+    for _ in range(5):
+        page.locator("#map path.event-marker").first.click(force=True)
+        try:
+            popup.wait_for(timeout=4000)
+            return popup
+        except Exception:  # playwright's TimeoutError: try the click again
+            page.wait_for_timeout(500)
+    popup.wait_for(timeout=4000)
+    return popup
 
 
 def test_search_in_arabic(page: Any, base_url: str) -> None:
@@ -172,15 +184,7 @@ def test_untrusted_article_text_never_runs(browser: Any, base_url: str) -> None:
         pg.goto(base_url + path)
         if path.startswith("/map"):
             pg.wait_for_selector("#map[data-markers='1']")
-            popup = pg.locator(".leaflet-popup-content a")
-            for _ in range(5):  # the map may still be settling its view: click again
-                pg.locator("#map path.event-marker").first.click(force=True)
-                try:
-                    popup.wait_for(timeout=4000)
-                    break
-                except Exception:  # playwright's timeout error
-                    pg.wait_for_timeout(500)
-            popup.wait_for(timeout=4000)
+            open_popup(pg).locator("a").first.wait_for()
         assert pg.evaluate("typeof window.__pwned") == "undefined", path
         assert pg.locator("[onerror], [onload], a[href^='javascript:']").count() == 0, path
         inline = pg.locator("script:not([src]):not([type='application/json'])")
