@@ -385,7 +385,7 @@ def merge_into_store(conn: Connection, result: ArticleResult) -> None:
     em, ea = s.event_mentions, s.event_actors
     for ev in result.events:
         rng = day_range(ev.date, ev.date_end)
-        stmt = select(em.c.event_id, em.c.place_id).where(em.c.type == ev.type)
+        stmt = select(em.c.event_id).where(em.c.type == ev.type)
         if rng is not None:
             # bounded on both sides so the (type, day_lo) index is used: mentions that start
             # more than a block before this one (a whole year, say) are too vague to merge
@@ -398,26 +398,34 @@ def merge_into_store(conn: Connection, result: ArticleResult) -> None:
         country = ev.location.country if ev.location else None
         if country:
             stmt = stmt.where((em.c.country == country) | em.c.country.is_(None))
-        rows = conn.execute(stmt.order_by(em.c.event_id).limit(2000)).all()
         places = _related_places(ev)
-        by_place = {r.event_id for r in rows if r.place_id and r.place_id in places}
-        ids = sorted({r.event_id for r in rows})
-        people = _ids(ev.actors) | _ids(ev.targets) | _ids(ev.claimed_by)
+        people = sorted(_ids(ev.actors) | _ids(ev.targets) | _ids(ev.claimed_by))
+        # the likeliest few, found by the database: same place first, then most shared
+        # participants; only these are read back and tested
+        by_place = (
+            set(
+                conn.execute(
+                    stmt.where(em.c.place_id.in_(sorted(places)))
+                    .order_by(em.c.event_id)
+                    .limit(MAX_CANDIDATES)
+                ).scalars()
+            )
+            if places
+            else set()
+        )
+        block = stmt.with_only_columns(em.c.event_id).subquery()
         shared: dict[str, int] = {}
-        if ids and people:
-            for chunk in range(0, len(ids), 500):
-                for eid, n in conn.execute(
-                    select(ea.c.event_id, func.count())
-                    .where(
-                        ea.c.event_id.in_(ids[chunk : chunk + 500]),
-                        ea.c.entity_id.in_(sorted(people)),
-                    )
-                    .group_by(ea.c.event_id)
-                ):
-                    shared[eid] = int(n)
-        # read back only the likeliest few: same place first, then most shared participants
+        if people:
+            for eid, n in conn.execute(
+                select(ea.c.event_id, func.count())
+                .where(ea.c.event_id.in_(select(block.c.event_id)), ea.c.entity_id.in_(people))
+                .group_by(ea.c.event_id)
+                .order_by(func.count().desc(), ea.c.event_id)
+                .limit(MAX_CANDIDATES)
+            ):
+                shared[eid] = int(n)
         ranked = sorted(
-            set(by_place) | set(shared),
+            by_place | set(shared),
             key=lambda e: (-(e in by_place), -shared.get(e, 0), e),
         )[:MAX_CANDIDATES]
         chosen: str | None = None

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from rasid.records import Entity, record_to_json
 from rasid.store import Store, insert_ignore
@@ -46,35 +46,43 @@ def save_result(store: Store, result: ArticleResult) -> bool:
     return save_results(store, [result])[0]
 
 
-def _known_provisional(conn: Connection, news: list[Entity]) -> dict[str, Entity]:
-    """Stored provisional entities whose Arabic name shares a word with a new one's."""
-    from sqlalchemy import or_, select
+_PROVISIONAL: dict[str, dict[str, list[Entity]]] = {}
 
-    words = {w for e in news for w in (e.name_ar or "").split() if len(w) >= 3}
-    if not words:
-        return {}
-    rows = conn.execute(
-        select(s.entities)
-        .where(
-            s.entities.c.provisional == 1,
-            or_(*[s.entities.c.name_ar.contains(w) for w in sorted(words)[:12]]),
-        )
-        .limit(200)
-    ).mappings()
-    out: dict[str, Entity] = {}
-    for r in rows:
-        data = json.loads(r["data"] or "{}")
-        out[r["id"]] = Entity(
-            id=r["id"],
-            kind=r["kind"],
-            name=r["name"],
-            name_ar=r["name_ar"] or "",
-            provisional=True,
-            role=r["role"],
-            affiliations=tuple(data.get("affiliations", ())),
-            aliases=tuple(data.get("aliases", ())),
-        )
-    return out
+
+def _provisional_index(conn: Connection, url: str) -> dict[str, list[Entity]]:
+    """Stored provisional entities by the last word of their Arabic name, read once per store
+    and process and kept up to date by this writer (another writer's newest names may be
+    missed: they are then linked when read back later)."""
+    index = _PROVISIONAL.get(url)
+    if index is None:
+        index = _PROVISIONAL[url] = {}
+        for r in conn.execute(select(s.entities).where(s.entities.c.provisional == 1)).mappings():
+            _index_entity(index, _entity_row(r))
+    return index
+
+
+def _entity_row(r: Any) -> Entity:
+    data = json.loads(r["data"] or "{}")
+    return Entity(
+        id=r["id"],
+        kind=r["kind"],
+        name=r["name"],
+        name_ar=r["name_ar"] or "",
+        provisional=True,
+        role=r["role"],
+        affiliations=tuple(data.get("affiliations", ())),
+        aliases=tuple(data.get("aliases", ())),
+    )
+
+
+def _last_word(name: str | None) -> str:
+    words = (name or "").split()
+    return words[-1] if words else ""
+
+
+def _index_entity(index: dict[str, list[Entity]], e: Entity) -> None:
+    if _last_word(e.name_ar):
+        index.setdefault(_last_word(e.name_ar), []).append(e)
 
 
 def _link_entities(conn: Connection, result: ArticleResult) -> dict[str, str]:
@@ -85,8 +93,12 @@ def _link_entities(conn: Connection, result: ArticleResult) -> dict[str, str]:
     news = [e for e in result.doc.provisional.values() if e.provisional]
     if not news:
         return {}
-    known = _known_provisional(conn, news)
+    index = _provisional_index(conn, str(conn.engine.url))
+    known = {e.id: e for n in news for e in index.get(_last_word(n.name_ar), [])}
     mapping = link_provisional(news, known)
+    for e in news:
+        if e.id not in mapping and e.id not in known:
+            _index_entity(index, e)
     for new_id, old_id in mapping.items():
         old = known[old_id]
         alias = result.doc.provisional[new_id].name_ar
