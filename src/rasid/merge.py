@@ -299,28 +299,31 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
         for k in _blocks(merged[chosen]):
             if chosen not in index[k]:
                 index[k].append(chosen)
-    changed = True
-    while changed:
+    for _ in range(2):  # a second pass catches clusters that grew compatible late
         changed = False
         for i in range(len(clusters)):
-            if not clusters[i]:
-                continue
-            for j in candidates(merged[i]):
-                if (
-                    j == i
-                    or not clusters[j]
-                    or not compatible(merged[i], merged[j], same_article=same_article)
-                ):
-                    continue
+            while clusters[i]:
+                j = next(
+                    (
+                        j
+                        for j in candidates(merged[i])
+                        if j != i
+                        and clusters[j]
+                        and compatible(merged[i], merged[j], same_article=same_article)
+                    ),
+                    None,
+                )
+                if j is None:
+                    break
                 first, second = (i, j) if clusters[i][0].id <= clusters[j][0].id else (j, i)
-                keep = clusters[first] + clusters[second]
-                keep.sort(
+                keep = sorted(
+                    clusters[first] + clusters[second],
                     key=lambda e: (
                         e.sources[0].published or "",
                         e.sources[0].article,
                         e.sources[0].start,
                         e.id,
-                    )
+                    ),
                 )
                 clusters[first], clusters[second] = keep, []
                 merged[first] = combine(keep, event_id=keep[0].id)
@@ -328,7 +331,10 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
                     if first not in index[k]:
                         index[k].append(first)
                 changed = True
-                break
+                if first != i:
+                    break  # this cluster went into an earlier one
+        if not changed:
+            break
     return [m for m, c in zip(merged, clusters, strict=True) if c]
 
 
