@@ -95,7 +95,13 @@ def _backed(view: SentenceView, p: Placed) -> bool:
     return any(view.words[i].is_in(backers) for i in range(max(0, p.first - 3), p.first))
 
 
+_PREP_PROCLITICS = ("لل", "بال", "كال", "ول", "وب")
+
+
 def _prep_before(view: SentenceView, p: Placed, preps: frozenset[str]) -> bool:
+    first = view.words[p.first]
+    if first.stem != first.bare and first.bare.startswith(_PREP_PROCLITICS):
+        return True  # "للحشد", "بالقوات": the name carries its preposition
     i = p.first - 1
     while i >= 0 and view.words[i].text == ",":
         i -= 1
