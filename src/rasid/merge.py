@@ -131,7 +131,11 @@ def compatible(a: Event, b: Event, *, same_article: bool = False) -> bool:
 
 def _same_article_evidence(a: Event, b: Event) -> bool:
     """Within one article, compatible is not enough: the two mentions must share a day, a
-    place or a participant, or one of them must be a bare mention with neither date nor place."""
+    place or a participant, or one of them must be a bare mention with neither date nor place.
+    Two clauses of one sentence ("..., فيما أصيب جنديان في اشتباك منفصل") report two events."""
+    ca, cb = a.rules.get("clause", ""), b.rules.get("clause", "")
+    if ca and cb and ca != cb and ca.split(":")[0] == cb.split(":")[0]:
+        return False
     if a.date and b.date and len(a.date) == 10 and a.date == b.date:
         return True
     if (

@@ -303,7 +303,15 @@ def _build_event(
     confidence = _confidence(cand, bool(time), bool(place), bool(actors), words[cand.head].in_quote)
     if view.sentence.kind == "caption":
         confidence = round(confidence * 0.8, 2)
-    rules.update({"type": cand.rule, "date": time_rule, "location": place_rule, "toll": toll_rule})
+    rules.update(
+        {
+            "type": cand.rule,
+            "date": time_rule,
+            "location": place_rule,
+            "toll": toll_rule,
+            "clause": f"{view.sentence.start}:{cand.clause}",
+        }
+    )
     raw = f"{doc.article.id}|{view.sentence.start}|{cand.type}|{cand.head}".encode()
     event = Event(
         id="ev_" + hashlib.sha1(raw).hexdigest()[:16],

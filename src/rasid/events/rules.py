@@ -316,7 +316,26 @@ def _judge(
         rule += "+announced"
     if view.has_phrase(lex.cues["claim"], lo, w.i) and etype == "ASSAULT":
         status = "claimed"
+    words_attack = view.has_phrase(lex.cues["verbal_attack"], w.i + 1, w.i + 3)
+    if etype == "ASSAULT" and form.pos == "n" and words_attack:
+        etype, verbal = "ACCUSE", True  # an attack in words
+        rule += "+verbal_attack"
+    if not verbal and _content_of_verbal(view, lex, w, lo) and status != "claimed":
+        return None  # "نفت وقوع أي هجوم", "اتهمتها باستهداف": what is denied or alleged
     return Candidate(etype, w.i, last, form, w.clause, status, disrupted, rule)
+
+
+def _content_of_verbal(view: SentenceView, lex: Lexicon, w: Word, lo: int) -> bool:
+    """A material word inside the complement of a denial, refusal, demand, accusation or
+    threat; a denial always, the others unless the word carries its own day."""
+    words = view.words
+    for i in range(w.i - 1, max(lo, w.i - 9) - 1, -1):
+        if words[i].is_in(lex.words["content_verbs"]):
+            denial = words[i].bare[:2] in ("نف", "رف") or words[i].text in ("denied", "rejected")
+            if denial:
+                return True
+            return not _has_day(view, w.i, window(view, w.i, w.i)[1])
+    return False
 
 
 def _anaphoric(view: SentenceView, w: Word, lex: Lexicon) -> bool:
