@@ -21,7 +21,7 @@ from rasid.records import Article, Event
 
 CASES = Path(__file__).parent / "data" / "event_cases.tsv"
 
-TYPE_FLOOR = 0.68
+TYPE_FLOOR = 0.72
 FIELD_FLOOR = 0.75
 
 

@@ -235,6 +235,7 @@ def _judge(
         ("needs_blame", "blame"),
         ("needs_threat", "threat"),
         ("needs_sanction", "sanction"),
+        ("needs_detainee", "detainee"),
     ):
         if flag in flags and not view.has_phrase(lex.cues[cue], w.i, whi):
             return None
@@ -253,10 +254,11 @@ def _judge(
             return None
     dated = bool(_times_in(view, wlo, whi))
     day = _has_day(view, wlo, whi)
-    if not verbal and (
-        _aggregate(view, wlo, whi) or view.has_phrase(lex.cues["cumulative"], lo, hi)
-    ):
+    counting = etype in ("ASSAULT", "COERCE")  # types whose reports add up over a period
+    if counting and (_aggregate(view, wlo, whi) or view.has_phrase(lex.cues["cumulative"], lo, hi)):
         return None
+    if not verbal and view.has_phrase(lex.cues["reference"], max(lo, w.i - 3), w.i) and not day:
+        return None  # "تنديدا بالقصف": the other event is referred to, not reported
     if view.has_phrase(lex.cues["generic"], max(lo, w.i - (3 if form.pos == "n" else 1)), w.i):
         return None
     if form.pos == "n":
@@ -270,7 +272,7 @@ def _judge(
         if counted and not one_day:
             return None  # "نحو 50 هجوما": a count over a period, a figure rather than an event
         supported = _supported(view, lex, w.i, lo)
-        if form.plural and not (day or supported):
+        if form.plural and not (day or supported or "agent" in flags):
             return None
         if "weak" in flags and not (day or supported):
             return None
