@@ -172,7 +172,13 @@ def _best_date(events: Sequence[Event]) -> tuple[str | None, str | None, bool]:
     if not dated:
         return None, None, False
     explicit = [e for e in dated if not e.date_from_publication] or dated
-    best = max(explicit, key=lambda e: (len(e.date or ""), -(day_range(e.date) or (0, 0))[0]))
+    # the most precise date; among equals, the one the earliest report gives (the closest
+    # to the event: later reports count days back from further away)
+    precision = max(len(e.date or "") for e in explicit)
+    best = min(
+        (e for e in explicit if len(e.date or "") == precision),
+        key=lambda e: (e.sources[0].published or "9999", e.sources[0].article, e.id),
+    )
     return best.date, best.date_end, best.date_from_publication
 
 
