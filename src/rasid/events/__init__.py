@@ -129,8 +129,12 @@ def find_events(doc: Doc) -> tuple[tuple[Event, ...], tuple[Statement, ...]]:
         for act in acts:
             statements.append(_statement(doc, view, act, pub, kb))
             state.last_speaker = act.speaker_group
-        for cand in find_candidates(view, lex):
-            ev = _build_event(doc, view, lex, kb, cand, acts, state, capitals, pub, body_para)
+        cands = find_candidates(view, lex)
+        alone = len({c.type for c in cands}) <= 1
+        for cand in cands:
+            ev = _build_event(
+                doc, view, lex, kb, cand, acts, state, capitals, pub, body_para, alone
+            )
             if ev is not None:
                 events.append(ev)
         times = [t.time for t in view.times if t.time is not None and t.time.value]
@@ -250,6 +254,7 @@ def _build_event(
     capitals: dict[str, Entity],
     pub: dt.date | None,
     body_para: int,
+    alone: bool = True,
 ) -> Event | None:
     words = view.words
     idx = [w.i for w in words if w.clause == cand.clause]
@@ -259,7 +264,7 @@ def _build_event(
     if cand.type in VERBAL_TYPES and act is not None and words[cand.head].in_quote:
         actors = act.speaker_group
         rules["actors"] = "speaker"
-    place, label, precision, place_rule = find_place(view, lex, lo, hi, capitals)
+    place, label, precision, place_rule = find_place(view, lex, lo, hi, capitals, alone)
     time, time_rule = find_time(view, cand, lo, hi, state.para_time.get(view.sentence.paragraph))
     date = time.value if time else None
     date_end = time.value_end if time else None

@@ -36,7 +36,7 @@ PLACE_RANK = {
     "village": 2,
     "town": 2,
     "city": 2,
-    "district": 3,
+    "district": 2,
     "governorate": 4,
     "region": 5,
     "country": 6,
@@ -364,11 +364,19 @@ def _victim_follows(view: SentenceView, lex: Lexicon, last: int) -> bool:
 
 
 def find_place(
-    view: SentenceView, lex: Lexicon, lo: int, hi: int, capitals: dict[str, Entity]
+    view: SentenceView,
+    lex: Lexicon,
+    lo: int,
+    hi: int,
+    capitals: dict[str, Entity],
+    alone: bool = True,
 ) -> tuple[Entity | None, tuple[str, str] | None, str | None, str]:
     """The most specific place in the clause, else the sentence."""
     directions = lex.words["directions"]
-    for scope, rule in (((lo, hi), "place.clause"), ((0, len(view.words)), "place.sentence")):
+    scopes = [((lo, hi), "place.clause")]
+    if alone:  # another event's place may sit elsewhere in the sentence
+        scopes.append(((0, len(view.words)), "place.sentence"))
+    for scope, rule in scopes:
         places = [p for p in view.mentions if scope[0] <= p.first < scope[1] and is_place(p)]
         places = [p for p in places if not _backed(view, p)]
         capital = _capital_in(view, scope, capitals)

@@ -144,10 +144,16 @@ def _has_specific(view: SentenceView, lo: int, hi: int) -> bool:
     return False
 
 
-def _supported(view: SentenceView, lex: Lexicon, head: int, lo: int) -> bool:
+def _supported(view: SentenceView, lex: Lexicon, head: int, lo: int, plural: bool = False) -> bool:
     """A weak noun carried by a light verb just before it ("عقد اجتماعا", "توصلا إلى اتفاق")."""
     verbs = lex.words["light_verbs"]
-    return any(view.words[i].is_in(verbs) for i in range(max(lo, head - 8), head))
+    if any(view.words[i].is_in(verbs) for i in range(max(lo, head - 8), head)):
+        return True
+    # or, for one meeting, a named person right after it ("استقباله رئيس الوزراء الكاظمي")
+    return not plural and any(
+        head < p.first <= head + 5 and p.entity is not None and p.entity.kind == "person"
+        for p in view.mentions
+    )
 
 
 def _event_subject(view: SentenceView, lex: Lexicon, last: int) -> bool:
@@ -271,7 +277,10 @@ def _judge(
         one_day = any(t.precision == "day" and not t.value_end for t in _times_in(view, wlo, whi))
         if counted and not one_day:
             return None  # "نحو 50 هجوما": a count over a period, a figure rather than an event
-        supported = _supported(view, lex, w.i, lo)
+        supported = _supported(view, lex, w.i, lo, form.plural)
+        after_that = w.i > 0 and words[w.i - 1].is_in(lex.words["complementizers"])
+        if after_that and w.stem != w.bare and not _has_specific(view, w.i, whi):
+            return None  # "قائلا إن الضربة ستدفع": the strike told of elsewhere
         if form.plural and not (day or supported or "agent" in flags):
             return None
         if "weak" in flags and not (day or supported):
