@@ -77,9 +77,10 @@ def summarize(event: Event) -> str:
             line = f"Intercepted {what} by {who}"
     else:
         verb = VERBS.get(event.type, event.type.lower())
-        line = f"{who} {verb}"
         if whom and event.type not in NO_OBJECT:
-            line += f" {whom}"
+            line = f"{who} {verb} {whom}"
+        else:  # no object: "called on" alone reads wrong, "made a call" is not what was said
+            line = f"{who} {_without_object(verb)}"
     line += _where(event.location)
     if event.date:
         line += f" on {event.date}" if len(event.date) == 10 else f" in {event.date}"
@@ -95,6 +96,16 @@ def summarize(event: Event) -> str:
     if event.status == "planned":
         line = "Planned: " + line
     return line
+
+
+_TRAILING = (" with", " on", " for", " to", " against")
+
+
+def _without_object(verb: str) -> str:
+    for tail in _TRAILING:
+        if verb.endswith(tail):
+            return verb[: -len(tail)]
+    return verb
 
 
 def _bounded(value: int, bound: str | None) -> str:
