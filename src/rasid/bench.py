@@ -46,8 +46,13 @@ def _articles(path: str, limit: int | None, repeat: int = 1) -> Iterator[Article
                 continue
             year = int(a.published[:4]) + r if a.published else None
             published = f"{year}{a.published[4:]}" if a.published and year else a.published
+            # a copy must differ in its text too, or storing it would skip it as a duplicate
             yield dataclasses.replace(
-                a, id=f"{a.id}~{r}", published=published, content_hash=f"{a.content_hash}~{r}"
+                a,
+                id=f"{a.id}~{r}",
+                text=f"{a.text}\n[{r}]",
+                published=published,
+                content_hash=f"{a.content_hash}~{r}",
             )
 
 
