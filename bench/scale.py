@@ -29,6 +29,7 @@ def main() -> None:
     ap.add_argument("--phases", default="pipeline,merge,ingest")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", default="bench/results/scale")
+    ap.add_argument("--merge", help="add results to an earlier JSON (re-measured points win)")
     args = ap.parse_args()
     base = corpus_size(args.corpus)
     results = []
@@ -41,6 +42,11 @@ def main() -> None:
             print(json.dumps(res), flush=True)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    if args.merge and Path(args.merge).exists():
+        earlier = json.loads(Path(args.merge).read_text(encoding="utf-8"))
+        fresh = {(r["size"], r["phase"]) for r in results}
+        results = [r for r in earlier if (r["size"], r["phase"]) not in fresh] + results
+        results.sort(key=lambda r: (r["size"], r["phase"]))
     out.with_suffix(".json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     plot(results, out.with_suffix(".png"))
 
@@ -57,6 +63,9 @@ def plot(results: list[dict[str, object]], path: Path) -> None:
         xs = [r["size"] for r in rows]
         ax1.plot(xs, [r["articles_per_s"] for r in rows], marker="o", label=phase)
         ax2.plot(xs, [r["peak_rss_mb"] for r in rows], marker="o", label=phase)
+        workers = [r.get("peak_worker_rss_mb") or 0 for r in rows]
+        if any(workers):
+            ax2.plot(xs, workers, marker="s", linestyle="--", label=f"{phase} (largest worker)")
     for ax, label in ((ax1, "articles / s"), (ax2, "peak RSS (MB)")):
         ax.set_xscale("log")
         ax.set_xlabel("articles")
