@@ -38,70 +38,23 @@ def ingest_on_cluster(
     from distributed import Client
 
     from rasid import jobs
-    from rasid.ingest import IngestProblem, read_articles
-    from rasid.store import open_store
-    from rasid.store.write import save_results
-
-    report = jobs.IngestReport()
-
-    def problem(msg: str) -> None:
-        report.problems.append(msg)
-        if on_problem:
-            on_problem(msg)
 
     try:
         client = address if isinstance(address, Client) else Client(address, timeout="20s")  # type: ignore[no-untyped-call]
     except OSError as exc:
         raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
-    store = open_store(store_url)
-
-    def articles() -> Any:
-        for item in read_articles(paths):
-            if isinstance(item, IngestProblem):
-                report.failed += 1
-                problem(str(item))
-                continue
-            report.read += 1
-            yield item
-
-    def fresh(batch: list[Any]) -> list[Any]:
-        known = store.known_hashes([a.content_hash for a in batch])
-        keep = []
-        seen: set[str] = set()
-        for a in batch:
-            if a.content_hash in known or a.content_hash in seen:
-                report.skipped += 1
-            else:
-                seen.add(a.content_hash)
-                keep.append(a)
-        return keep
-
-    def write(results: list[Any]) -> None:
-        good = []
-        for article, result, error in results:
-            if error is not None or result is None:
-                report.failed += 1
-                problem(f"{article.origin or article.id}: could not process article ({error})")
-            else:
-                good.append(result)
-        for ok in save_results(store, good):
-            if ok:
-                report.stored += 1
-            else:
-                report.skipped += 1
-
+    job = jobs.Ingestion(paths, store_url, on_problem=on_problem)
     try:
-        batches = (b for b in (fresh(b) for b in jobs._batches(articles(), batch_size)) if b)
         # written in submission order, so merged ids equal those of a single-process run
         pending: deque[Any] = deque()
-        for batch in batches:
+        for batch in job.batches(batch_size):
             pending.append(client.submit(jobs._process_batch, batch, pure=False))
             if len(pending) >= IN_FLIGHT:
-                write(pending.popleft().result())
+                job.write(pending.popleft().result())
         while pending:
-            write(pending.popleft().result())
+            job.write(pending.popleft().result())
     finally:
-        store.close()
+        job.close()
         if not isinstance(address, Client):
             client.close()  # type: ignore[no-untyped-call]
-    return report
+    return job.report

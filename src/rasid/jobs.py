@@ -50,6 +50,84 @@ def _process_batch(batch: list[Article]) -> list[tuple[Article, object | None, s
     return out
 
 
+class Ingestion:
+    """Reading, de-duplicating and writing for one ingest job, whatever runs the pipeline
+    (this process, a process pool, a Dask cluster)."""
+
+    def __init__(
+        self,
+        paths: Sequence[str],
+        store_url: str,
+        *,
+        stdin: object | None = None,
+        on_problem: Callable[[str], None] | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> None:
+        from rasid.store import open_store
+
+        self.paths = paths
+        self.stdin = stdin
+        self.on_problem = on_problem
+        self.on_progress = on_progress
+        self.store = open_store(store_url)
+        self.report = IngestReport()
+
+    def problem(self, msg: str) -> None:
+        self.report.problems.append(msg)
+        if self.on_problem:
+            self.on_problem(msg)
+
+    def articles(self) -> Iterator[Article]:
+        from rasid.ingest import IngestProblem, read_articles
+
+        for item in read_articles(self.paths, stdin=self.stdin):  # type: ignore[arg-type]
+            if isinstance(item, IngestProblem):
+                self.report.failed += 1
+                self.problem(str(item))
+                continue
+            self.report.read += 1
+            yield item
+
+    def fresh(self, batch: list[Article]) -> list[Article]:
+        """The articles of a batch not stored yet (nor repeated within the batch)."""
+        known = self.store.known_hashes([a.content_hash for a in batch])
+        keep: list[Article] = []
+        seen: set[str] = set()
+        for a in batch:
+            if a.content_hash in known or a.content_hash in seen:
+                self.report.skipped += 1
+            else:
+                seen.add(a.content_hash)
+                keep.append(a)
+        return keep
+
+    def batches(self, size: int = BATCH) -> Iterator[list[Article]]:
+        return (b for b in (self.fresh(b) for b in _batches(self.articles(), size)) if b)
+
+    def write(self, results: list[tuple[Article, object | None, str | None]]) -> None:
+        from rasid.pipeline import ArticleResult
+        from rasid.store.write import save_results
+
+        good: list[ArticleResult] = []
+        for article, result, error in results:
+            if error is not None or not isinstance(result, ArticleResult):
+                self.report.failed += 1
+                self.problem(f"{article.origin or article.id}: could not process article ({error})")
+            else:
+                good.append(result)
+        # one transaction per batch: a crash loses the batch in progress, never half of one
+        for ok in save_results(self.store, good):
+            if ok:
+                self.report.stored += 1
+            else:
+                self.report.skipped += 1
+            if self.on_progress:
+                self.on_progress(1)
+
+    def close(self) -> None:
+        self.store.close()
+
+
 def ingest(
     paths: Sequence[str],
     store_url: str,
@@ -60,62 +138,11 @@ def ingest(
     on_progress: Callable[[int], None] | None = None,
 ) -> IngestReport:
     """Ingest every article under ``paths`` into the store at ``store_url``."""
-    from rasid.ingest import IngestProblem, read_articles
-    from rasid.pipeline import ArticleResult
-    from rasid.store import open_store
-    from rasid.store.write import save_results
-
-    store = open_store(store_url)
-    report = IngestReport()
-
-    def problem(msg: str) -> None:
-        report.problems.append(msg)
-        if on_problem:
-            on_problem(msg)
-
-    def articles() -> Iterator[Article]:
-        for item in read_articles(paths, stdin=stdin):  # type: ignore[arg-type]
-            if isinstance(item, IngestProblem):
-                report.failed += 1
-                problem(str(item))
-                continue
-            report.read += 1
-            yield item
-
-    def fresh(batch: list[Article]) -> list[Article]:
-        known = store.known_hashes([a.content_hash for a in batch])
-        keep: list[Article] = []
-        seen: set[str] = set()
-        for a in batch:
-            if a.content_hash in known or a.content_hash in seen:
-                report.skipped += 1
-            else:
-                seen.add(a.content_hash)
-                keep.append(a)
-        return keep
-
-    def write(results: list[tuple[Article, object | None, str | None]]) -> None:
-        good: list[ArticleResult] = []
-        for article, result, error in results:
-            if error is not None or not isinstance(result, ArticleResult):
-                report.failed += 1
-                problem(f"{article.origin or article.id}: could not process article ({error})")
-            else:
-                good.append(result)
-        # one transaction per batch: a crash loses the batch in progress, never half of one
-        for ok in save_results(store, good):
-            if ok:
-                report.stored += 1
-            else:
-                report.skipped += 1
-            if on_progress:
-                on_progress(1)
-
-    batches = (b for b in (fresh(b) for b in _batches(articles(), BATCH)) if b)
+    job = Ingestion(paths, store_url, stdin=stdin, on_problem=on_problem, on_progress=on_progress)
     try:
         if workers <= 1:
-            for batch in batches:
-                write(_process_batch(batch))
+            for batch in job.batches():
+                job.write(_process_batch(batch))
         else:
             import multiprocessing as mp
             from collections import deque
@@ -125,15 +152,15 @@ def ingest(
                 # a bounded number of batches in flight keeps memory flat: the pool's own
                 # imap would read the whole input ahead of a slower writer
                 pending: deque[Any] = deque()
-                for batch in batches:
+                for batch in job.batches():
                     pending.append(pool.apply_async(_process_batch, (batch,)))
                     if len(pending) >= 2 * workers:
-                        write(pending.popleft().get())
+                        job.write(pending.popleft().get())
                 while pending:
-                    write(pending.popleft().get())
+                    job.write(pending.popleft().get())
     finally:
-        store.close()
-    return report
+        job.close()
+    return job.report
 
 
 def _needs_spawn() -> bool:
