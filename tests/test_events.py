@@ -190,3 +190,16 @@ def test_intercepted_drone_is_a_disrupted_assault() -> None:
     assert [e.type for e in events] == ["ASSAULT"]
     assert events[0].disrupted is True and events[0].mode == "drone"
     assert events[0].date == "2024-01-20"
+
+
+def test_victims_joined_by_and_are_counted() -> None:
+    case = {
+        "id": "victims",
+        "published": "2023-05-20",
+        "sentence": "قُتل ضابط برتبة ملازم وجنديان من الجيش العراقي بهجوم شنه مسلحون من تنظيم داعش "
+        "على نقطة عسكرية جنوب كركوك.",
+    }
+    events = extract(case)
+    assert [e.type for e in events] == ["ASSAULT"]
+    assert events[0].fatalities == 3
+    assert [a.name for a in events[0].actors] == ["Islamic State"]

@@ -20,6 +20,7 @@ Risky: long clauses with several actors in a row; actors given only by a pronoun
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rasid.events.context import Placed, SentenceView
 from rasid.events.lexicon import Lexicon, load_lexicon
@@ -481,6 +482,14 @@ def _count_after(
     view: SentenceView, lex: Lexicon, i: int, hi: int, persons: frozenset[str]
 ) -> tuple[int, str] | None:
     words = view.words
+    j = i + 1
+    if j < hi:
+        w = words[j]
+        if w.is_in(persons):
+            first = _victim_count(w)
+            if first is None:
+                return None
+            return first + _more_victims(view, j, hi, persons), "exact"
     for q in view.quantities:
         qq = q.quantity
         if qq is None or qq.vague:
@@ -488,15 +497,6 @@ def _count_after(
         near = i < q.first <= i + 4 or i - 3 <= q.last < i
         if near and qq.value >= 1 and qq.value == int(qq.value):
             return int(qq.value), qq.bound
-    j = i + 1
-    if j < hi:
-        w = words[j]
-        if w.is_in(persons):
-            if _is_dual(w.bare) or _is_dual(w.stem):
-                return 2, "exact"
-            if w.is_in(load_lexicon().words["singular_victims"]):
-                return 1, "exact"
-            return None
     # a list of named victims may run past the event's window, not past its clause
     clause_end = next(
         (k for k in range(i, len(words)) if words[k].clause != words[i].clause), len(words)
@@ -516,6 +516,30 @@ def _count_after(
     if named and not plural_victims:
         return len({p.entity.id for p in named if p.entity}), "exact"
     return None
+
+
+def _victim_count(w: Any) -> int | None:
+    """1 for a singular victim noun, 2 for a dual, None for a plural (uncounted)."""
+    if _is_dual(w.bare) or _is_dual(w.stem):
+        return 2
+    if w.is_in(load_lexicon().words["singular_victims"]):
+        return 1
+    return None
+
+
+def _more_victims(view: SentenceView, j: int, hi: int, persons: frozenset[str]) -> int:
+    """Victims joined to the first by "و" ("ضابط ... وجنديان"): their count, or 0."""
+    total = 0
+    for k in range(j + 1, min(hi, j + 8)):
+        w = view.words[k]
+        if w.text == ",":
+            break
+        if w.text.startswith("و") and w.text != w.bare and w.is_in(persons):
+            n = _victim_count(w)
+            if n is None:
+                return 0  # "وجنود": a count we cannot tell
+            total += n
+    return total
 
 
 def _is_dual(word: str) -> bool:
