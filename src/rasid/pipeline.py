@@ -131,8 +131,17 @@ def process_article(article: Article) -> ArticleResult:
 
 
 def process_articles(articles: Iterable[Article]) -> Iterator[ArticleResult]:
+    """Results of each article; one that fails is logged and skipped, never the whole run."""
     for article in articles:
-        yield process_article(article)
+        try:
+            yield process_article(article)
+        except Exception as exc:  # a defect on one article must not lose the others
+            log.warning(
+                "%s: could not process article (%s: %s)",
+                article.origin or article.id,
+                type(exc).__name__,
+                exc,
+            )
 
 
 def extract(articles: Iterable[Article]) -> list[Record]:
