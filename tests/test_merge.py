@@ -74,3 +74,41 @@ def test_compatibility_rules() -> None:
     assert not compatible(a, _event("d", "2024-02-07", "basra", 30.5, "us", "y"))
     # same day and place, another doer
     assert not compatible(a, _event("e", "2024-02-07", "baghdad", 33.3, "iran", "y"))
+
+
+def _records(text: str, published: str) -> list[Event]:
+    from rasid.merge import merge_results
+    from rasid.pipeline import process_article
+    from rasid.records import Article
+
+    article = Article(id="seq", text=text, published=published, content_hash="seq")
+    return [r for r in merge_results([process_article(article)]) if isinstance(r, Event)]
+
+
+def test_event_told_as_the_sequel_of_another_keeps_its_own_date() -> None:
+    # "ويأتي X بعد أيام من Y ... الأحد الماضي": Sunday is Y's day; X is the lead's event
+    text = (
+        "قُتل قيادي في تنظيم داعش بغارة جوية للتحالف الدولي قرب الحضر مساء الخميس.\n\n"
+        "وأفادت مصادر محلية بأن الغارة استهدفت سيارة كان يستقلها مع اثنين من مرافقيه.\n\n"
+        "وقال مسؤول أمني إن القيادي كان مطلوبا منذ سنوات.\n\n"
+        "وأضاف أن التنظيم كثف هجماته في المنطقة خلال الأشهر الأخيرة.\n\n"
+        "ويأتي مقتل القيادي بعد أيام من هجوم شنه التنظيم على نقطة للجيش العراقي في قضاء "
+        "الحضر، قُتل فيه ثلاثة جنود الأحد الماضي."
+    )
+    records = _records(text, "2023-05-13")
+    by_date = {e.date: e for e in records if e.type == "ASSAULT"}
+    assert set(by_date) == {"2023-05-11", "2023-05-07"}, [e.summary for e in records]
+    sequel = text.index("ويأتي")
+    assert any(s.start <= sequel < s.end for s in by_date["2023-05-11"].sources)
+
+
+def test_a_place_first_claimed_then_corrected_does_not_split_the_event() -> None:
+    text = (
+        "قُتل جنديان أمريكيان وأصيب خمسة آخرون، فجر الثلاثاء، في هجوم صاروخي على قاعدة عين "
+        "الأسد غربي الأنبار.\n\n"
+        "وكان مصدر أمني قد قال في البداية إن الهجوم استهدف قاعدة التنف داخل الأراضي السورية، "
+        "قبل أن يتبين أن الصواريخ سقطت داخل القاعدة العراقية."
+    )
+    records = [e for e in _records(text, "2023-05-10") if e.type == "ASSAULT"]
+    assert len(records) == 1, [e.summary for e in records]
+    assert records[0].location is not None and records[0].location.country == "IQ"

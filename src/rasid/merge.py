@@ -131,7 +131,8 @@ def compatible(a: Event, b: Event, *, same_article: bool = False) -> bool:
 
 def _same_article_evidence(a: Event, b: Event) -> bool:
     """Within one article, compatible is not enough: the two mentions must share a day, a
-    place or a participant, or one of them must be a bare mention with neither date nor place.
+    place or a participant, or one of them must be a bare mention with neither date nor place
+    (a publication day given to an undated report is no date of its own).
     Two clauses of one sentence ("..., فيما أصيب جنديان في اشتباك منفصل") report two events."""
     ca, cb = a.rules.get("clause", ""), b.rules.get("clause", "")
     if ca and cb and ca != cb and ca.split(":")[0] == cb.split(":")[0]:
@@ -152,7 +153,11 @@ def _same_article_evidence(a: Event, b: Event) -> bool:
     pb = _ids(b.actors) | _ids(b.targets) | _ids(b.claimed_by)
     if pa & pb:
         return True
-    return (not a.date and not a.location) or (not b.date and not b.location)
+    return _bare(a) or _bare(b)
+
+
+def _bare(e: Event) -> bool:
+    return (not e.date or e.date_from_publication) and not e.location
 
 
 def affinity(a: Event, b: Event) -> float:

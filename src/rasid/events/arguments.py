@@ -4,13 +4,20 @@ What it catches, in order of trust:
 - claims ("أعلن X مسؤوليته عن", "تبنى X") give claimed_by; agent markers ("من قبل X",
   "شنها X") and a nisba right after the trigger ("غارة أمريكية") give the actor;
 - for verbs, Arabic's verb-subject-object order: the first actor after the verb is the doer,
-  unless the verb is passive-like (a victim noun or number follows a kill verb); an actor just
-  before the verb in the clause is the doer of a subject-first sentence;
+  unless the verb is passive-like (a victim noun or number follows a kill verb, or "فيه" does:
+  "قُتل فيه جنديان"); an actor just before the verb in the clause is the doer of a
+  subject-first sentence, and always right after "أن" ("أن الجيش الأمريكي قتل سليماني");
+- a verbal noun of killing ("مقتل سليماني") names its victim, not its doer; a nisba describing
+  ground ("داخل الأراضي السورية") is a place, not a participant;
+- a sequence marker ("ويأتي X بعد أيام من Y") divides the sentence between two events: the date,
+  place and participants across it are the other event's;
 - targets follow a target preposition (على، ضد) or the doer; backers ("مدعوم من إيران") and
   descriptions are not participants;
 - the place is the most specific one of the clause (site > town > governorate > region >
   country), "شمال بغداد" a region, "العاصمة العراقية" the capital;
-- the date is the clause's, else the sentence's, else the paragraph's (from the sentence before);
+- the date is the clause's, else the sentence's, else the paragraph's (from the sentence before),
+  preferring one in the trigger's own comma segment; a place in a claim the sentence says was
+  corrected ("قبل أن يتبين أن ...") is not the event's;
   fresh news without a date takes publication day, marked as such; background gets none;
 - the toll comes from a number after a kill or injury word, a dual or singular victim noun, or
   named victims; "قتل وجرح أكثر من عشرة" gives neither (one number for both).
@@ -136,6 +143,23 @@ def _entities(items: list[Placed]) -> tuple[Entity, ...]:
     return tuple(seen.values())
 
 
+def own_side(view: SentenceView, lex: Lexicon, head: int, lo: int, hi: int) -> tuple[int, int]:
+    """The part of [lo, hi) on the trigger's side of a sequence marker ("X بعد أيام من Y"):
+    the words across it report another event, whose date, place and doers are not this one's."""
+    phrases = lex.cues["sequence"]
+    i = lo
+    while i < hi:
+        found = view.find_phrase(phrases, i, hi)
+        if found is None:
+            break
+        a, b = found
+        if head < a:
+            return lo, a
+        lo = a  # the marker opens the other event's words: they run from it on
+        i = b
+    return lo, hi
+
+
 def assign_roles(
     view: SentenceView,
     lex: Lexicon,
@@ -146,14 +170,18 @@ def assign_roles(
 ) -> tuple[tuple[Entity, ...], tuple[Entity, ...], tuple[Entity, ...], dict[str, str]]:
     """Actors, targets and claimants of a candidate within its window [lo, hi)."""
     rules: dict[str, str] = {}
+    lo, hi = own_side(view, lex, cand.head, lo, hi)
     in_window = [p for p in view.mentions if lo <= p.first < hi and is_actor(p)]
-    participants = _collapse([p for p in in_window if not _backed(view, p)])
+    participants = _collapse(
+        [p for p in in_window if not _backed(view, p) and not _land(view, lex, p)]
+    )
     actors: list[Placed] = []
     targets: list[Placed] = []
     claimed: list[Placed] = []
     head = cand.head
     words = view.words
-    verb = cand.form.pos in ("v", "x")
+    # "مقتل سليماني": a verbal noun of killing names its victim after it, not its doer
+    verb = cand.form.pos in ("v", "x") and "masdar" not in cand.form.flags
 
     claim_at = view.find_phrase(lex.cues["claim"], lo, hi)
     if claim_at is not None and cand.type == "ASSAULT":
@@ -181,6 +209,13 @@ def assign_roles(
         and head > 0
         and words[head - 1].bare in lex.words["relative"]
     )
+    # "هجوم قتل فيه جنديان": killed in it, a passive whose doer is not named here
+    resumptive = (
+        verb
+        and "kill" in cand.form.flags
+        and cand.last + 1 < len(words)
+        and words[cand.last + 1].is_in(lex.words["resumptive"])
+    )
     target_preps = lex.words["target_preps"]
     blocked = target_preps | lex.words["prepositions"]
     # "قتلت غارة أمريكية ...": the subject of the verb is an event noun; its nisba is the doer
@@ -196,7 +231,11 @@ def assign_roles(
     if english and not actors and before and verb and _gap(view, before[-1].last, head) <= 6:
         actors.append(before[-1])  # English puts the subject first
         rules["actors"] = "subject_before_verb"
-    if not actors and verb and not victim_verb and not noun_subject and not relative_victim:
+    if not actors and verb and before and _after_complementizer(view, lex, before[-1], head):
+        actors.append(before[-1])  # "أن الجيش الأمريكي قتل سليماني": subject first after أنّ
+        rules["actors"] = "subject_after_complementizer"
+    passive = victim_verb or relative_victim or resumptive
+    if not actors and verb and not passive and not noun_subject:
         for p in after[:2]:
             if _prep_before(view, p, blocked):
                 continue
@@ -216,7 +255,7 @@ def assign_roles(
             and words[p.first - 1].is_in(persons)
         )
     ]
-    if not actors and before_subjects and not relative_victim:
+    if not actors and before_subjects and not relative_victim and not resumptive:
         near = before_subjects[-1]
         light = _light_verb_before(view, lex, head, lo)
         ok_position = (verb and _gap(view, near.last, head) <= 4) or (
@@ -300,6 +339,32 @@ def _apposition(view: SentenceView, group: list[Placed]) -> list[Placed]:
     return out
 
 
+def _land(view: SentenceView, lex: Lexicon, p: Placed) -> bool:
+    """A nisba describing ground after a preposition ("داخل الأراضي السورية", "قرب الحدود
+    السورية"): where, not who. In a name ("قوات حرس الحدود الأردنية") it stays the force's side."""
+    if p.mention is None or not p.mention.nisba or p.first < 2:
+        return False
+    ground, before = view.words[p.first - 1], view.words[p.first - 2]
+    if not ground.is_in(lex.words["land_nouns"]):
+        return False
+    locative = (
+        lex.words["location_preps"]
+        | lex.words["prepositions"]
+        | lex.words["target_preps"]
+        | lex.words["directions"]
+    )
+    return before.is_in(locative) or ground.bare.startswith(_PREP_PROCLITICS)
+
+
+def _after_complementizer(view: SentenceView, lex: Lexicon, p: Placed, head: int) -> bool:
+    """The name right before the verb follows "أن"/"إن": the subject of that clause."""
+    if p.last + 1 != head or p.first == 0:
+        return False
+    if p.mention is not None and p.mention.nisba:
+        return False
+    return view.words[p.first - 1].is_in(lex.words["complementizers"])
+
+
 def _gap(view: SentenceView, a: int, b: int) -> int:
     """Words between two positions, commas not counted."""
     return sum(1 for w in view.words[a + 1 : b] if w.text != ",")
@@ -371,12 +436,21 @@ def find_place(
     hi: int,
     capitals: dict[str, Entity],
     alone: bool = True,
+    head: int | None = None,
 ) -> tuple[Entity | None, tuple[str, str] | None, str | None, str]:
-    """The most specific place in the clause, else the sentence."""
+    """The most specific place in the clause, else the sentence; with the trigger's ``head``,
+    only on its side of a sequence marker. A place named in a claim the sentence says was
+    corrected ("قال في البداية إن الهجوم استهدف التنف، قبل أن يتبين ...") is not the event's."""
     directions = lex.words["directions"]
-    scopes = [((lo, hi), "place.clause")]
+    start, end = (0, len(view.words))
+    if head is not None:
+        start, end = own_side(view, lex, head, start, end)
+    corrected = view.find_phrase(lex.cues["corrected"], start, end)
+    if corrected is not None:
+        start = max(start, corrected[0])
+    scopes = [((max(lo, start), min(hi, end)), "place.clause")]
     if alone:  # another event's place may sit elsewhere in the sentence
-        scopes.append(((0, len(view.words)), "place.sentence"))
+        scopes.append(((start, end), "place.sentence"))
     for scope, rule in scopes:
         places = [p for p in view.mentions if scope[0] <= p.first < scope[1] and is_place(p)]
         places = [p for p in places if not _backed(view, p)]
@@ -425,21 +499,37 @@ def _capital_in(
 def find_time(
     view: SentenceView, cand: Candidate, lo: int, hi: int, prev_time: TimeExpr | None
 ) -> tuple[TimeExpr | None, str]:
+    """The date nearest the trigger in its clause, else in its sentence, else the paragraph's.
+    A date in the trigger's own comma-delimited segment wins over a nearer one across a comma
+    ("قتل فيها 25 مقاتلا الأحد، وما تبعها من اقتحام ... الثلاثاء"); a date across a sequence
+    marker ("X بعد أيام من Y") is the other event's, never this one's."""
+    lex = load_lexicon()
+
     def usable(t: Placed) -> bool:
         # a deadline ("بحلول منتصف يناير") is when a plan is due, not when the event was
         return t.time is not None and t.time.value is not None and not t.time.rule.endswith(".by")
 
+    side = own_side(view, lex, cand.head, 0, len(view.words))
+    lo, hi = max(lo, side[0]), min(hi, side[1])
     clause = [t for t in view.times if lo <= t.first < hi and usable(t)]
     if clause:
-        best = min(clause, key=lambda t: abs(t.first - cand.head))
-        return best.time, "date.clause"
-    sentence = [t for t in view.times if usable(t)]
+        return _nearest(view, clause, cand.head).time, "date.clause"
+    sentence = [t for t in view.times if side[0] <= t.first < side[1] and usable(t)]
     if sentence:
-        best = min(sentence, key=lambda t: abs(t.first - cand.head))
-        return best.time, "date.sentence"
-    if prev_time is not None:
+        return _nearest(view, sentence, cand.head).time, "date.sentence"
+    if prev_time is not None and side[0] == 0:
         return prev_time, "date.paragraph"
     return None, "date.none"
+
+
+def _nearest(view: SentenceView, times: list[Placed], head: int) -> Placed:
+    """The date in the trigger's own comma segment, else the nearest one."""
+
+    def segment(i: int) -> int:
+        return sum(1 for w in view.words[:i] if w.text == ",")
+
+    own = [t for t in times if segment(t.first) == segment(head)]
+    return min(own or times, key=lambda t: abs(t.first - head))
 
 
 def find_toll(
