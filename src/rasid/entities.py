@@ -30,7 +30,6 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from rasid.doc import Doc
 from rasid.kb.load import KnowledgeBase, load_kb
@@ -51,15 +50,6 @@ _SENTENCE_END = frozenset(".!?;\n")
 _BOUNDARY = frozenset(',;:."!?()[]\n-/')
 _MAX_WINDOW = 16
 _LATIN_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,3}\b")
-
-
-class Tok(NamedTuple):
-    start: int  # normalized offsets
-    end: int
-    norm: str
-    bare: str  # without a leading و/ف
-    word: bool  # letters, not punctuation or a number
-    kb: int = -1  # index of the knowledge-base mention covering it, or -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +88,49 @@ def _bare(word: str) -> str:
     return word
 
 
+@functools.cache
+def _common_words() -> frozenset[str]:
+    return frequent_words() | cues().stop
+
+
+@functools.lru_cache(maxsize=200_000)
+def _namey_word(norm: str, bare: str) -> bool:
+    """A word that can be part of a name: not a stop word, an ordinary word or a cue."""
+    c = cues()
+    if norm in c.stop or bare in c.stop:
+        return False
+    if norm in given_names() or norm in c.particles:
+        return True
+    common = _common_words()
+    if norm in common or bare in c.say_verbs or norm in c.org_cues:
+        return False
+    if bare != norm and bare in common:
+        return False
+    if len(norm) >= 5 and norm.endswith(_PRONOUN_SUFFIXES):
+        return False  # "صفوفها": a noun with a possessive pronoun
+    return len(norm) >= 2 and (norm,) not in c.titles and not is_clitic_definite(norm)
+
+
+_CREDIT, _TITLE, _SAY, _KUNYA, _ORG = 1, 2, 4, 8, 16
+
+
+@functools.lru_cache(maxsize=200_000)
+def _cue_kind(norm: str, bare: str) -> int:
+    """What a token can open, as bits: a photo credit "(", a title, a verb of saying, a kunya,
+    an organization's name; 0 for most tokens, which the patterns then skip."""
+    if not norm[:1].isalpha():
+        return _CREDIT if norm == "(" else 0
+    c = cues()
+    kind = _TITLE if bare in c.title_firsts or norm in c.title_firsts else 0
+    if bare in c.say_verbs:
+        kind |= _SAY
+    if bare in c.kunya_heads or norm in c.kunya_heads:
+        kind |= _KUNYA
+    if _org_cue_word(norm) is not None:
+        kind |= _ORG
+    return kind
+
+
 def provisional_id(name: str) -> str:
     """The id of a provisional entity: "px:" and the normalized name, words joined by "_"."""
     return "px:" + "_".join(normalize_key(name).split())
@@ -120,23 +153,27 @@ class _Finder:
         self.doc = doc
         self.kb = kb
         self.c = cues()
-        self.common = frequent_words() | self.c.stop
+        self.common = _common_words()
         self.given = given_names()
         text = doc.norm.text
         self.text = text
-        self.toks = [
-            Tok(m.start(), m.end(), w, _bare(w), w[:1].isalpha())
-            for m in _TOKEN.finditer(text)
-            for w in (m.group(),)
-        ]
+        # the tokens as parallel lists (normalized offsets): building one object per token
+        # costs more than everything the patterns do with them
+        spans = [m.span() for m in _TOKEN.finditer(text)]
+        self.norms: list[str] = _TOKEN.findall(text)
+        self.bares: list[str] = list(map(_bare, self.norms))
+        self.starts = [a for a, _ in spans]
+        self.ends = [b for _, b in spans]
+        self.words: list[bool] = [w[:1].isalpha() for w in self.norms]
+        self.n = len(self.norms)
+        self.kbi = [-1] * self.n  # the knowledge-base mention covering each token, or -1
         self.kb_mentions = list(kb_mentions)
-        starts = [t.start for t in self.toks]
         for k, m in enumerate(self.kb_mentions):
             a, b = doc.norm.to_normalized(m.start), doc.norm.to_normalized(m.end)
-            idx = _bisect(starts, a)
-            while idx < len(self.toks) and self.toks[idx].start < b:
-                if self.toks[idx].end > a:
-                    self.toks[idx] = self.toks[idx]._replace(kb=k)
+            idx = _bisect(self.starts, a)
+            while idx < self.n and self.starts[idx] < b:
+                if self.ends[idx] > a:
+                    self.kbi[idx] = k
                 idx += 1
         self.found: list[Found] = []
 
@@ -144,49 +181,34 @@ class _Finder:
 
     def namey(self, k: int) -> bool:
         """A token that can be part of a name: a word, not in the KB, not an ordinary word."""
-        if k >= len(self.toks):
+        if k >= self.n or not self.words[k] or self.kbi[k] >= 0:
             return False
-        t = self.toks[k]
-        if not t.word or t.kb >= 0 or t.norm in self.c.stop or t.bare in self.c.stop:
-            return False
-        if t.norm in self.given or t.norm in self.c.particles:
-            return True
-        if t.norm in self.common or t.bare in self.c.say_verbs or t.norm in self.c.org_cues:
-            return False
-        if t.bare != t.norm and t.bare in self.common:
-            return False
-        if len(t.norm) >= 5 and t.norm.endswith(_PRONOUN_SUFFIXES):
-            return False  # "صفوفها": a noun with a possessive pronoun
-        return (
-            len(t.norm) >= 2 and (t.norm,) not in self.c.titles and not is_clitic_definite(t.norm)
-        )
+        return _namey_word(self.norms[k], self.bares[k])
 
     def boundary(self, k: int) -> bool:
         """The end of a name: punctuation, a sentence end, "إن/أن", or the text's end."""
-        if k >= len(self.toks):
+        if k >= self.n:
             return True
-        t = self.toks[k]
-        if not t.word:
-            return t.norm in _BOUNDARY or t.norm in "'\"«»"
-        return t.norm in self.c.enders or t.bare in self.c.say_verbs
+        norm = self.norms[k]
+        if not self.words[k]:
+            return norm in _BOUNDARY or norm in "'\"«»"
+        return norm in self.c.enders or self.bares[k] in self.c.say_verbs
 
     def title_at(self, k: int) -> tuple[int, str] | None:
         """(length, English role) of the longest title cue starting at token k."""
-        first = self.toks[k]
-        if first.bare not in self.c.title_firsts and first.norm not in self.c.title_firsts:
+        if self.bares[k] not in self.c.title_firsts and self.norms[k] not in self.c.title_firsts:
             return None
         for n in self.c.title_lengths:
-            if k + n > len(self.toks):
+            if k + n > self.n:
                 continue
-            words = [self.toks[k].bare, *(t.norm for t in self.toks[k + 1 : k + n])]
-            role = self.c.titles.get(tuple(words))
+            words = (self.bares[k], *self.norms[k + 1 : k + n])
+            role = self.c.titles.get(words)
             if role is None and n == 1:
-                role = self.c.titles.get((self.toks[k].norm,))
-            if role is not None and all(t.kb < 0 for t in self.toks[k : k + n]):
+                role = self.c.titles.get((self.norms[k],))
+            if role is not None and all(x < 0 for x in self.kbi[k : k + n]):
                 if n == 1 and words[0] == normalize_key("د"):
                     # "د." abbreviates doctor only before a name
-                    nxt = self.toks[k + 1] if k + 1 < len(self.toks) else None
-                    if nxt is None or nxt.norm != ".":
+                    if k + 1 >= self.n or self.norms[k + 1] != ".":
                         continue
                     return 2, role
                 return n, role
@@ -197,20 +219,20 @@ class _Finder:
     def name_run(self, k: int, allow_article: bool = False, stop_at_article: bool = False) -> int:
         """End (exclusive) of the run of name tokens starting at k (k itself when none)."""
         j = k
-        while j < len(self.toks) and j - k < 6:
-            t = self.toks[j]
-            if stop_at_article and j > k and t.norm.startswith(morphology().article):
+        norms = self.norms
+        while j < self.n and j - k < 6:
+            norm = norms[j]
+            if stop_at_article and j > k and norm.startswith(morphology().article):
                 break
-            if t.norm in self.c.particles and j + 1 < len(self.toks) and self.toks[j + 1].word:
-                nxt = self.toks[j + 1]
-                if nxt.kb >= 0 or nxt.norm in self.c.stop:
+            if norm in self.c.particles and j + 1 < self.n and self.words[j + 1]:
+                if self.kbi[j + 1] >= 0 or norms[j + 1] in self.c.stop:
                     break
                 j += 2
                 continue
             if not self.namey(j):
                 break
             j += 1
-        if j > k and not allow_article and self.toks[k].norm.startswith(morphology().article):
+        if j > k and not allow_article and norms[k].startswith(morphology().article):
             return k
         return j
 
@@ -222,14 +244,13 @@ class _Finder:
         i = k
         adjacent = True
         while i < limit:
-            t = self.toks[i]
-            if not t.word:
-                if t.norm in _SENTENCE_END or t.norm in ("(", ")", '"'):
+            if not self.words[i]:
+                if self.norms[i] in _SENTENCE_END or self.norms[i] in ("(", ")", '"'):
                     return None
                 i += 1
                 continue
-            if t.kb >= 0:
-                adjacent = adjacent and self.kb_mentions[t.kb].nisba
+            if self.kbi[i] >= 0:
+                adjacent = adjacent and self.kb_mentions[self.kbi[i]].nisba
                 i += 1
                 continue
             if self.org_cue(i) is not None:
@@ -243,7 +264,7 @@ class _Finder:
                 continue
             span = self.trim_person(i, j)
             if span is not None:
-                if self.toks[span[0]].norm in self.given:
+                if self.norms[span[0]] in self.given:
                     return span
                 if adjacent and span[0] == i and (self.boundary(j) or self.title_at(j)):
                     return span
@@ -259,7 +280,7 @@ class _Finder:
         if n <= 3:
             return i, j
         for s in range(j - 2, i - 1, -1):
-            if self.toks[s].norm in self.given:
+            if self.norms[s] in self.given:
                 return s, j
         return j - 2, j
 
@@ -267,10 +288,9 @@ class _Finder:
 
     def org_cue(self, k: int) -> tuple[str, int] | None:
         """(cue word, length of its proclitics) when token k opens an organization's name."""
-        t = self.toks[k]
-        if not t.word or t.kb >= 0:
+        if not self.words[k] or self.kbi[k] >= 0:
             return None
-        return _org_cue_word(t.norm)
+        return _org_cue_word(self.norms[k])
 
     def org_name_end(self, k: int, definite_ok: bool = False) -> int:
         """End of an organization name after the cue at k (k + 1 when there is none)."""
@@ -279,13 +299,14 @@ class _Finder:
             return k + 1
         key = found_cue[0]
         j = k + 1
-        if j >= len(self.toks):
+        norms = self.norms
+        if j >= self.n:
             return j
-        if self.toks[j].norm in ('"', "'"):
+        if norms[j] in ('"', "'"):
             close = j + 1
-            while close < len(self.toks) and close - j < 8 and self.toks[close].norm != '"':
+            while close < self.n and close - j < 8 and norms[close] != '"':
                 close += 1
-            if close < len(self.toks) and self.toks[close].norm == '"' and close > j + 1:
+            if close < self.n and norms[close] == '"' and close > j + 1:
                 return close + 1
             return k + 1
         if key.startswith(morphology().article) and not definite_ok:
@@ -295,7 +316,7 @@ class _Finder:
             # quoted name
             return k + 1
         run = self.name_run(j, allow_article=False, stop_at_article=True)
-        if run > j and self.toks[j].norm.endswith(_ADJECTIVE_ENDINGS):
+        if run > j and norms[j].endswith(_ADJECTIVE_ENDINGS):
             return k + 1  # "شركة أجنبية": an adjective, not a name
         if run > j:
             # a foreign name ("كونترول ريسكس") stops before a definite descriptor
@@ -303,16 +324,16 @@ class _Finder:
         end = j
         article = morphology().article
         lil = morphology().lil + article[-1]
-        while end < len(self.toks) and end - j < 4:
-            t = self.toks[end]
-            if not t.word or t.norm in self.c.stop or self.title_at(end) is not None:
+        while end < self.n and end - j < 4:
+            norm, kbi = norms[end], self.kbi[end]
+            if not self.words[end] or norm in self.c.stop or self.title_at(end) is not None:
                 break
-            is_def = t.norm.startswith(article) or (end > j and t.norm.startswith(lil))
-            is_nisba = t.kb >= 0 and self.kb_mentions[t.kb].nisba
-            is_place = t.kb >= 0 and not is_nisba and end == j and self._is_place_mention(t.kb)
+            is_def = norm.startswith(article) or (end > j and norm.startswith(lil))
+            is_nisba = kbi >= 0 and self.kb_mentions[kbi].nisba
+            is_place = kbi >= 0 and not is_nisba and end == j and self._is_place_mention(kbi)
             # a definite word, a definite nisba ("المصرية"), or a place right after the cue
             # ("معهد واشنطن")
-            if not (is_place or (is_def and (t.kb < 0 or is_nisba))):
+            if not (is_place or (is_def and (kbi < 0 or is_nisba))):
                 break
             end += 1
         return k + 1 if end == j else end
@@ -325,26 +346,24 @@ class _Finder:
     # -- patterns ------------------------------------------------------------------------------
 
     def run(self) -> list[Found]:
-        toks = self.toks
-        k = 0
-        while k < len(toks):
-            t = toks[k]
-            if not t.word:
-                if t.norm == "(":
-                    self.credit(k)
-                k += 1
+        kinds = list(map(_cue_kind, self.norms, self.bares))
+        after = 0  # a title's name is read once: the walk goes on after it
+        for k in [k for k, kind in enumerate(kinds) if kind]:
+            if k < after:
                 continue
-            title = self.title_at(k)
+            kind = kinds[k]
+            if kind & _CREDIT:
+                self.credit(k)
+                continue
+            title = self.title_at(k) if kind & _TITLE else None
             if title is not None:
-                k = self.titled(k, *title)
-                continue
-            if t.bare in self.c.say_verbs:
+                after = self.titled(k, *title)
+            elif kind & _SAY:
                 self.said(k)
-            elif t.bare in self.c.kunya_heads or t.norm in self.c.kunya_heads:
+            elif kind & _KUNYA:
                 self.kunya(k)
-            elif self.org_cue(k) is not None:
+            elif kind & _ORG and self.org_cue(k) is not None:
                 self.org(k)
-            k += 1
         return self.found
 
     def org(self, k: int, definite_ok: bool = False) -> Found | None:
@@ -354,11 +373,11 @@ class _Finder:
         cue = self.org_cue(k)
         kind = self.c.org_cues.get(cue[0], "organization") if cue else "organization"
         i = k
-        quoted = self.toks[k + 1].norm in ('"', "'")
-        foreign = not quoted and not self.toks[k + 1].norm.startswith(morphology().article)
+        quoted = self.norms[k + 1] in ('"', "'")
+        foreign = not quoted and not self.norms[k + 1].startswith(morphology().article)
         if quoted:
             i, end = k + 2, end - 1
-        elif foreign and self.toks[k + 1].kb < 0:
+        elif foreign and self.kbi[k + 1] < 0:
             i = k + 1
         found = Found(i, end, kind, "context.org_cue", 0.75)
         self.found.append(found)
@@ -366,7 +385,7 @@ class _Finder:
 
     def titled(self, k: int, n: int, role_en: str) -> int:
         """A title cue at k: the role phrase runs to the first person name in the window."""
-        limit = min(len(self.toks), k + n + _MAX_WINDOW)
+        limit = min(self.n, k + n + _MAX_WINDOW)
         span = self.person_at(k + n, limit)
         if span is None:
             return k + n
@@ -381,7 +400,7 @@ class _Finder:
             else:
                 x += 1
         # the body comes from the whole role phrase unless a comma cuts it off from the name
-        cut = any(self.toks[x].norm == "," for x in range(k, start))
+        cut = "," in self.norms[k:start]
         affiliation = self.affiliation_in(start + n if cut else k + 1, i)
         role_ar = self.span_text(start, i).strip(" ،,\n")
         self.found.append(
@@ -405,55 +424,54 @@ class _Finder:
     def kunya(self, k: int) -> None:
         """Kunya "أبو X [Y]": X a given name or a rare word; Y a family name ("السعدي")."""
         j = k + 1
-        if j >= len(self.toks):
+        if j >= self.n:
             return
-        x = self.toks[j]
-        if not x.word or x.kb >= 0:
+        x = self.norms[j]
+        if not self.words[j] or self.kbi[j] >= 0:
             return
-        if x.norm not in self.given and (x.norm in self.common or x.norm in self.c.stop):
+        if x not in self.given and (x in self.common or x in self.c.stop):
             return
-        if self.toks[k].bare != normalize_key(_ABU) and x.norm not in self.given:
+        if self.bares[k] != normalize_key(_ABU) and x not in self.given:
             return  # "أم" is also "or": only "أم" + a given name is a kunya
         end = j + 1
         if (
-            end < len(self.toks)
+            end < self.n
             and self.namey(end)
-            and self.toks[end].norm.startswith(morphology().article)
+            and self.norms[end].startswith(morphology().article)
         ):
             end += 1
-        if self.toks[k].kb >= 0:
+        if self.kbi[k] >= 0:
             return
         self.found.append(Found(k, end, "person", "context.kunya", 0.7))
 
     def credit(self, k: int) -> None:
         """A photo credit "(NAME / AGENCY)" names a photographer: credit names a photographer."""
         i = k + 1
-        if i >= len(self.toks) or self.toks[i].norm.isascii():
+        if i >= self.n or self.norms[i].isascii():
             return  # Latin credits go to the English-name rule
         j = self.name_run(i)
-        if j - i < 2 or j >= len(self.toks) or self.toks[j].norm != "/":
+        if j - i < 2 or j >= self.n or self.norms[j] != "/":
             return
         self.found.append(Found(i, j, "person", "context.credit", 0.7))
 
     def apposition(self, j: int) -> None:
         """Apposition "NAME، ROLE ...": give the last found person the role after the comma."""
-        if j >= len(self.toks) or self.toks[j].norm != ",":
+        if j >= self.n or self.norms[j] != ",":
             return
         title = self.title_at(j + 1)
         if title is None:
             return
         n, role_en = title
         end = j + 1 + n
-        while end < len(self.toks) and end - j < _MAX_WINDOW:
-            t = self.toks[end]
-            if not t.word and t.norm in _SENTENCE_END | {":", '"'}:
+        while end < self.n and end - j < _MAX_WINDOW:
+            if not self.words[end] and self.norms[end] in _SENTENCE_END | {":", '"'}:
                 break
             end += 1
         index = len(self.found) - 1
         last = self.found[index]
         affiliation = self.affiliation_in(j + 1 + n, end)
         stop = j + 1 + n
-        while stop < min(end, j + 1 + n + 4) and self.toks[stop].norm != ",":
+        while stop < min(end, j + 1 + n + 4) and self.norms[stop] != ",":
             stop += 1
         role_ar = self.span_text(j + 1, stop).strip(" ،,")
         self.found[index] = dataclasses.replace(
@@ -470,15 +488,15 @@ class _Finder:
         kb_org: str | None = None
         k = a
         while k < b:
-            t = self.toks[k]
-            if t.kb >= 0:
-                m = self.kb_mentions[t.kb]
+            kbi = self.kbi[k]
+            if kbi >= 0:
+                m = self.kb_mentions[kbi]
                 ent = self.kb.get(m.entity_id)
                 if ent is not None and ent.kind not in ("place", "person", "state") and not kb_org:
                     kb_org = m.entity_id
                 if m.nisba and nisba is None:
                     nisba = m.entity_id
-                while k < b and self.toks[k].kb == t.kb:
+                while k < b and self.kbi[k] == kbi:
                     k += 1
                 continue
             if self.org_cue(k) is not None:
@@ -492,7 +510,7 @@ class _Finder:
         """The original text of tokens [i, j)."""
         if j <= i:
             return ""
-        a, b = self.doc.norm.to_original_span(self.toks[i].start, self.toks[j - 1].end)
+        a, b = self.doc.norm.to_original_span(self.starts[i], self.ends[j - 1])
         return self.doc.article.text[a:b]
 
 
@@ -519,8 +537,7 @@ class _Linker:
             (self.kb_places if finder._is_place_mention(k) else self.taken).append(span)
 
     def _norm_span(self, i: int, j: int) -> tuple[int, int]:
-        toks = self.f.toks
-        a, b = toks[i].start, toks[j - 1].end
+        a, b = self.f.starts[i], self.f.ends[j - 1]
         cue = self.f.org_cue(i)
         if cue is not None and j - i > 1:
             a += cue[1]  # proclitics before the cue word are not part of the name
@@ -578,19 +595,29 @@ class _Linker:
 
     def repeats(self) -> None:
         """Later mentions of each found name: the full name again, or a person's family name."""
-        toks = self.f.toks
+        if not self.entities:
+            return
+        norms, ends = self.f.norms, self.f.ends
+        where: dict[str, list[int]] = {}
+        for k, norm in enumerate(norms):
+            where.setdefault(norm, []).append(k)
+        prefixes = morphology().prefixes
+
+        def places(word: str) -> list[int]:
+            """Tokens that are the word, or the word after proclitics, in text order."""
+            out = [k for p in prefixes for k in where.get(p + word, ())]
+            out.sort()
+            return out
+
         names = [(eid, normalize_key(e.name_ar).split(), e) for eid, e in self.entities.items()]
         for eid, words, ent in names:
             n = len(words)
             if n == 0:
                 continue
-            first = words[0]
-            for k in range(len(toks) - n + 1):
-                if not toks[k].norm.endswith(first) or not _same_word(toks[k].norm, first):
+            for k in places(words[0]):
+                if k + n > len(norms) or norms[k + 1 : k + n] != words[1:]:
                     continue
-                if any(toks[k + x].norm != words[x] for x in range(1, n)):
-                    continue
-                a, b = toks[k].end - len(words[0]), toks[k + n - 1].end
+                a, b = ends[k] - len(words[0]), ends[k + n - 1]
                 if self.free(a, b, org=ent.kind != "person"):
                     self._link(a, b, eid, ent, "context.repeat", 0.8)
             if ent.kind != "person" or n < 2:
@@ -598,12 +625,10 @@ class _Linker:
             last = words[-1]
             if len(last) < 3 or last in self.f.common:
                 continue
-            for k, t in enumerate(toks):
-                if not t.norm.endswith(last) or not _same_word(t.norm, last):
-                    continue
-                if k > 0 and toks[k - 1].norm in self.f.given:
+            for k in places(last):
+                if k > 0 and norms[k - 1] in self.f.given:
                     continue  # someone else's full name
-                a, b = t.end - len(last), t.end
+                a, b = ends[k] - len(last), ends[k]
                 if self.free(a, b):
                     self._link(a, b, eid, ent, "context.surname", 0.7)
 

@@ -22,7 +22,7 @@ from rasid.events.arguments import (
     find_time,
     find_toll,
 )
-from rasid.events.context import Placed, SentenceView, view_sentence
+from rasid.events.context import DocIndex, Placed, SentenceView, view_sentence
 from rasid.events.lexicon import Lexicon, load_lexicon
 from rasid.events.rules import Candidate, find_candidates
 from rasid.events.speech import SpeechAct, find_speech
@@ -113,6 +113,7 @@ def find_events(doc: Doc) -> tuple[tuple[Event, ...], tuple[Statement, ...]]:
     statements: list[Statement] = []
     body_para = -1
     last_para = None
+    index = DocIndex(doc)
     for sent in doc.sentences:
         if sent.kind in SKIP_KINDS:
             continue
@@ -121,7 +122,7 @@ def find_events(doc: Doc) -> tuple[tuple[Event, ...], tuple[Statement, ...]]:
             last_para = sent.paragraph
         if not _may_report(doc, sent, lex):
             continue
-        view = view_sentence(doc, sent, entities, connectors)
+        view = view_sentence(doc, sent, entities, connectors, index)
         if sent.kind == "caption" and not any(t.time and t.time.value for t in view.times):
             continue  # an undated caption may show any day's picture
         view = dataclasses.replace(view, mentions=_as_participants(view, kb))

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
+from typing import NamedTuple, TypeVar
 
 from rasid.doc import Doc
 from rasid.records import Entity, Mention, Quantity, Sentence, TimeExpr
@@ -20,8 +23,9 @@ CLAUSE_PUNCT = frozenset({";", ":"})
 QUOTE = '"'
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):
+    """One word of a sentence (a tuple: a sentence view makes dozens, so they must be cheap)."""
+
     i: int
     start: int  # normalized offsets
     end: int
@@ -57,6 +61,7 @@ class SentenceView:
     quantities: tuple[Placed, ...]
     nstart: int
     nend: int
+    forms: frozenset[str] = frozenset()  # every word's text, bare and stem forms
 
     def text(self) -> str:
         return self.doc.article.text[self.sentence.start : self.sentence.end]
@@ -73,7 +78,9 @@ class SentenceView:
     ) -> tuple[int, int] | None:
         words = self.words
         lo, hi = max(0, lo), min(len(words), hi)
-        index = _phrase_index(phrases)
+        index, firsts = _phrase_index(phrases)
+        if self.forms and firsts.isdisjoint(self.forms):
+            return None  # no phrase can start anywhere in the sentence
         for i in range(lo, hi):
             w = words[i]
             cands = index.get(w.text) or index.get(w.bare) or index.get(w.stem)
@@ -91,24 +98,33 @@ class SentenceView:
         return None
 
 
-_INDEXES: dict[int, dict[str, tuple[tuple[str, ...], ...]]] = {}
+_PhraseIndex = tuple[dict[str, tuple[tuple[str, ...], ...]], frozenset[str]]
+_INDEXES: dict[int, tuple[tuple[tuple[str, ...], ...], _PhraseIndex]] = {}
 
 
-def _phrase_index(
-    phrases: tuple[tuple[str, ...], ...],
-) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Phrases by their first word; cue lists are built once per process, so keyed by id."""
-    found = _INDEXES.get(id(phrases))
-    if found is None:
+def _phrase_index(phrases: tuple[tuple[str, ...], ...]) -> _PhraseIndex:
+    """Phrases by their first word, and the set of first words; cue lists are built once per
+    process, so keyed by id (the list is kept with its index so that the id stays its own)."""
+    entry = _INDEXES.get(id(phrases))
+    if entry is None or entry[0] is not phrases:
         by_first: dict[str, list[tuple[str, ...]]] = {}
         for p in phrases:
             by_first.setdefault(p[0], []).append(p)
-        found = {k: tuple(v) for k, v in by_first.items()}
-        _INDEXES[id(phrases)] = found
-    return found
+        index = {k: tuple(v) for k, v in by_first.items()}
+        entry = (phrases, (index, frozenset(index)))
+        _INDEXES[id(phrases)] = entry
+    return entry[1]
+
+
+_PUNCT = frozenset("\"',;:()-")
 
 
 @lru_cache(maxsize=200_000)
+def _forms(word: str) -> tuple[str, str]:
+    """(bare, stem) of a word."""
+    return _bare(word), _stem(word)
+
+
 def _bare(word: str) -> str:
     if len(word) > 3 and word[0] in "وف":
         return word[1:]
@@ -118,7 +134,6 @@ def _bare(word: str) -> str:
 _ARTICLE_PREFIXES = ("وبال", "فبال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال")
 
 
-@lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     for p in _ARTICLE_PREFIXES:
         if word.startswith(p) and len(word) - len(p) >= 2:
@@ -134,34 +149,64 @@ def _connector_words() -> frozenset[str]:
     return load_lexicon().words.get("clause_connectors", frozenset())
 
 
+_T = TypeVar("_T", Mention, TimeExpr, Quantity)
+
+
+class DocIndex:
+    """A document's mentions, dates and numbers sorted by start, with their starts, so that a
+    sentence finds its own by bisection instead of a walk over the whole document."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.mentions, self.mention_starts = _by_start(doc.mentions)
+        self.times, self.time_starts = _by_start(doc.times)
+        self.quantities, self.quantity_starts = _by_start(doc.quantities)
+
+
+def _by_start(items: Sequence[_T]) -> tuple[Sequence[_T], list[int]]:
+    starts = [x.start for x in items]
+    if any(a > b for a, b in pairwise(starts)):
+        items = sorted(items, key=lambda x: x.start)
+        starts = [x.start for x in items]
+    return items, starts
+
+
+def _within(items: Sequence[_T], starts: list[int], sentence: Sentence) -> list[_T]:
+    lo = bisect_left(starts, sentence.start)
+    hi = bisect_right(starts, sentence.end)
+    return [x for x in items[lo:hi] if x.end <= sentence.end]
+
+
 def view_sentence(
     doc: Doc,
     sentence: Sentence,
     entity_of: dict[str, Entity],
     connectors: frozenset[str],
+    index: DocIndex | None = None,
 ) -> SentenceView:
-    """Words, clauses and placed layers of one sentence."""
+    """Words, clauses and placed layers of one sentence (``index``: the document's layers
+    sorted once, for a walk over many sentences)."""
     norm = doc.norm
     ns, ne = norm.to_normalized(sentence.start), norm.to_normalized(sentence.end)
     words: list[Word] = []
     clause = 0
     in_quote = False
+    new = tuple.__new__  # Word's own constructor, without a Python call per word
     for m in _WORD.finditer(norm.text, ns, ne):
         tok = m.group()
-        if tok == QUOTE:
-            in_quote = not in_quote
+        if len(tok) == 1 and tok in _PUNCT:
+            if tok == QUOTE:
+                in_quote = not in_quote
+            elif tok in CLAUSE_PUNCT:
+                clause += 1
+            elif tok == "," and words:
+                a, b = m.span()
+                words.append(new(Word, (len(words), a, b, ",", ",", clause, in_quote, "")))
             continue
-        if tok in CLAUSE_PUNCT:
+        bare, stem = _forms(tok)
+        if words and (tok in connectors or bare in connectors):
             clause += 1
-            continue
-        if tok in "(),'-":
-            if tok == "," and words:
-                words.append(Word(len(words), m.start(), m.end(), ",", ",", clause, in_quote))
-            continue
-        bare = _bare(tok)
-        if (tok in connectors or bare in connectors) and words:
-            clause += 1
-        words.append(Word(len(words), m.start(), m.end(), tok, bare, clause, in_quote, _stem(tok)))
+        a, b = m.span()
+        words.append(new(Word, (len(words), a, b, tok, bare, clause, in_quote, stem)))
     starts = [w.start for w in words]
     ends = [w.end for w in words]
 
@@ -173,26 +218,34 @@ def view_sentence(
             return None
         return first, last
 
+    if index is None:
+        index = DocIndex(doc)
     mentions: list[Placed] = []
-    for mention in doc.mentions:
-        if sentence.start <= mention.start and mention.end <= sentence.end:
-            span = place(mention.start, mention.end)
-            if span:
-                mentions.append(
-                    Placed(
-                        span[0], span[1], mention=mention, entity=entity_of.get(mention.entity_id)
-                    )
-                )
+    for mention in _within(index.mentions, index.mention_starts, sentence):
+        span = place(mention.start, mention.end)
+        if span:
+            mentions.append(
+                Placed(span[0], span[1], mention=mention, entity=entity_of.get(mention.entity_id))
+            )
     times = [
         Placed(*span, time=t)
-        for t in doc.times
-        if sentence.start <= t.start and t.end <= sentence.end and (span := place(t.start, t.end))
+        for t in _within(index.times, index.time_starts, sentence)
+        if (span := place(t.start, t.end))
     ]
     quantities = [
         Placed(*span, quantity=q)
-        for q in doc.quantities
-        if sentence.start <= q.start and q.end <= sentence.end and (span := place(q.start, q.end))
+        for q in _within(index.quantities, index.quantity_starts, sentence)
+        if (span := place(q.start, q.end))
     ]
+    forms = frozenset([w.text for w in words] + [w.bare for w in words] + [w.stem for w in words])
     return SentenceView(
-        doc, sentence, tuple(words), tuple(mentions), tuple(times), tuple(quantities), ns, ne
+        doc,
+        sentence,
+        tuple(words),
+        tuple(mentions),
+        tuple(times),
+        tuple(quantities),
+        ns,
+        ne,
+        forms,
     )

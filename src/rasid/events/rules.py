@@ -190,12 +190,16 @@ def find_candidates(view: SentenceView, lex: Lexicon) -> list[Candidate]:
     words = view.words
     if not words:
         return []
+    triggers = lex.triggers
+    heads = [w for w in words if w.text in triggers or w.bare in triggers]
+    if not heads:
+        return []
     # sport, markets, weather, accidents: their attacks and blows are figures of speech
     blocked = view.has_phrase(lex.cues["domain_block"], 0, len(words))
     found: dict[tuple[str, int], Candidate] = {}
     # a word inside a name ("قيادة العمليات المشتركة", "مشتاق طالب") is not a trigger
     inside = {i for p in view.mentions for i in range(p.first + (p.last > p.first), p.last + 1)}
-    for w in words:
+    for w in heads:
         if w.i in inside:
             continue
         for form, last in _match_triggers(view, lex, w):

@@ -46,6 +46,8 @@ def find_speech(
 ) -> list[SpeechAct]:
     """Speech acts in a sentence (at most one per verb of saying)."""
     speech = lex.words["speech"]
+    if view.forms and speech.isdisjoint(view.forms):
+        return []
     words = view.words
     acts: list[SpeechAct] = []
     norm = view.doc.norm

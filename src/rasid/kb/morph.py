@@ -94,6 +94,11 @@ def is_valid_prefix(prefix: str, lil: bool) -> bool:
     return prefix in m.prefixes
 
 
+@functools.cache
+def _prefixes_by_length() -> tuple[str, ...]:
+    return tuple(sorted((p for p in morphology().prefixes if p), key=lambda p: (len(p), p)))
+
+
 def strip_proclitics(word: str) -> list[tuple[str, str]]:
     """(prefix, rest) readings of a normalized word, the bare word first.
 
@@ -102,8 +107,8 @@ def strip_proclitics(word: str) -> list[tuple[str, str]]:
     """
     m = morphology()
     out: list[tuple[str, str]] = [("", word)]
-    for prefix in sorted(m.prefixes, key=len):
-        if not prefix or not word.startswith(prefix) or len(word) - len(prefix) < 2:
+    for prefix in _prefixes_by_length():
+        if not word.startswith(prefix) or len(word) - len(prefix) < 2:
             continue
         rest = word[len(prefix) :]
         out.append((prefix, rest))
