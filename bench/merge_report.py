@@ -1,6 +1,6 @@
 """Records per real event over the dev articles and the merge test articles; prints JSON.
 
-    python bench/merge_report.py [--verbose]
+python bench/merge_report.py [--verbose]
 """
 
 from __future__ import annotations
@@ -38,8 +38,15 @@ def main() -> None:
         for r in records:
             if isinstance(r, Event):
                 arts = sorted({s.article for s in r.sources})
-                print(r.id, r.type, r.date, r.location.name if r.location else None,
-                      arts, r.summary[:90], file=sys.stderr)
+                print(
+                    r.id,
+                    r.type,
+                    r.date,
+                    r.location.name if r.location else None,
+                    arts,
+                    r.summary[:90],
+                    file=sys.stderr,
+                )
     print(json.dumps(out, ensure_ascii=False, indent=1))
 
 

@@ -203,3 +203,37 @@ def test_victims_joined_by_and_are_counted() -> None:
     assert [e.type for e in events] == ["ASSAULT"]
     assert events[0].fatalities == 3
     assert [a.name for a in events[0].actors] == ["Islamic State"]
+
+
+def test_each_event_takes_the_place_in_its_own_comma_segment() -> None:
+    case = {
+        "id": "segments",
+        "published": "2024-03-09",
+        "sentence": "قصفت طائرات أمريكية مواقع للفصائل في منطقة البوكمال، فيما تظاهر مئات من أنصار "
+        "الحشد أمام القنصلية الأمريكية في أربيل يوم الجمعة.",
+    }
+    places = {e.type: e.location.name if e.location else None for e in extract(case)}
+    assert places == {"ASSAULT": "Albukamal", "PROTEST": "US Consulate in Erbil"}
+
+
+def test_an_embassy_named_as_a_party_gives_its_site() -> None:
+    case = {
+        "id": "site",
+        "published": "2022-05-02",
+        "sentence": "اقتحم محتجون غاضبون مبنى القنصلية الأمريكية في أربيل، بينما أغلقت قوات الأمن "
+        "الطرق المؤدية إلى المنطقة الخضراء في بغداد.",
+    }
+    events = extract(case)
+    assert [(e.type, e.location.name if e.location else None) for e in events] == [
+        ("PROTEST", "US Consulate in Erbil")
+    ]
+
+
+def test_an_area_noun_makes_an_ambiguous_name_a_place() -> None:
+    case = {
+        "id": "area",
+        "published": "2024-01-15",
+        "sentence": "وقصفت طائرات مسيرة مجهولة مواقع للحشد في منطقتي القائم والبوكمال ليل السبت.",
+    }
+    events = extract(case)
+    assert [e.location.name if e.location else None for e in events] == ["Al-Qaim"]

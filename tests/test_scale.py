@@ -15,11 +15,17 @@ from rasid.jobs import ingest
 from rasid.store import open_store
 from rasid.store import schema as s
 
-ANT = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "ant-multisource" / (
-    "ant_v2.1_multisource.jsonl"
+ANT = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "corpora"
+    / "ant-multisource"
+    / ("ant_v2.1_multisource.jsonl")
 )
 
-pytestmark = pytest.mark.skipif(not ANT.exists(), reason="the ANT corpus is not beside the checkout")
+pytestmark = pytest.mark.skipif(
+    not ANT.exists(), reason="the ANT corpus is not beside the checkout"
+)
 
 
 def _sample(tmp_path: Path, n: int, skip: int = 0, name: str = "sample.jsonl") -> Path:
@@ -36,8 +42,9 @@ def _snapshot(url: str) -> dict[str, object]:
         articles = sorted(conn.execute(select(s.articles.c.id)).scalars())
         events = sorted(
             (r.id, r.type, r.date, r.n_sources)
-            for r in conn.execute(select(s.events.c.id, s.events.c.type, s.events.c.date,
-                                         s.events.c.n_sources))
+            for r in conn.execute(
+                select(s.events.c.id, s.events.c.type, s.events.c.date, s.events.c.n_sources)
+            )
         )
         mentions = dict(
             conn.execute(
@@ -48,8 +55,7 @@ def _snapshot(url: str) -> dict[str, object]:
         )
         statements = conn.execute(select(func.count()).select_from(s.statements)).scalar_one()
     store.close()
-    return {"articles": articles, "events": events, "mentions": mentions,
-            "statements": statements}
+    return {"articles": articles, "events": events, "mentions": mentions, "statements": statements}
 
 
 def test_two_workers_store_what_one_worker_stores(tmp_path: Path) -> None:
@@ -83,9 +89,9 @@ def test_interrupted_run_completes_on_rerun(tmp_path: Path) -> None:
     store = open_store(db)
     with store.connect() as conn:
         bare = conn.execute(
-            select(func.count()).select_from(s.articles).where(
-                ~s.articles.c.id.in_(select(s.sentences.c.article_id))
-            )
+            select(func.count())
+            .select_from(s.articles)
+            .where(~s.articles.c.id.in_(select(s.sentences.c.article_id)))
         ).scalar_one()
     store.close()
     assert bare == 0
@@ -103,8 +109,15 @@ def test_concurrent_ingest_into_postgres_loses_and_duplicates_nothing(
     a = _sample(tmp_path, 150, 0, "a.jsonl")
     b = _sample(tmp_path, 150, 100, "b.jsonl")  # 50 articles in common
     open_store(pg_store_url).close()
-    cmd = [sys.executable, "-c", "from rasid.cli import main; main()", "-q", "--db",
-           pg_store_url, "ingest"]
+    cmd = [
+        sys.executable,
+        "-c",
+        "from rasid.cli import main; main()",
+        "-q",
+        "--db",
+        pg_store_url,
+        "ingest",
+    ]
     procs = [subprocess.Popen([*cmd, str(p)]) for p in (a, b, a)]
     assert [p.wait(timeout=600) for p in procs] == [0, 0, 0]
     snap = _snapshot(pg_store_url)
@@ -138,8 +151,12 @@ def test_dask_cluster_equals_single_process(tmp_path: Path, pg_url: str) -> None
             c.execute(f"CREATE DATABASE {name}")
     single, distributed = (f"{base}/{n}" for n in names)
     r1 = ingest([str(corpus)], single)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         r2 = ingest_on_cluster([str(corpus)], distributed, client)
     assert r1.stored == r2.stored > 1900
     assert _snapshot(single) == _snapshot(distributed)

@@ -434,11 +434,7 @@ class _Finder:
         if self.bares[k] != normalize_key(_ABU) and x not in self.given:
             return  # "أم" is also "or": only "أم" + a given name is a kunya
         end = j + 1
-        if (
-            end < self.n
-            and self.namey(end)
-            and self.norms[end].startswith(morphology().article)
-        ):
+        if end < self.n and self.namey(end) and self.norms[end].startswith(morphology().article):
             end += 1
         if self.kbi[k] >= 0:
             return

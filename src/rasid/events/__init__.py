@@ -21,6 +21,7 @@ from rasid.events.arguments import (
     find_place,
     find_time,
     find_toll,
+    own_side,
 )
 from rasid.events.context import DocIndex, Placed, SentenceView, view_sentence
 from rasid.events.lexicon import Lexicon, load_lexicon
@@ -260,12 +261,15 @@ def _build_event(
     words = view.words
     idx = [w.i for w in words if w.clause == cand.clause]
     lo, hi = (idx[0], idx[-1] + 1) if idx else (0, len(words))
+    side = own_side(view, lex, cand.head, lo, hi)
     actors, targets, claimed, rules = assign_roles(view, lex, cand, lo, hi, state.prev_actor)
     act = _speaker_for(cand, acts)
     if cand.type in VERBAL_TYPES and act is not None and words[cand.head].in_quote:
         actors = act.speaker_group
         rules["actors"] = "speaker"
-    place, label, precision, place_rule = find_place(view, lex, lo, hi, capitals, alone)
+    place, label, precision, place_rule = find_place(
+        view, lex, lo, hi, capitals, alone, head=cand.head
+    )
     time, time_rule = find_time(view, cand, lo, hi, state.para_time.get(view.sentence.paragraph))
     date = time.value if time else None
     date_end = time.value_end if time else None
@@ -285,7 +289,8 @@ def _build_event(
         return None  # a statement, meeting or accusation is somebody's
     fatal, injured, toll_rule = (None, None, "toll.none")
     if cand.type == "ASSAULT":
-        fatal, injured, toll_rule = find_toll(view, lex, lo, hi, 0)
+        # a sequel sentence ("X بعد أيام من Y قُتل فيه ...") gives each side its own toll
+        fatal, injured, toll_rule = find_toll(view, lex, side[0], side[1], 0)
     mode = find_mode(view, lex, cand.type, lo, hi)
     affiliation = kb.affiliation
     actors_all = _sides(actors, kb)
@@ -315,7 +320,9 @@ def _build_event(
             "date": time_rule,
             "location": place_rule,
             "toll": toll_rule,
-            "clause": f"{view.sentence.start}:{cand.clause}",
+            # the sentence, the clause and the side of a sequence marker: two mentions that
+            # differ in clause or side report two events
+            "clause": f"{view.sentence.start}:{cand.clause}:{side[0]}",
         }
     )
     raw = f"{doc.article.id}|{view.sentence.start}|{cand.type}|{cand.head}".encode()

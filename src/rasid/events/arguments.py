@@ -429,6 +429,18 @@ def _victim_follows(view: SentenceView, lex: Lexicon, last: int) -> bool:
     return False
 
 
+def _comma_segment(view: SentenceView, head: int) -> tuple[int, int]:
+    """The words between the commas around the trigger."""
+    words = view.words
+    a = head
+    while a > 0 and words[a - 1].text != ",":
+        a -= 1
+    b = head
+    while b < len(words) and words[b].text != ",":
+        b += 1
+    return a, b
+
+
 def find_place(
     view: SentenceView,
     lex: Lexicon,
@@ -449,11 +461,16 @@ def find_place(
     if corrected is not None:
         start = max(start, corrected[0])
     scopes = [((max(lo, start), min(hi, end)), "place.clause")]
+    if head is not None and not alone:
+        # another event's place may sit across a comma in the same clause
+        a, b = _comma_segment(view, head)
+        scopes.insert(0, ((max(lo, start, a), min(hi, end, b)), "place.clause"))
     if alone:  # another event's place may sit elsewhere in the sentence
         scopes.append(((start, end), "place.sentence"))
     for scope, rule in scopes:
         places = [p for p in view.mentions if scope[0] <= p.first < scope[1] and is_place(p)]
         places = [p for p in places if not _backed(view, p)]
+        places += _sites_in(view, scope)
         capital = _capital_in(view, scope, capitals)
         if capital is not None:
             places.append(capital)
@@ -478,6 +495,20 @@ def find_place(
             precision = "region"
         return best.entity, label, precision, rule
     return None, None, None, "place.none"
+
+
+def _sites_in(view: SentenceView, scope: tuple[int, int]) -> list[Placed]:
+    """Buildings named as actors ("محيط السفارة الأمريكية في بغداد") placed at their site."""
+    from rasid.kb import load_kb
+
+    kb = load_kb()
+    out: list[Placed] = []
+    for p in view.mentions:
+        if scope[0] <= p.first < scope[1] and p.entity is not None and p.entity.kind != "place":
+            site = kb.site_of(p.entity.id)
+            if site is not None:
+                out.append(Placed(p.first, p.last, mention=p.mention, entity=site))
+    return out
 
 
 def _capital_in(

@@ -133,6 +133,13 @@ class KnowledgeBase:
         eid = self._states_by_country.get(country_code.upper())
         return self.entities.get(eid) if eid else None
 
+    def site_of(self, actor_id: str) -> Entity | None:
+        """The place of an actor that is also a building (``ac:us_embassy_baghdad``)."""
+        inf = self.info.get(actor_id)
+        if inf is None or not inf.place or inf.kind == "state":
+            return None
+        return self.entities.get(inf.place)
+
     def place_of_state(self, actor_id: str) -> Entity | None:
         """The country place of a state actor (``ac:iraq`` -> ``pl:iraq``)."""
         inf = self.info.get(actor_id)
