@@ -30,6 +30,7 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress
 
 from rasid.doc import Doc
 from rasid.kb.load import KnowledgeBase, load_kb
@@ -49,6 +50,7 @@ _TOKEN = re.compile(r"[^\W_]+|[^\w\s]|\n")
 _SENTENCE_END = frozenset(".!?;\n")
 _BOUNDARY = frozenset(',;:."!?()[]\n-/')
 _MAX_WINDOW = 16
+_LETTER_FIRST = re.compile(r"[^\W\d_]").match
 _LATIN_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,3}\b")
 
 
@@ -159,17 +161,20 @@ class _Finder:
         self.text = text
         # the tokens as parallel lists (normalized offsets): building one object per token
         # costs more than everything the patterns do with them
-        spans = [m.span() for m in _TOKEN.finditer(text)]
-        self.norms: list[str] = _TOKEN.findall(text)
+        # costs more than everything the patterns do with them (map over C methods: no Python
+        # call per token)
+        matches = list(_TOKEN.finditer(text))
+        self.norms: list[str] = list(map(re.Match.group, matches))
         self.bares: list[str] = list(map(_bare, self.norms))
-        self.starts = [a for a, _ in spans]
-        self.ends = [b for _, b in spans]
-        self.words: list[bool] = [w[:1].isalpha() for w in self.norms]
+        self.starts: list[int] = list(map(re.Match.start, matches))
+        self.ends: list[int] = list(map(re.Match.end, matches))
+        self.words: list[bool] = list(map(bool, map(_LETTER_FIRST, self.norms)))
         self.n = len(self.norms)
         self.kbi = [-1] * self.n  # the knowledge-base mention covering each token, or -1
         self.kb_mentions = list(kb_mentions)
-        for k, m in enumerate(self.kb_mentions):
-            a, b = doc.norm.to_normalized(m.start), doc.norm.to_normalized(m.end)
+        to_normalized = doc.norm.to_normalized
+        self.kb_spans = [(to_normalized(m.start), to_normalized(m.end)) for m in kb_mentions]
+        for k, (a, b) in enumerate(self.kb_spans):
             idx = _bisect(self.starts, a)
             while idx < self.n and self.starts[idx] < b:
                 if self.ends[idx] > a:
@@ -348,7 +353,7 @@ class _Finder:
     def run(self) -> list[Found]:
         kinds = list(map(_cue_kind, self.norms, self.bares))
         after = 0  # a title's name is read once: the walk goes on after it
-        for k in [k for k, kind in enumerate(kinds) if kind]:
+        for k in compress(range(self.n), kinds):
             if k < after:
                 continue
             kind = kinds[k]
@@ -524,12 +529,10 @@ class _Linker:
         self.doc = finder.doc
         self.entities: dict[str, Entity] = {}
         self.mentions: list[Mention] = []
-        norm = finder.doc.norm
         self.taken: list[tuple[int, int]] = []
         # places inside an organization's name give way to it ("معهد واشنطن للدراسات")
         self.kb_places: list[tuple[int, int]] = []
-        for k, m in enumerate(finder.kb_mentions):
-            span = (norm.to_normalized(m.start), norm.to_normalized(m.end))
+        for k, span in enumerate(finder.kb_spans):
             (self.kb_places if finder._is_place_mention(k) else self.taken).append(span)
 
     def _norm_span(self, i: int, j: int) -> tuple[int, int]:
@@ -594,10 +597,14 @@ class _Linker:
         if not self.entities:
             return
         norms, ends = self.f.norms, self.f.ends
-        where: dict[str, list[int]] = {}
-        for k, norm in enumerate(norms):
-            where.setdefault(norm, []).append(k)
         prefixes = morphology().prefixes
+        names = [(eid, normalize_key(e.name_ar).split(), e) for eid, e in self.entities.items()]
+        wanted = {
+            p + w for _, words, _ in names if words for w in (words[0], words[-1]) for p in prefixes
+        }
+        where: dict[str, list[int]] = {}
+        for k in compress(range(len(norms)), map(wanted.__contains__, norms)):
+            where.setdefault(norms[k], []).append(k)
 
         def places(word: str) -> list[int]:
             """Tokens that are the word, or the word after proclitics, in text order."""
@@ -605,7 +612,6 @@ class _Linker:
             out.sort()
             return out
 
-        names = [(eid, normalize_key(e.name_ar).split(), e) for eid, e in self.entities.items()]
         for eid, words, ent in names:
             n = len(words)
             if n == 0:
