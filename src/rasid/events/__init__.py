@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Callable
 
@@ -35,7 +34,6 @@ from rasid.records import (
     Entity,
     Event,
     Location,
-    Sentence,
     Source,
     Statement,
     TimeExpr,
@@ -121,7 +119,9 @@ def find_events(doc: Doc) -> tuple[tuple[Event, ...], tuple[Statement, ...]]:
         if sent.paragraph != last_para:
             body_para += 1
             last_para = sent.paragraph
-        if not _may_report(doc, sent, lex):
+        if not index.may_report(
+            doc.norm.to_normalized(sent.start), doc.norm.to_normalized(sent.end), lex.scan_words
+        ):
             continue
         view = view_sentence(doc, sent, entities, connectors, index)
         if sent.kind == "caption" and not any(t.time and t.time.value for t in view.times):
@@ -144,20 +144,6 @@ def find_events(doc: Doc) -> tuple[tuple[Event, ...], tuple[Statement, ...]]:
             state.para_time[sent.paragraph] = times[-1]
     merged = merge_events(events, same_article=True)
     return tuple(merged), tuple(statements)
-
-
-_WORDS = re.compile(r"\w+")
-
-
-def _may_report(doc: Doc, sent: Sentence, lex: Lexicon) -> bool:
-    """A cheap look before the full analysis: does any word start a trigger or a quote?"""
-    norm = doc.norm
-    a, b = norm.to_normalized(sent.start), norm.to_normalized(sent.end)
-    scan = lex.scan_words
-    for word in _WORDS.findall(norm.text, a, b):
-        if word in scan or (word[:1] in ("و", "ف") and word[1:] in scan):
-            return True
-    return False
 
 
 def _publication(doc: Doc) -> dt.date | None:

@@ -157,9 +157,27 @@ class DocIndex:
     sentence finds its own by bisection instead of a walk over the whole document."""
 
     def __init__(self, doc: Doc) -> None:
+        # the document's words once, by C-level maps, for every sentence's view
+        matches = list(_WORD.finditer(doc.norm.text))
+        self.tokens: list[str] = list(map(re.Match.group, matches))
+        self.token_starts: list[int] = list(map(re.Match.start, matches))
+        self.token_ends: list[int] = list(map(re.Match.end, matches))
         self.mentions, self.mention_starts = _by_start(doc.mentions)
         self.times, self.time_starts = _by_start(doc.times)
         self.quantities, self.quantity_starts = _by_start(doc.quantities)
+
+    def token_range(self, ns: int, ne: int) -> tuple[int, int]:
+        """Indexes of the words inside the normalized span [ns, ne)."""
+        return bisect_left(self.token_starts, ns), bisect_right(self.token_ends, ne)
+
+    def may_report(self, ns: int, ne: int, scan: frozenset[str]) -> bool:
+        """A cheap look before the full view: does any word (or the word after a leading
+        و/ف) start a trigger or a verb of saying?"""
+        lo, hi = self.token_range(ns, ne)
+        words = self.tokens[lo:hi]
+        if not scan.isdisjoint(words):
+            return True
+        return not scan.isdisjoint([w[1:] for w in words if w[:1] in ("و", "ف")])
 
 
 def _by_start(items: Sequence[_T]) -> tuple[Sequence[_T], list[int]]:
@@ -187,26 +205,32 @@ def view_sentence(
     sorted once, for a walk over many sentences)."""
     norm = doc.norm
     ns, ne = norm.to_normalized(sentence.start), norm.to_normalized(sentence.end)
+    if index is None:
+        index = DocIndex(doc)
     words: list[Word] = []
     clause = 0
     in_quote = False
     new = tuple.__new__  # Word's own constructor, without a Python call per word
-    for m in _WORD.finditer(norm.text, ns, ne):
-        tok = m.group()
+    tokens, tstarts, tends = index.tokens, index.token_starts, index.token_ends
+    lo, hi = index.token_range(ns, ne)
+    for k in range(lo, hi):
+        tok = tokens[k]
         if len(tok) == 1 and tok in _PUNCT:
             if tok == QUOTE:
                 in_quote = not in_quote
             elif tok in CLAUSE_PUNCT:
                 clause += 1
             elif tok == "," and words:
-                a, b = m.span()
-                words.append(new(Word, (len(words), a, b, ",", ",", clause, in_quote, "")))
+                words.append(
+                    new(Word, (len(words), tstarts[k], tends[k], ",", ",", clause, in_quote, ""))
+                )
             continue
         bare, stem = _forms(tok)
         if words and (tok in connectors or bare in connectors):
             clause += 1
-        a, b = m.span()
-        words.append(new(Word, (len(words), a, b, tok, bare, clause, in_quote, stem)))
+        words.append(
+            new(Word, (len(words), tstarts[k], tends[k], tok, bare, clause, in_quote, stem))
+        )
     starts = [w.start for w in words]
     ends = [w.end for w in words]
 
@@ -218,8 +242,6 @@ def view_sentence(
             return None
         return first, last
 
-    if index is None:
-        index = DocIndex(doc)
     mentions: list[Placed] = []
     for mention in _within(index.mentions, index.mention_starts, sentence):
         span = place(mention.start, mention.end)
