@@ -10,7 +10,7 @@ import yaml
 
 from rasid.eval import score, score_merge
 from rasid.ingest import IngestProblem, read_articles
-from rasid.merge import compatible
+from rasid.merge import combine, compatible
 from rasid.pipeline import extract
 from rasid.records import ActorRef, Event, Location, Record, Source
 
@@ -127,3 +127,18 @@ def test_a_place_first_claimed_then_corrected_does_not_split_the_event() -> None
     records = [e for e in _records(text, "2023-05-10") if e.type == "ASSAULT"]
     assert len(records) == 1, [e.summary for e in records]
     assert records[0].location is not None and records[0].location.country == "IQ"
+
+
+def test_one_mention_is_its_own_record() -> None:
+    # merge_events keeps a lone mention as it is, so combining it alone must not change it
+    from rasid.pipeline import process_article
+
+    path = Path(__file__).parent / "data" / "merge" / "articles.jsonl"
+    events = [
+        e
+        for a in read_articles([str(path)])
+        if not isinstance(a, IngestProblem)
+        for e in process_article(a).events
+    ]
+    assert len(events) > 20
+    assert all(combine([e]) == e for e in events)

@@ -306,7 +306,7 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
         )
         if chosen is None:
             clusters.append([ev])
-            merged.append(combine([ev]))
+            merged.append(ev)  # one mention is its own record (combine([ev]) == ev)
             chosen = len(clusters) - 1
         else:
             clusters[chosen].append(ev)
