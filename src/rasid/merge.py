@@ -480,8 +480,10 @@ def merge_into_store(conn: Connection, result: ArticleResult) -> None:
                 }
             ],
         )
-        members = [current_best, ev] if current_best is not None else [ev]
-        write_event(conn, combine(members, event_id=event_id))
+        if current_best is None:
+            write_event(conn, ev, new=True)  # a new event: nothing stored to replace
+        else:
+            write_event(conn, combine([current_best, ev], event_id=event_id))
 
 
 def _related_places(ev: Event) -> set[str]:

@@ -262,7 +262,12 @@ Record = Event | Statement | Figure
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
+_SCALARS = frozenset({str, int, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _SCALARS:  # most fields: nothing to convert
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         cls = type(value)
         names = _FIELD_NAMES.get(cls)

@@ -44,8 +44,9 @@ def _search_text(event: Event) -> str:
     return normalize_key(" ".join(b for b in bits if b))
 
 
-def write_event(conn: Connection, event: Event) -> None:
-    """Insert or replace one merged event with its actor index rows."""
+def write_event(conn: Connection, event: Event, *, new: bool = False) -> None:
+    """Insert or replace one merged event with its actor index rows (``new``: the id is not
+    stored yet, so there is nothing to delete first)."""
     loc = event.location
     row: dict[str, Any] = {
         "id": event.id,
@@ -71,9 +72,11 @@ def write_event(conn: Connection, event: Event) -> None:
         "updated_at": now_iso(),
     }
     # delete and insert with bound parameters: two cached statements, on both engines
-    conn.execute(delete(s.events).where(s.events.c.id == event.id))
+    if not new:
+        conn.execute(delete(s.events).where(s.events.c.id == event.id))
     conn.execute(s.events.insert(), [row])
-    conn.execute(delete(s.event_actors).where(s.event_actors.c.event_id == event.id))
+    if not new:
+        conn.execute(delete(s.event_actors).where(s.event_actors.c.event_id == event.id))
     seen: set[tuple[str, str]] = set()
     rows = []
     for role, actors in (
