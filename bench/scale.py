@@ -2,6 +2,11 @@
 
     python bench/scale.py CORPUS.jsonl --sizes 1000,10000,100000 [--workers 2]
         [--phases pipeline,merge,ingest] [--out bench/results/scale]
+        [--merge bench/results/scale.json] [--add RUN.json ...]
+
+A run too long to repeat here (a million articles) is measured once with
+``rasid bench CORPUS --phases pipeline --repeat 32 --limit 1000000 > RUN.json`` and added with
+``--add RUN.json --sizes ""``.
 
 The corpus is repeated with shifted ids and dates to reach sizes beyond it. Each (size, phase)
 runs in a fresh process (rasid.bench), so peak memory is that phase's own.
@@ -30,10 +35,20 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", default="bench/results/scale")
     ap.add_argument("--merge", help="add results to an earlier JSON (re-measured points win)")
+    ap.add_argument(
+        "--add",
+        action="append",
+        default=[],
+        help="the JSON printed by a long `rasid bench --repeat N --limit SIZE` run, as a point",
+    )
     args = ap.parse_args()
     base = corpus_size(args.corpus)
     results = []
-    for size in (int(s) for s in args.sizes.split(",")):
+    for done in args.add:
+        for res in json.loads(Path(done).read_text(encoding="utf-8"))["results"]:
+            res["size"] = res["articles"]
+            results.append(res)
+    for size in (int(s) for s in args.sizes.split(",") if s):
         repeat = max(1, math.ceil(size / base))
         for phase in args.phases.split(","):
             res = run(args.corpus, [phase], size, args.workers, repeat)[0]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import math
 from collections import defaultdict
@@ -44,8 +45,10 @@ BLOCK_DAYS = 45
 MAX_CANDIDATES = 24
 
 
+@functools.lru_cache(maxsize=65536)
 def day_range(date: str | None, date_end: str | None = None) -> tuple[int, int] | None:
-    """First and last day (ordinals) an ISO date of any precision covers."""
+    """First and last day (ordinals) an ISO date of any precision covers (cached: merging
+    compares each mention with many candidates)."""
     from rasid.store.events import day_number
 
     lo = day_number(date)

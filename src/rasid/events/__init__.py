@@ -245,8 +245,9 @@ def _build_event(
     alone: bool = True,
 ) -> Event | None:
     words = view.words
-    idx = [w.i for w in words if w.clause == cand.clause]
-    lo, hi = (idx[0], idx[-1] + 1) if idx else (0, len(words))
+    lo, hi = view.clause_bounds(cand.clause)
+    if hi == 0:
+        lo, hi = 0, len(words)
     side = own_side(view, lex, cand.head, lo, hi)
     actors, targets, claimed, rules = assign_roles(view, lex, cand, lo, hi, state.prev_actor)
     act = _speaker_for(cand, acts)

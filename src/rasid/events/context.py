@@ -62,6 +62,14 @@ class SentenceView:
     nstart: int
     nend: int
     forms: frozenset[str] = frozenset()  # every word's text, bare and stem forms
+    clauses: dict[int, tuple[int, int]] | None = None  # clause -> [first, last + 1) words
+
+    def clause_bounds(self, clause: int) -> tuple[int, int]:
+        """The words [lo, hi) of a clause ((0, 0) when it has none)."""
+        if self.clauses is not None:
+            return self.clauses.get(clause, (0, 0))
+        idx = [w.i for w in self.words if w.clause == clause]
+        return (idx[0], idx[-1] + 1) if idx else (0, 0)
 
     def text(self) -> str:
         return self.doc.article.text[self.sentence.start : self.sentence.end]
@@ -260,6 +268,10 @@ def view_sentence(
         if (span := place(q.start, q.end))
     ]
     forms = frozenset([w.text for w in words] + [w.bare for w in words] + [w.stem for w in words])
+    clauses: dict[int, tuple[int, int]] = {}
+    for w in words:  # clause numbers only grow along the sentence
+        first = clauses.get(w.clause, (w.i, 0))[0]
+        clauses[w.clause] = (first, w.i + 1)
     return SentenceView(
         doc,
         sentence,
@@ -270,4 +282,5 @@ def view_sentence(
         ns,
         ne,
         forms,
+        clauses,
     )

@@ -50,6 +50,7 @@ class Lexicon:
     modes: dict[str, tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]]
     words: dict[str, frozenset[str]]  # single-word cue sets for fast membership
     scan_words: frozenset[str]  # every word that can start a trigger or a verb of saying
+    trigger_words: frozenset[str] = frozenset()  # every word that can start a trigger
 
 
 def _verb_forms(stem: str, imp: str | None) -> list[tuple[str, str]]:
@@ -165,4 +166,4 @@ def load_lexicon() -> Lexicon:
     }
     compiled = _compile_triggers(triggers)
     scan = frozenset(compiled) | words.get("speech", frozenset())
-    return Lexicon(compiled, cues, modes, words, scan)
+    return Lexicon(compiled, cues, modes, words, scan, frozenset(compiled))

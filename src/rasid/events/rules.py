@@ -94,8 +94,7 @@ def _match_trigger(view: SentenceView, lex: Lexicon, w: Word) -> tuple[TriggerFo
 
 
 def _clause_bounds(view: SentenceView, clause: int) -> tuple[int, int]:
-    idx = [w.i for w in view.words if w.clause == clause]
-    return (idx[0], idx[-1] + 1) if idx else (0, 0)
+    return view.clause_bounds(clause)
 
 
 def window(view: SentenceView, head: int, last: int) -> tuple[int, int]:
@@ -191,6 +190,8 @@ def find_candidates(view: SentenceView, lex: Lexicon) -> list[Candidate]:
     if not words:
         return []
     triggers = lex.triggers
+    if view.forms and lex.trigger_words.isdisjoint(view.forms):
+        return []
     heads = [w for w in words if w.text in triggers or w.bare in triggers]
     if not heads:
         return []
