@@ -39,8 +39,8 @@ def test_each_real_event_is_mostly_one_record() -> None:
     expected = yaml.safe_load((DATA / "expected.yaml").read_text(encoding="utf-8"))
     result = score_merge(expected, records, texts)
     report = json.dumps(result.records_per_event, indent=1)
-    assert result.found / result.events >= 0.7, report
-    assert result.single / result.found >= 0.6, report
+    assert result.found / result.events >= 0.95, report
+    assert result.single / result.found >= 0.95, report
 
 
 def test_dev_gold_score_does_not_fall_with_more_articles() -> None:
