@@ -17,14 +17,13 @@ from rasid.doc import Doc
 from rasid.events.arguments import (
     assign_roles,
     find_mode,
-    find_place,
-    find_time,
     find_toll,
     own_side,
 )
 from rasid.events.context import DocIndex, Placed, SentenceView, view_sentence
 from rasid.events.lexicon import Lexicon, load_lexicon
 from rasid.events.rules import Candidate, find_candidates
+from rasid.events.setting import find_place, find_time
 from rasid.events.speech import SpeechAct, find_speech
 from rasid.events.summary import summarize
 from rasid.kb import KnowledgeBase

@@ -1,4 +1,5 @@
-"""Arguments of an event candidate: actors, targets, claims, place, date, toll, mode.
+"""Arguments of an event candidate: actors, targets, claims, toll, mode (its place and date
+are found in rasid/events/setting.py).
 
 What it catches, in order of trust:
 - claims ("أعلن X مسؤوليته عن", "تبنى X") give claimed_by; agent markers ("من قبل X",
@@ -33,37 +34,6 @@ from rasid.events.context import Placed, SentenceView
 from rasid.events.lexicon import Lexicon, load_lexicon
 from rasid.events.rules import Candidate
 from rasid.records import Entity, TimeExpr
-
-PLACE_RANK = {
-    "base": 0,
-    "facility": 0,
-    "airport": 0,
-    "landmark": 0,
-    "border_crossing": 0,
-    "neighborhood": 1,
-    "village": 2,
-    "town": 2,
-    "city": 2,
-    "district": 2,
-    "governorate": 4,
-    "region": 5,
-    "country": 6,
-}
-PRECISION = {
-    "base": "site",
-    "facility": "site",
-    "airport": "site",
-    "landmark": "site",
-    "border_crossing": "site",
-    "neighborhood": "city",
-    "village": "city",
-    "town": "city",
-    "city": "city",
-    "district": "city",
-    "governorate": "admin1",
-    "region": "region",
-    "country": "country",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,140 +397,6 @@ def _victim_follows(view: SentenceView, lex: Lexicon, last: int) -> bool:
             continue
         return False
     return False
-
-
-def _comma_segment(view: SentenceView, head: int) -> tuple[int, int]:
-    """The words between the commas around the trigger."""
-    words = view.words
-    a = head
-    while a > 0 and words[a - 1].text != ",":
-        a -= 1
-    b = head
-    while b < len(words) and words[b].text != ",":
-        b += 1
-    return a, b
-
-
-def find_place(
-    view: SentenceView,
-    lex: Lexicon,
-    lo: int,
-    hi: int,
-    capitals: dict[str, Entity],
-    alone: bool = True,
-    head: int | None = None,
-) -> tuple[Entity | None, tuple[str, str] | None, str | None, str]:
-    """The most specific place in the clause, else the sentence; with the trigger's ``head``,
-    only on its side of a sequence marker. A place named in a claim the sentence says was
-    corrected ("قال في البداية إن الهجوم استهدف التنف، قبل أن يتبين ...") is not the event's."""
-    directions = lex.words["directions"]
-    start, end = (0, len(view.words))
-    if head is not None:
-        start, end = own_side(view, lex, head, start, end)
-    corrected = view.find_phrase(lex.cues["corrected"], start, end)
-    if corrected is not None:
-        start = max(start, corrected[0])
-    scopes = [((max(lo, start), min(hi, end)), "place.clause")]
-    if head is not None and not alone:
-        # another event's place may sit across a comma in the same clause
-        a, b = _comma_segment(view, head)
-        scopes.insert(0, ((max(lo, start, a), min(hi, end, b)), "place.clause"))
-    if alone:  # another event's place may sit elsewhere in the sentence
-        scopes.append(((start, end), "place.sentence"))
-    for scope, rule in scopes:
-        places = [p for p in view.mentions if scope[0] <= p.first < scope[1] and is_place(p)]
-        places = [p for p in places if not _backed(view, p)]
-        places += _sites_in(view, scope)
-        capital = _capital_in(view, scope, capitals)
-        if capital is not None:
-            places.append(capital)
-        if not places:
-            continue
-        best = min(
-            places,
-            key=lambda p: (
-                (PLACE_RANK.get(p.entity.place_type or "", 7), p.first) if p.entity else (9, 0)
-            ),
-        )
-        assert best.entity is not None
-        label = None
-        precision = PRECISION.get(best.entity.place_type or "", "city")
-        prev = best.first - 1
-        if prev >= 0 and view.words[prev].is_in(directions):
-            d = view.words[prev].stem or view.words[prev].bare
-            label = (
-                f"{_direction_en(lex, d)} {best.entity.name}",
-                f"{d} {best.entity.name_ar}",
-            )
-            precision = "region"
-        return best.entity, label, precision, rule
-    return None, None, None, "place.none"
-
-
-def _sites_in(view: SentenceView, scope: tuple[int, int]) -> list[Placed]:
-    """Buildings named as actors ("محيط السفارة الأمريكية في بغداد") placed at their site."""
-    from rasid.kb import load_kb
-
-    kb = load_kb()
-    out: list[Placed] = []
-    for p in view.mentions:
-        if scope[0] <= p.first < scope[1] and p.entity is not None and p.entity.kind != "place":
-            site = kb.site_of(p.entity.id)
-            if site is not None:
-                out.append(Placed(p.first, p.last, mention=p.mention, entity=site))
-    return out
-
-
-def _capital_in(
-    view: SentenceView, scope: tuple[int, int], capitals: dict[str, Entity]
-) -> Placed | None:
-    """ "العاصمة العراقية" -> Baghdad; a bare "العاصمة" -> the capital of the article's state."""
-    for i in range(*scope):
-        w = view.words[i]
-        if not w.is_in(load_lexicon().words["capital_words"]):
-            continue
-        nisba = next((p for p in view.mentions if p.first == i + 1 and p.entity), None)
-        cap = capitals.get(nisba.entity.id) if nisba and nisba.entity else None
-        cap = cap or capitals.get("*")
-        if cap is not None:
-            return Placed(i, i, entity=cap)
-    return None
-
-
-def find_time(
-    view: SentenceView, cand: Candidate, lo: int, hi: int, prev_time: TimeExpr | None
-) -> tuple[TimeExpr | None, str]:
-    """The date nearest the trigger in its clause, else in its sentence, else the paragraph's.
-    A date in the trigger's own comma-delimited segment wins over a nearer one across a comma
-    ("قتل فيها 25 مقاتلا الأحد، وما تبعها من اقتحام ... الثلاثاء"); a date across a sequence
-    marker ("X بعد أيام من Y") is the other event's, never this one's."""
-    lex = load_lexicon()
-
-    def usable(t: Placed) -> bool:
-        # a deadline ("بحلول منتصف يناير") is when a plan is due, not when the event was
-        return t.time is not None and t.time.value is not None and not t.time.rule.endswith(".by")
-
-    side = own_side(view, lex, cand.head, 0, len(view.words))
-    lo, hi = max(lo, side[0]), min(hi, side[1])
-    clause = [t for t in view.times if lo <= t.first < hi and usable(t)]
-    if clause:
-        return _nearest(view, clause, cand.head).time, "date.clause"
-    sentence = [t for t in view.times if side[0] <= t.first < side[1] and usable(t)]
-    if sentence:
-        return _nearest(view, sentence, cand.head).time, "date.sentence"
-    if prev_time is not None and side[0] == 0:
-        return prev_time, "date.paragraph"
-    return None, "date.none"
-
-
-def _nearest(view: SentenceView, times: list[Placed], head: int) -> Placed:
-    """The date in the trigger's own comma segment, else the nearest one."""
-
-    def segment(i: int) -> int:
-        return sum(1 for w in view.words[:i] if w.text == ",")
-
-    own = [t for t in times if segment(t.first) == segment(head)]
-    return min(own or times, key=lambda t: abs(t.first - head))
 
 
 def find_toll(
