@@ -93,14 +93,10 @@ def _match_trigger(view: SentenceView, lex: Lexicon, w: Word) -> tuple[TriggerFo
     return max(found, key=lambda h: len(h[0].rest)) if found else None
 
 
-def _clause_bounds(view: SentenceView, clause: int) -> tuple[int, int]:
-    return view.clause_bounds(clause)
-
-
 def window(view: SentenceView, head: int, last: int) -> tuple[int, int]:
     """The words an event's arguments are looked for in: its clause, at most 8 words before
     the trigger and 15 after (Arabic news sentences run long)."""
-    lo, hi = _clause_bounds(view, view.words[head].clause)
+    lo, hi = view.clause_bounds(view.words[head].clause)
     return max(lo, head - 8), min(hi, last + 16)
 
 
@@ -220,7 +216,7 @@ def _judge(
     view: SentenceView, lex: Lexicon, w: Word, form: TriggerForm, last: int
 ) -> Candidate | None:
     words = view.words
-    lo, hi = _clause_bounds(view, w.clause)
+    lo, hi = view.clause_bounds(w.clause)
     wlo, whi = window(view, w.i, last)
     etype = form.type
     flags = form.flags

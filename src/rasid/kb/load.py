@@ -136,9 +136,9 @@ class KnowledgeBase:
     def site_of(self, actor_id: str) -> Entity | None:
         """The place of an actor that is also a building (``ac:us_embassy_baghdad``)."""
         inf = self.info.get(actor_id)
-        if inf is None or not inf.place or inf.kind == "state":
+        if inf is None or inf.kind == "state":
             return None
-        return self.entities.get(inf.place)
+        return self.place_of_state(actor_id)
 
     def place_of_state(self, actor_id: str) -> Entity | None:
         """The country place of a state actor (``ac:iraq`` -> ``pl:iraq``)."""
