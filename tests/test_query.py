@@ -23,6 +23,7 @@ from rasid.records import (
 )
 from rasid.store import open_store
 from rasid.store import schema as s
+from rasid.store.driver import Cursor
 from rasid.store.events import write_event
 from rasid.store.lookups import (
     figure_kinds,
@@ -106,7 +107,7 @@ def build_store(path: Path, *, _url: str | None = None) -> str:
             rec = copy.deepcopy(raw)
             _place_sources(rec, texts, dates)
             event = event_from_json(rec)
-            write_event(conn, event)
+            write_event(Cursor(conn), event)
             conn.execute(
                 s.event_mentions.insert(),
                 [

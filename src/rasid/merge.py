@@ -21,7 +21,7 @@ import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rasid.events.summary import summarize
 from rasid.records import (
@@ -35,9 +35,8 @@ from rasid.records import (
 )
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
-
     from rasid.pipeline import ArticleResult
+    from rasid.store.driver import Cursor
 
 PRECISION_ORDER = {"site": 0, "city": 1, "admin1": 2, "region": 3, "country": 4}
 WINDOW_DAYS = 3
@@ -392,7 +391,63 @@ def _relink(ev: Event, linked: Mapping[str, str]) -> Event:
     )
 
 
-def merge_into_store(conn: Connection, result: ArticleResult) -> None:
+_INSERT_MENTION = (
+    "INSERT INTO event_mentions (id, article_id, event_id, type, date, date_end, day_lo,"
+    " day_hi, country, place_id, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _block(ev: Event, rng: tuple[int, int] | None, country: str | None) -> tuple[str, list[Any]]:
+    """The WHERE clause of the stored mentions in an event's block, with its parameters."""
+    where = ["type = ?"]
+    params: list[Any] = [ev.type]
+    if rng is not None:
+        # bounded on both sides so the (type, day_lo) index is used: mentions that start
+        # more than a block before this one (a whole year, say) are too vague to merge
+        where.append("day_lo BETWEEN ? AND ? AND day_hi >= ?")
+        params += [rng[0] - BLOCK_DAYS, rng[1] + WINDOW_DAYS, rng[0] - WINDOW_DAYS]
+    else:
+        where.append("day_lo IS NULL")
+    if country:
+        where.append("(country = ? OR country IS NULL)")
+        params.append(country)
+    return " AND ".join(where), params
+
+
+def _store_candidates(cur: Cursor, ev: Event, block: str, params: list[Any]) -> list[str]:
+    """The likeliest stored events for a mention, found by the database: same place first,
+    then most shared participants; at most MAX_CANDIDATES, sorted by id."""
+    from rasid.store.driver import marks
+
+    places = sorted(_related_places(ev))
+    people = sorted(_ids(ev.actors) | _ids(ev.targets) | _ids(ev.claimed_by))
+    by_place: set[str] = set()
+    if places:
+        by_place = set(
+            cur.column(
+                f"SELECT event_id FROM event_mentions WHERE {block}"
+                f" AND place_id IN ({marks(len(places))}) ORDER BY event_id LIMIT ?",
+                [*params, *places, MAX_CANDIDATES],
+            )
+        )
+    shared: dict[str, int] = {}
+    if people:
+        for eid, n in cur.rows(
+            "SELECT event_id, count(*) FROM event_actors"
+            f" WHERE event_id IN (SELECT event_id FROM event_mentions WHERE {block})"
+            f" AND entity_id IN ({marks(len(people))})"
+            " GROUP BY event_id ORDER BY count(*) DESC, event_id LIMIT ?",
+            [*params, *people, MAX_CANDIDATES],
+        ):
+            shared[eid] = int(n)
+    ranked = sorted(
+        by_place | set(shared),
+        key=lambda e: (-(e in by_place), -shared.get(e, 0), e),
+    )[:MAX_CANDIDATES]
+    return sorted(ranked)
+
+
+def merge_into_store(cur: Cursor, result: ArticleResult) -> None:
     """Attach one article's events to the stored events they report, or create new ones.
 
     Candidates come from the block (type, day window, country); only those sharing the place
@@ -400,93 +455,54 @@ def merge_into_store(conn: Connection, result: ArticleResult) -> None:
     mention does not grow with the store. The stored event is updated from itself and the new
     mention, without re-reading every earlier mention.
     """
-    from sqlalchemy import func, select
-
     from rasid.records import record_to_json
-    from rasid.store import schema as s
+    from rasid.store.driver import marks
     from rasid.store.events import write_event
 
-    em, ea = s.event_mentions, s.event_actors
     for ev in result.events:
         rng = day_range(ev.date, ev.date_end)
-        stmt = select(em.c.event_id).where(em.c.type == ev.type)
-        if rng is not None:
-            # bounded on both sides so the (type, day_lo) index is used: mentions that start
-            # more than a block before this one (a whole year, say) are too vague to merge
-            stmt = stmt.where(
-                em.c.day_lo.between(rng[0] - BLOCK_DAYS, rng[1] + WINDOW_DAYS),
-                em.c.day_hi >= rng[0] - WINDOW_DAYS,
-            )
-        else:
-            stmt = stmt.where(em.c.day_lo.is_(None))
         country = ev.location.country if ev.location else None
-        if country:
-            stmt = stmt.where((em.c.country == country) | em.c.country.is_(None))
-        places = _related_places(ev)
-        people = sorted(_ids(ev.actors) | _ids(ev.targets) | _ids(ev.claimed_by))
-        # the likeliest few, found by the database: same place first, then most shared
-        # participants; only these are read back and tested
-        by_place = (
-            set(
-                conn.execute(
-                    stmt.where(em.c.place_id.in_(sorted(places)))
-                    .order_by(em.c.event_id)
-                    .limit(MAX_CANDIDATES)
-                ).scalars()
+        block, params = _block(ev, rng, country)
+        ranked = _store_candidates(cur, ev, block, params)
+        stored: dict[str, str] = (
+            dict(
+                cur.rows(f"SELECT id, data FROM events WHERE id IN ({marks(len(ranked))})", ranked)
             )
-            if places
-            else set()
+            if ranked
+            else {}
         )
-        block = stmt.with_only_columns(em.c.event_id).subquery()
-        shared: dict[str, int] = {}
-        if people:
-            for eid, n in conn.execute(
-                select(ea.c.event_id, func.count())
-                .where(ea.c.event_id.in_(select(block.c.event_id)), ea.c.entity_id.in_(people))
-                .group_by(ea.c.event_id)
-                .order_by(func.count().desc(), ea.c.event_id)
-                .limit(MAX_CANDIDATES)
-            ):
-                shared[eid] = int(n)
-        ranked = sorted(
-            by_place | set(shared),
-            key=lambda e: (-(e in by_place), -shared.get(e, 0), e),
-        )[:MAX_CANDIDATES]
         chosen: str | None = None
         current_best: Event | None = None
         best = -1.0
-        for cid in sorted(ranked):
-            row = conn.execute(select(s.events.c.data).where(s.events.c.id == cid)).first()
-            if row is None:
+        for cid in ranked:
+            if cid not in stored:
                 continue
-            current = event_from_json(json.loads(row[0]))
+            current = event_from_json(json.loads(stored[cid]))
             if compatible(current, ev):
                 score = affinity(current, ev)
                 if score > best:  # ties keep the smallest id: candidates come sorted
                     chosen, best, current_best = cid, score, current
         event_id = chosen or ev.id
-        conn.execute(
-            em.insert(),
-            [
-                {
-                    "id": ev.id,
-                    "article_id": result.doc.article.id,
-                    "event_id": event_id,
-                    "type": ev.type,
-                    "date": ev.date,
-                    "date_end": ev.date_end,
-                    "day_lo": rng[0] if rng else None,
-                    "day_hi": rng[1] if rng else None,
-                    "country": country,
-                    "place_id": ev.location.entity_id if ev.location else None,
-                    "data": json.dumps(record_to_json(ev), ensure_ascii=False),
-                }
-            ],
+        cur.run(
+            _INSERT_MENTION,
+            (
+                ev.id,
+                result.doc.article.id,
+                event_id,
+                ev.type,
+                ev.date,
+                ev.date_end,
+                rng[0] if rng else None,
+                rng[1] if rng else None,
+                country,
+                ev.location.entity_id if ev.location else None,
+                json.dumps(record_to_json(ev), ensure_ascii=False),
+            ),
         )
         if current_best is None:
-            write_event(conn, ev, new=True)  # a new event: nothing stored to replace
+            write_event(cur, ev, new=True)  # a new event: nothing stored to replace
         else:
-            write_event(conn, combine([current_best, ev], event_id=event_id))
+            write_event(cur, combine([current_best, ev], event_id=event_id))
 
 
 def _related_places(ev: Event) -> set[str]:

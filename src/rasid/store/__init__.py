@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import sqlite3
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -47,6 +48,15 @@ def _engine_url(url: str) -> str:
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _database_error(exc: BaseException) -> bool:
+    """An error of the database, through SQLAlchemy or straight from its driver (the writer
+    runs its statements on the driver's cursor: rasid.store.driver)."""
+    if isinstance(exc, OperationalError | DBAPIError | sqlite3.Error):
+        return True
+    psycopg = sys.modules.get("psycopg")
+    return psycopg is not None and isinstance(exc, psycopg.Error)
 
 
 def _describe(exc: BaseException, url: str) -> str:
@@ -128,7 +138,9 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 yield conn
-        except (OperationalError, DBAPIError) as exc:
+        except Exception as exc:
+            if not _database_error(exc):
+                raise
             raise StoreError(_describe(exc, self.url)) from exc
 
     @contextmanager
@@ -162,32 +174,10 @@ class Store:
 
     def insert_article(self, conn: Connection, article: Article, text_norm: str) -> bool:
         """Insert the article row; False when its content hash (or id) is already stored."""
-        existing = conn.execute(
-            select(s.articles.c.id).where(
-                (s.articles.c.content_hash == article.content_hash)
-                | (s.articles.c.id == article.id)
-            )
-        ).first()
-        if existing is not None:
-            return False
-        values = {
-            "id": article.id,
-            "content_hash": article.content_hash,
-            "url": article.url,
-            "source": article.source,
-            "published": article.published,
-            "published_from": article.published_from,
-            "title": article.title,
-            "lang": article.lang,
-            "text": article.text,
-            "text_norm": text_norm,
-            "captions": json.dumps([list(c) for c in article.captions]),
-            "origin": article.origin,
-            "ingested_at": now_iso(),
-        }
-        # parameters rather than .values(): the statement compiles once and is reused
-        conn.execute(s.articles.insert(), [values])
-        return True
+        from rasid.store.driver import Cursor
+        from rasid.store.write import insert_article
+
+        return insert_article(Cursor(conn), article, text_norm)
 
     def count_articles(self) -> int:
         with self.connect() as conn:

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
-
-from sqlalchemy import Connection, delete
 
 from rasid.records import Event, record_to_json
 from rasid.store import now_iso
-from rasid.store import schema as s
+from rasid.store.driver import Cursor, insert_sql
 from rasid.text.normalize import normalize_key
 
 
@@ -34,6 +31,31 @@ def day_number(iso: str | None, *, last: bool = False) -> int | None:
         return None
 
 
+EVENT_COLUMNS = (
+    "id",
+    "type",
+    "mode",
+    "date",
+    "date_end",
+    "date_key",
+    "country",
+    "admin1",
+    "place_id",
+    "place_name",
+    "lat",
+    "lon",
+    "fatalities",
+    "injuries",
+    "status",
+    "summary",
+    "confidence",
+    "n_sources",
+    "search_norm",
+    "data",
+    "updated_at",
+)
+
+
 def _search_text(event: Event) -> str:
     bits = [event.summary, event.type]
     for a in (*event.actors, *event.targets, *event.claimed_by):
@@ -44,39 +66,40 @@ def _search_text(event: Event) -> str:
     return normalize_key(" ".join(b for b in bits if b))
 
 
-def write_event(conn: Connection, event: Event, *, new: bool = False) -> None:
+_INSERT_EVENT = insert_sql("events", EVENT_COLUMNS)
+_INSERT_ACTOR = insert_sql("event_actors", ("event_id", "role", "entity_id", "name"))
+
+
+def write_event(cur: Cursor, event: Event, *, new: bool = False) -> None:
     """Insert or replace one merged event with its actor index rows (``new``: the id is not
     stored yet, so there is nothing to delete first)."""
     loc = event.location
-    row: dict[str, Any] = {
-        "id": event.id,
-        "type": event.type,
-        "mode": event.mode,
-        "date": event.date,
-        "date_end": event.date_end,
-        "date_key": (event.date or "")[:10] or None,
-        "country": loc.country if loc else None,
-        "admin1": loc.admin1 if loc else None,
-        "place_id": loc.entity_id if loc else None,
-        "place_name": loc.name if loc else None,
-        "lat": loc.lat if loc else None,
-        "lon": loc.lon if loc else None,
-        "fatalities": event.fatalities,
-        "injuries": event.injuries,
-        "status": event.status,
-        "summary": event.summary,
-        "confidence": event.confidence,
-        "n_sources": len(event.sources),
-        "search_norm": _search_text(event),
-        "data": json.dumps(record_to_json(event), ensure_ascii=False, separators=(",", ":")),
-        "updated_at": now_iso(),
-    }
-    # delete and insert with bound parameters: two cached statements, on both engines
+    row = (
+        event.id,
+        event.type,
+        event.mode,
+        event.date,
+        event.date_end,
+        (event.date or "")[:10] or None,
+        loc.country if loc else None,
+        loc.admin1 if loc else None,
+        loc.entity_id if loc else None,
+        loc.name if loc else None,
+        loc.lat if loc else None,
+        loc.lon if loc else None,
+        event.fatalities,
+        event.injuries,
+        event.status,
+        event.summary,
+        event.confidence,
+        len(event.sources),
+        _search_text(event),
+        json.dumps(record_to_json(event), ensure_ascii=False, separators=(",", ":")),
+        now_iso(),
+    )
     if not new:
-        conn.execute(delete(s.events).where(s.events.c.id == event.id))
-    conn.execute(s.events.insert(), [row])
-    if not new:
-        conn.execute(delete(s.event_actors).where(s.event_actors.c.event_id == event.id))
+        delete_event(cur, event.id)
+    cur.run(_INSERT_EVENT, row)
     seen: set[tuple[str, str]] = set()
     rows = []
     for role, actors in (
@@ -89,11 +112,10 @@ def write_event(conn: Connection, event: Event, *, new: bool = False) -> None:
             if key in seen:
                 continue
             seen.add(key)
-            rows.append({"event_id": event.id, "role": role, "entity_id": key[1], "name": a.name})
-    if rows:
-        conn.execute(s.event_actors.insert(), rows)
+            rows.append((event.id, role, key[1], a.name))
+    cur.run_many(_INSERT_ACTOR, rows)
 
 
-def delete_event(conn: Connection, event_id: str) -> None:
-    conn.execute(delete(s.event_actors).where(s.event_actors.c.event_id == event_id))
-    conn.execute(delete(s.events).where(s.events.c.id == event_id))
+def delete_event(cur: Cursor, event_id: str) -> None:
+    cur.run("DELETE FROM event_actors WHERE event_id = ?", (event_id,))
+    cur.run("DELETE FROM events WHERE id = ?", (event_id,))

@@ -1,4 +1,4 @@
-"""Writing one article's pipeline result to the store, in one transaction."""
+"""Writing pipeline results to the store: a batch of articles in one transaction."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, select
-
-from rasid.records import Entity, record_to_json
-from rasid.store import Store, insert_ignore
-from rasid.store import schema as s
+from rasid.records import Article, Entity, record_to_json
+from rasid.store import Store, now_iso
+from rasid.store.driver import Cursor, insert_sql
 
 if TYPE_CHECKING:
     from rasid.pipeline import ArticleResult
@@ -18,6 +16,79 @@ if TYPE_CHECKING:
 
 def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+ARTICLE_COLUMNS = (
+    "id",
+    "content_hash",
+    "url",
+    "source",
+    "published",
+    "published_from",
+    "title",
+    "lang",
+    "text",
+    "text_norm",
+    "captions",
+    "origin",
+    "ingested_at",
+)
+_INSERT_ARTICLE = insert_sql("articles", ARTICLE_COLUMNS, ignore=True)
+_INSERT_SENTENCES = insert_sql(
+    "sentences", ("article_id", "idx", "start", "end", "kind", "paragraph"), ignore=True
+)
+_INSERT_MENTIONS = insert_sql(
+    "mentions",
+    ("article_id", "start", "end", "text", "entity_id", "label", "rule", "confidence", "role"),
+    ignore=True,
+)
+_INSERT_ENTITIES = insert_sql(
+    "entities",
+    ("id", "kind", "name", "name_ar", "country", "wikidata", "provisional", "role", "data"),
+    ignore=True,
+)
+_INSERT_STATEMENTS = insert_sql(
+    "statements", ("id", "article_id", "speaker_id", "date", "data"), ignore=True
+)
+_INSERT_FIGURES = insert_sql(
+    "figures", ("id", "article_id", "unit", "subject", "quantity", "as_of", "data"), ignore=True
+)
+
+
+def insert_article(cur: Cursor, article: Article, text_norm: str) -> bool:
+    """Insert the article row; False when its content hash (or id) is already stored."""
+    row = (
+        article.id,
+        article.content_hash,
+        article.url,
+        article.source,
+        article.published,
+        article.published_from,
+        article.title,
+        article.lang,
+        article.text,
+        text_norm,
+        json.dumps([list(c) for c in article.captions]),
+        article.origin,
+        now_iso(),
+    )
+    return cur.run(_INSERT_ARTICLE, row) > 0
+
+
+class _Layers:
+    """The rows of a batch's articles, written table by table when the batch ends."""
+
+    def __init__(self) -> None:
+        self.sentences: list[tuple[Any, ...]] = []
+        self.mentions: list[tuple[Any, ...]] = []
+        self.statements: list[tuple[Any, ...]] = []
+        self.figures: list[tuple[Any, ...]] = []
+
+    def write(self, cur: Cursor) -> None:
+        cur.run_many(_INSERT_SENTENCES, self.sentences)
+        cur.run_many(_INSERT_MENTIONS, self.mentions)
+        cur.run_many(_INSERT_STATEMENTS, self.statements)
+        cur.run_many(_INSERT_FIGURES, self.figures)
 
 
 def save_results(store: Store, results: Sequence[ArticleResult]) -> list[bool]:
@@ -29,15 +100,19 @@ def save_results(store: Store, results: Sequence[ArticleResult]) -> list[bool]:
 
     stored: list[bool] = []
     with store.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7412002)")
+        cur = Cursor(conn)
+        if cur.postgres:
+            cur.run("SELECT pg_advisory_xact_lock(7412002)")
+        layers = _Layers()
         for result in results:
-            if not store.insert_article(conn, result.doc.article, result.doc.norm.text):
+            if not insert_article(cur, result.doc.article, result.doc.norm.text):
                 stored.append(False)
                 continue
-            _write_layers(conn, result)
-            merge_into_store(conn, result)
+            _add_layers(cur, layers, result, str(conn.engine.url))
+            merge_into_store(cur, result)
             stored.append(True)
+        layers.write(cur)
+        cur.close()
     return stored
 
 
@@ -49,27 +124,31 @@ def save_result(store: Store, result: ArticleResult) -> bool:
 _PROVISIONAL: dict[str, dict[str, list[Entity]]] = {}
 
 
-def _provisional_index(conn: Connection, url: str) -> dict[str, list[Entity]]:
+def _provisional_index(cur: Cursor, url: str) -> dict[str, list[Entity]]:
     """Stored provisional entities by the last word of their Arabic name, read once per store
     and process and kept up to date by this writer (another writer's newest names may be
     missed: they are then linked when read back later)."""
     index = _PROVISIONAL.get(url)
     if index is None:
         index = _PROVISIONAL[url] = {}
-        for r in conn.execute(select(s.entities).where(s.entities.c.provisional == 1)).mappings():
-            _index_entity(index, _entity_row(r))
+        for r in cur.rows(
+            "SELECT id, kind, name, name_ar, role, data FROM entities WHERE provisional = 1"
+        ):
+            _index_entity(index, _entity_row(*r))
     return index
 
 
-def _entity_row(r: Any) -> Entity:
-    data = json.loads(r["data"] or "{}")
+def _entity_row(
+    eid: str, kind: str, name: str, name_ar: str | None, role: str | None, raw: str | None
+) -> Entity:
+    data = json.loads(raw or "{}")
     return Entity(
-        id=r["id"],
-        kind=r["kind"],
-        name=r["name"],
-        name_ar=r["name_ar"] or "",
+        id=eid,
+        kind=kind,
+        name=name,
+        name_ar=name_ar or "",
         provisional=True,
-        role=r["role"],
+        role=role,
         affiliations=tuple(data.get("affiliations", ())),
         aliases=tuple(data.get("aliases", ())),
     )
@@ -85,7 +164,7 @@ def _index_entity(index: dict[str, list[Entity]], e: Entity) -> None:
         index.setdefault(_last_word(e.name_ar), []).append(e)
 
 
-def _link_entities(conn: Connection, result: ArticleResult) -> dict[str, str]:
+def _link_entities(cur: Cursor, result: ArticleResult, url: str) -> dict[str, str]:
     """Provisional names of this article that are entities already stored (another spelling,
     the same role or organization): their ids map to the stored ones."""
     from rasid.entity_merge import link_provisional
@@ -93,7 +172,7 @@ def _link_entities(conn: Connection, result: ArticleResult) -> dict[str, str]:
     news = [e for e in result.doc.provisional.values() if e.provisional]
     if not news:
         return {}
-    index = _provisional_index(conn, str(conn.engine.url))
+    index = _provisional_index(cur, url)
     known = {e.id: e for n in news for e in index.get(_last_word(n.name_ar), [])}
     mapping = link_provisional(news, known)
     for e in news:
@@ -104,95 +183,70 @@ def _link_entities(conn: Connection, result: ArticleResult) -> dict[str, str]:
         alias = result.doc.provisional[new_id].name_ar
         if alias and alias not in old.aliases:
             data = {"aliases": [*old.aliases, alias], "affiliations": list(old.affiliations)}
-            conn.execute(
-                s.entities.update().where(s.entities.c.id == old_id).values(data=_dump(data))
-            )
+            cur.run("UPDATE entities SET data = ? WHERE id = ?", (_dump(data), old_id))
     return mapping
 
 
-def _write_layers(conn: Connection, result: ArticleResult) -> None:
+def _add_layers(cur: Cursor, layers: _Layers, result: ArticleResult, url: str) -> None:
+    """Add one article's rows to the batch; its new provisional entities are written at once,
+    so that the next article's names can be linked to them."""
     doc = result.doc
     aid = doc.article.id
-    linked = _link_entities(conn, result)
-    insert_ignore(
-        conn,
-        s.sentences,
-        [
-            {
-                "article_id": aid,
-                "idx": x.index,
-                "start": x.start,
-                "end": x.end,
-                "kind": x.kind,
-                "paragraph": x.paragraph,
-            }
-            for x in doc.sentences
-        ],
+    linked = _link_entities(cur, result, url)
+    layers.sentences.extend(
+        (aid, x.index, x.start, x.end, x.kind, x.paragraph) for x in doc.sentences
     )
-    insert_ignore(
-        conn,
-        s.mentions,
-        [
-            {
-                "article_id": aid,
-                "start": m.start,
-                "end": m.end,
-                "text": m.text,
-                "entity_id": linked.get(m.entity_id, m.entity_id),
-                "label": m.label,
-                "rule": m.rule,
-                "confidence": m.confidence,
-                "role": m.role,
-            }
-            for m in doc.mentions
-        ],
+    layers.mentions.extend(
+        (
+            aid,
+            m.start,
+            m.end,
+            m.text,
+            linked.get(m.entity_id, m.entity_id),
+            m.label,
+            m.rule,
+            m.confidence,
+            m.role,
+        )
+        for m in doc.mentions
     )
-    insert_ignore(
-        conn,
-        s.entities,
+    cur.run_many(
+        _INSERT_ENTITIES,
         [
-            {
-                "id": e.id,
-                "kind": e.kind,
-                "name": e.name,
-                "name_ar": e.name_ar,
-                "country": e.country,
-                "wikidata": e.wikidata,
-                "provisional": 1 if e.provisional else 0,
-                "role": e.role,
-                "data": _dump({"aliases": list(e.aliases), "affiliations": list(e.affiliations)}),
-            }
+            (
+                e.id,
+                e.kind,
+                e.name,
+                e.name_ar,
+                e.country,
+                e.wikidata,
+                1 if e.provisional else 0,
+                e.role,
+                _dump({"aliases": list(e.aliases), "affiliations": list(e.affiliations)}),
+            )
             for e in doc.provisional.values()
             if e.id not in linked
         ],
     )
-    insert_ignore(
-        conn,
-        s.statements,
-        [
-            {
-                "id": st.id,
-                "article_id": aid,
-                "speaker_id": st.speaker.entity_id if st.speaker else None,
-                "date": st.date,
-                "data": _dump(record_to_json(st)),
-            }
-            for st in result.statements
-        ],
+    layers.statements.extend(
+        (
+            st.id,
+            aid,
+            st.speaker.entity_id if st.speaker else None,
+            st.date,
+            _dump(record_to_json(st)),
+        )
+        for st in result.statements
     )
-    insert_ignore(
-        conn,
-        s.figures,
-        [
-            {
-                "id": f.id,
-                "article_id": aid,
-                "unit": f.unit,
-                "subject": f.subject,
-                "quantity": f.quantity,
-                "as_of": f.as_of or f.period,
-                "data": _dump(record_to_json(f)),
-            }
-            for f in result.figures
-        ],
+    layers.figures.extend(
+        (
+            f.id,
+            aid,
+            f.unit,
+            f.subject,
+            f.quantity,
+            f.as_of or f.period,
+            _dump(record_to_json(f)),
+        )
+        for f in result.figures
     )
