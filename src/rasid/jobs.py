@@ -36,17 +36,23 @@ def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield batch
 
 
-def _process_batch(batch: list[Article]) -> list[tuple[Article, object | None, str | None]]:
-    """Run the pipeline over a batch; a failing article is reported, never fatal."""
-    from rasid.pipeline import process_article
+Outcome = tuple[str, Any, str | None]  # (article label, its rows for the store, error)
 
-    out: list[tuple[Article, object | None, str | None]] = []
+
+def _process_batch(batch: list[Article]) -> list[Outcome]:
+    """Run the pipeline over a batch and prepare each article's rows for the store (so that
+    the writer, alone, does as little as it can); a failing article is reported, never fatal."""
+    from rasid.pipeline import process_article
+    from rasid.store.write import prepare
+
+    out: list[Outcome] = []
     for article in batch:
+        label = article.origin or article.id
         try:
-            out.append((article, process_article(article), None))
+            out.append((label, prepare(process_article(article)), None))
         except Exception as exc:  # one bad article must not end the batch
             log.debug("pipeline failed on %s", article.id, exc_info=True)
-            out.append((article, None, f"{type(exc).__name__}: {exc}"))
+            out.append((label, None, f"{type(exc).__name__}: {exc}"))
     return out
 
 
@@ -104,19 +110,18 @@ class Ingestion:
     def batches(self, size: int = BATCH) -> Iterator[list[Article]]:
         return (b for b in (self.fresh(b) for b in _batches(self.articles(), size)) if b)
 
-    def write(self, results: list[tuple[Article, object | None, str | None]]) -> None:
-        from rasid.pipeline import ArticleResult
-        from rasid.store.write import save_results
+    def write(self, results: list[Outcome]) -> None:
+        from rasid.store.write import ArticleRows, save_rows
 
-        good: list[ArticleResult] = []
-        for article, result, error in results:
-            if error is not None or not isinstance(result, ArticleResult):
+        good: list[ArticleRows] = []
+        for label, rows, error in results:
+            if error is not None or not isinstance(rows, ArticleRows):
                 self.report.failed += 1
-                self.problem(f"{article.origin or article.id}: could not process article ({error})")
+                self.problem(f"{label}: could not process article ({error})")
             else:
-                good.append(result)
+                good.append(rows)
         # one transaction per batch: a crash loses the batch in progress, never half of one
-        for ok in save_results(self.store, good):
+        for ok in save_rows(self.store, good):
             if ok:
                 self.report.stored += 1
             else:

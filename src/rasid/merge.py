@@ -447,19 +447,20 @@ def _store_candidates(cur: Cursor, ev: Event, block: str, params: list[Any]) -> 
     return sorted(ranked)
 
 
-def merge_into_store(cur: Cursor, result: ArticleResult) -> None:
+def merge_into_store(
+    cur: Cursor, article_id: str, events: Sequence[Event], event_data: Sequence[str]
+) -> None:
     """Attach one article's events to the stored events they report, or create new ones.
 
     Candidates come from the block (type, day window, country); only those sharing the place
     (or a place nested in it) or a participant are read back and tested, so the cost of a new
     mention does not grow with the store. The stored event is updated from itself and the new
-    mention, without re-reading every earlier mention.
+    mention, without re-reading every earlier mention. ``event_data``: each mention's JSON.
     """
-    from rasid.records import record_to_json
     from rasid.store.driver import marks
     from rasid.store.events import write_event
 
-    for ev in result.events:
+    for ev, data in zip(events, event_data, strict=True):
         rng = day_range(ev.date, ev.date_end)
         country = ev.location.country if ev.location else None
         block, params = _block(ev, rng, country)
@@ -487,7 +488,7 @@ def merge_into_store(cur: Cursor, result: ArticleResult) -> None:
             _INSERT_MENTION,
             (
                 ev.id,
-                result.doc.article.id,
+                article_id,
                 event_id,
                 ev.type,
                 ev.date,
@@ -496,7 +497,7 @@ def merge_into_store(cur: Cursor, result: ArticleResult) -> None:
                 rng[1] if rng else None,
                 country,
                 ev.location.entity_id if ev.location else None,
-                json.dumps(record_to_json(ev), ensure_ascii=False),
+                data,
             ),
         )
         if current_best is None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
+from operator import itemgetter
 from typing import NamedTuple, TypeVar
 
 from rasid.doc import Doc
@@ -125,6 +126,7 @@ def _phrase_index(phrases: tuple[tuple[str, ...], ...]) -> _PhraseIndex:
 
 
 _PUNCT = frozenset("\"',;:()-")
+_START, _END, _TEXT, _BARE, _STEM = (itemgetter(k) for k in (1, 2, 3, 4, 7))
 
 
 @lru_cache(maxsize=200_000)
@@ -217,6 +219,8 @@ def view_sentence(
         index = DocIndex(doc)
     words: list[Word] = []
     clause = 0
+    opened = -1  # the clause of the last word, and where each clause's words begin
+    openings: list[tuple[int, int]] = []
     in_quote = False
     new = tuple.__new__  # Word's own constructor, without a Python call per word
     tokens, tstarts, tends = index.tokens, index.token_starts, index.token_ends
@@ -229,6 +233,9 @@ def view_sentence(
             elif tok in CLAUSE_PUNCT:
                 clause += 1
             elif tok == "," and words:
+                if clause != opened:
+                    openings.append((clause, len(words)))
+                    opened = clause
                 words.append(
                     new(Word, (len(words), tstarts[k], tends[k], ",", ",", clause, in_quote, ""))
                 )
@@ -236,11 +243,14 @@ def view_sentence(
         bare, stem = _forms(tok)
         if words and (tok in connectors or bare in connectors):
             clause += 1
+        if clause != opened:
+            openings.append((clause, len(words)))
+            opened = clause
         words.append(
             new(Word, (len(words), tstarts[k], tends[k], tok, bare, clause, in_quote, stem))
         )
-    starts = [w.start for w in words]
-    ends = [w.end for w in words]
+    starts = list(map(_START, words))
+    ends = list(map(_END, words))
 
     def place(o_start: int, o_end: int) -> tuple[int, int] | None:
         a, b = norm.to_normalized(o_start), norm.to_normalized(o_end)
@@ -267,11 +277,10 @@ def view_sentence(
         for q in _within(index.quantities, index.quantity_starts, sentence)
         if (span := place(q.start, q.end))
     ]
-    forms = frozenset([w.text for w in words] + [w.bare for w in words] + [w.stem for w in words])
+    forms = frozenset(map(_TEXT, words)).union(map(_BARE, words), map(_STEM, words))
     clauses: dict[int, tuple[int, int]] = {}
-    for w in words:  # clause numbers only grow along the sentence
-        first = clauses.get(w.clause, (w.i, 0))[0]
-        clauses[w.clause] = (first, w.i + 1)
+    for (clause, first), nxt in pairwise([*openings, (-1, len(words))]):
+        clauses[clause] = (first, nxt[1])  # clause numbers only grow along the sentence
     return SentenceView(
         doc,
         sentence,

@@ -137,9 +137,12 @@ def _capital_in(
     view: SentenceView, scope: tuple[int, int], capitals: dict[str, Entity]
 ) -> Placed | None:
     """ "العاصمة العراقية" -> Baghdad; a bare "العاصمة" -> the capital of the article's state."""
+    capital_words = load_lexicon().words["capital_words"]
+    if view.forms and capital_words.isdisjoint(view.forms):
+        return None
     for i in range(*scope):
         w = view.words[i]
-        if not w.is_in(load_lexicon().words["capital_words"]):
+        if not w.is_in(capital_words):
             continue
         nisba = next((p for p in view.mentions if p.first == i + 1 and p.entity), None)
         cap = capitals.get(nisba.entity.id) if nisba and nisba.entity else None

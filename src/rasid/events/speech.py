@@ -52,9 +52,8 @@ def find_speech(
     acts: list[SpeechAct] = []
     norm = view.doc.norm
     comps = lex.words["complementizers"]
-    for w in words:
-        if not w.is_in(speech):
-            continue
+    verbs = [w for w in words if w.text in speech or w.bare in speech or w.stem in speech]
+    for w in verbs:
         reach = min(len(words), w.i + 26)
         comp = next((j for j in range(w.i + 1, reach) if words[j].is_in(comps)), None)
         quoted = next((j for j in range(w.i + 1, reach) if words[j].in_quote), None)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rasid.records import Article, Entity, record_to_json
+from rasid.records import Article, Entity, Event, record_to_json
 from rasid.store import Store, now_iso
 from rasid.store.driver import Cursor, insert_sql
 
@@ -55,9 +56,9 @@ _INSERT_FIGURES = insert_sql(
 )
 
 
-def insert_article(cur: Cursor, article: Article, text_norm: str) -> bool:
-    """Insert the article row; False when its content hash (or id) is already stored."""
-    row = (
+def _article_row(article: Article, text_norm: str) -> tuple[Any, ...]:
+    """The articles row without its ``ingested_at`` (stamped when written)."""
+    return (
         article.id,
         article.content_hash,
         article.url,
@@ -70,19 +71,111 @@ def insert_article(cur: Cursor, article: Article, text_norm: str) -> bool:
         text_norm,
         json.dumps([list(c) for c in article.captions]),
         article.origin,
-        now_iso(),
     )
-    return cur.run(_INSERT_ARTICLE, row) > 0
+
+
+def insert_article(cur: Cursor, article: Article, text_norm: str) -> bool:
+    """Insert the article row; False when its content hash (or id) is already stored."""
+    return cur.run(_INSERT_ARTICLE, (*_article_row(article, text_norm), now_iso())) > 0
+
+
+Row = tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRows:
+    """One article's rows for the store, built where its pipeline ran (in a pool or on a Dask
+    worker): the single writer then only links names, merges events and inserts, and plain
+    tuples cross between processes for a fraction of what the records cost to pickle."""
+
+    article: Row  # without ingested_at
+    sentences: tuple[Row, ...]
+    mentions: tuple[Row, ...]  # entity ids as found, before linking to stored names
+    provisional: tuple[Entity, ...]
+    entity_rows: tuple[Row, ...]  # one per provisional entity
+    statements: tuple[Row, ...]
+    figures: tuple[Row, ...]
+    events: tuple[Event, ...]
+    event_data: tuple[str, ...]  # each event mention's JSON
+
+    @property
+    def article_id(self) -> str:
+        return str(self.article[0])
+
+
+def prepare(result: ArticleResult) -> ArticleRows:
+    """The rows of one article's pipeline result."""
+    doc = result.doc
+    aid = doc.article.id
+    provisional = tuple(doc.provisional.values())
+    return ArticleRows(
+        article=_article_row(doc.article, doc.norm.text),
+        sentences=tuple((aid, x.index, x.start, x.end, x.kind, x.paragraph) for x in doc.sentences),
+        mentions=tuple(
+            (aid, m.start, m.end, m.text, m.entity_id, m.label, m.rule, m.confidence, m.role)
+            for m in doc.mentions
+        ),
+        provisional=provisional,
+        entity_rows=tuple(
+            (
+                e.id,
+                e.kind,
+                e.name,
+                e.name_ar,
+                e.country,
+                e.wikidata,
+                1 if e.provisional else 0,
+                e.role,
+                _dump({"aliases": list(e.aliases), "affiliations": list(e.affiliations)}),
+            )
+            for e in provisional
+        ),
+        statements=tuple(
+            (
+                st.id,
+                aid,
+                st.speaker.entity_id if st.speaker else None,
+                st.date,
+                _dump(record_to_json(st)),
+            )
+            for st in result.statements
+        ),
+        figures=tuple(
+            (
+                f.id,
+                aid,
+                f.unit,
+                f.subject,
+                f.quantity,
+                f.as_of or f.period,
+                _dump(record_to_json(f)),
+            )
+            for f in result.figures
+        ),
+        events=result.events,
+        event_data=tuple(
+            json.dumps(record_to_json(ev), ensure_ascii=False) for ev in result.events
+        ),
+    )
 
 
 class _Layers:
     """The rows of a batch's articles, written table by table when the batch ends."""
 
     def __init__(self) -> None:
-        self.sentences: list[tuple[Any, ...]] = []
-        self.mentions: list[tuple[Any, ...]] = []
-        self.statements: list[tuple[Any, ...]] = []
-        self.figures: list[tuple[Any, ...]] = []
+        self.sentences: list[Row] = []
+        self.mentions: list[Row] = []
+        self.statements: list[Row] = []
+        self.figures: list[Row] = []
+
+    def add(self, rows: ArticleRows, linked: dict[str, str]) -> None:
+        self.sentences.extend(rows.sentences)
+        if linked:
+            self.mentions.extend((*m[:4], linked.get(m[4], m[4]), *m[5:]) for m in rows.mentions)
+        else:
+            self.mentions.extend(rows.mentions)
+        self.statements.extend(rows.statements)
+        self.figures.extend(rows.figures)
 
     def write(self, cur: Cursor) -> None:
         cur.run_many(_INSERT_SENTENCES, self.sentences)
@@ -91,7 +184,7 @@ class _Layers:
         cur.run_many(_INSERT_FIGURES, self.figures)
 
 
-def save_results(store: Store, results: Sequence[ArticleResult]) -> list[bool]:
+def save_rows(store: Store, batch: Sequence[ArticleRows]) -> list[bool]:
     """Store a batch of articles in one transaction; for each, False when already stored.
 
     A batch is all or nothing: a crash leaves no half article, and running again redoes it.
@@ -101,19 +194,35 @@ def save_results(store: Store, results: Sequence[ArticleResult]) -> list[bool]:
     stored: list[bool] = []
     with store.begin() as conn:
         cur = Cursor(conn)
+        url = str(conn.engine.url)
         if cur.postgres:
             cur.run("SELECT pg_advisory_xact_lock(7412002)")
         layers = _Layers()
-        for result in results:
-            if not insert_article(cur, result.doc.article, result.doc.norm.text):
+        for rows in batch:
+            if cur.run(_INSERT_ARTICLE, (*rows.article, now_iso())) == 0:
                 stored.append(False)
                 continue
-            _add_layers(cur, layers, result, str(conn.engine.url))
-            merge_into_store(cur, result)
+            linked = _link_entities(cur, rows.provisional, url)
+            layers.add(rows, linked)
+            # written at once, so that the next article's names can be linked to them
+            cur.run_many(
+                _INSERT_ENTITIES,
+                [
+                    r
+                    for e, r in zip(rows.provisional, rows.entity_rows, strict=True)
+                    if e.id not in linked
+                ],
+            )
+            merge_into_store(cur, rows.article_id, rows.events, rows.event_data)
             stored.append(True)
         layers.write(cur)
         cur.close()
     return stored
+
+
+def save_results(store: Store, results: Sequence[ArticleResult]) -> list[bool]:
+    """``save_rows`` for results of this process."""
+    return save_rows(store, [prepare(r) for r in results])
 
 
 def save_result(store: Store, result: ArticleResult) -> bool:
@@ -164,12 +273,12 @@ def _index_entity(index: dict[str, list[Entity]], e: Entity) -> None:
         index.setdefault(_last_word(e.name_ar), []).append(e)
 
 
-def _link_entities(cur: Cursor, result: ArticleResult, url: str) -> dict[str, str]:
+def _link_entities(cur: Cursor, provisional: Sequence[Entity], url: str) -> dict[str, str]:
     """Provisional names of this article that are entities already stored (another spelling,
     the same role or organization): their ids map to the stored ones."""
     from rasid.entity_merge import link_provisional
 
-    news = [e for e in result.doc.provisional.values() if e.provisional]
+    news = [e for e in provisional if e.provisional]
     if not news:
         return {}
     index = _provisional_index(cur, url)
@@ -180,73 +289,8 @@ def _link_entities(cur: Cursor, result: ArticleResult, url: str) -> dict[str, st
             _index_entity(index, e)
     for new_id, old_id in mapping.items():
         old = known[old_id]
-        alias = result.doc.provisional[new_id].name_ar
+        alias = next(e.name_ar for e in news if e.id == new_id)
         if alias and alias not in old.aliases:
             data = {"aliases": [*old.aliases, alias], "affiliations": list(old.affiliations)}
             cur.run("UPDATE entities SET data = ? WHERE id = ?", (_dump(data), old_id))
     return mapping
-
-
-def _add_layers(cur: Cursor, layers: _Layers, result: ArticleResult, url: str) -> None:
-    """Add one article's rows to the batch; its new provisional entities are written at once,
-    so that the next article's names can be linked to them."""
-    doc = result.doc
-    aid = doc.article.id
-    linked = _link_entities(cur, result, url)
-    layers.sentences.extend(
-        (aid, x.index, x.start, x.end, x.kind, x.paragraph) for x in doc.sentences
-    )
-    layers.mentions.extend(
-        (
-            aid,
-            m.start,
-            m.end,
-            m.text,
-            linked.get(m.entity_id, m.entity_id),
-            m.label,
-            m.rule,
-            m.confidence,
-            m.role,
-        )
-        for m in doc.mentions
-    )
-    cur.run_many(
-        _INSERT_ENTITIES,
-        [
-            (
-                e.id,
-                e.kind,
-                e.name,
-                e.name_ar,
-                e.country,
-                e.wikidata,
-                1 if e.provisional else 0,
-                e.role,
-                _dump({"aliases": list(e.aliases), "affiliations": list(e.affiliations)}),
-            )
-            for e in doc.provisional.values()
-            if e.id not in linked
-        ],
-    )
-    layers.statements.extend(
-        (
-            st.id,
-            aid,
-            st.speaker.entity_id if st.speaker else None,
-            st.date,
-            _dump(record_to_json(st)),
-        )
-        for st in result.statements
-    )
-    layers.figures.extend(
-        (
-            f.id,
-            aid,
-            f.unit,
-            f.subject,
-            f.quantity,
-            f.as_of or f.period,
-            _dump(record_to_json(f)),
-        )
-        for f in result.figures
-    )
