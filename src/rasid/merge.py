@@ -417,27 +417,26 @@ def _block(ev: Event, rng: tuple[int, int] | None, country: str | None) -> tuple
 def _store_candidates(cur: Cursor, ev: Event, block: str, params: list[Any]) -> list[str]:
     """The likeliest stored events for a mention, found by the database: same place first,
     then most shared participants; at most MAX_CANDIDATES, sorted by id."""
-    from rasid.store.driver import marks
-
     places = sorted(_related_places(ev))
     people = sorted(_ids(ev.actors) | _ids(ev.targets) | _ids(ev.claimed_by))
     by_place: set[str] = set()
     if places:
+        cond, values = cur.among("place_id", places)
         by_place = set(
             cur.column(
-                f"SELECT event_id FROM event_mentions WHERE {block}"
-                f" AND place_id IN ({marks(len(places))}) ORDER BY event_id LIMIT ?",
-                [*params, *places, MAX_CANDIDATES],
+                f"SELECT event_id FROM event_mentions WHERE {block} AND {cond}"
+                " ORDER BY event_id LIMIT ?",
+                [*params, *values, MAX_CANDIDATES],
             )
         )
     shared: dict[str, int] = {}
     if people:
+        cond, values = cur.among("entity_id", people)
         for eid, n in cur.rows(
             "SELECT event_id, count(*) FROM event_actors"
             f" WHERE event_id IN (SELECT event_id FROM event_mentions WHERE {block})"
-            f" AND entity_id IN ({marks(len(people))})"
-            " GROUP BY event_id ORDER BY count(*) DESC, event_id LIMIT ?",
-            [*params, *people, MAX_CANDIDATES],
+            f" AND {cond} GROUP BY event_id ORDER BY count(*) DESC, event_id LIMIT ?",
+            [*params, *values, MAX_CANDIDATES],
         ):
             shared[eid] = int(n)
     ranked = sorted(
@@ -457,7 +456,6 @@ def merge_into_store(
     mention does not grow with the store. The stored event is updated from itself and the new
     mention, without re-reading every earlier mention. ``event_data``: each mention's JSON.
     """
-    from rasid.store.driver import marks
     from rasid.store.events import write_event
 
     for ev, data in zip(events, event_data, strict=True):
@@ -465,13 +463,10 @@ def merge_into_store(
         country = ev.location.country if ev.location else None
         block, params = _block(ev, rng, country)
         ranked = _store_candidates(cur, ev, block, params)
-        stored: dict[str, str] = (
-            dict(
-                cur.rows(f"SELECT id, data FROM events WHERE id IN ({marks(len(ranked))})", ranked)
-            )
-            if ranked
-            else {}
-        )
+        stored: dict[str, str] = {}
+        if ranked:
+            cond, values = cur.among("id", ranked)
+            stored = dict(cur.rows(f"SELECT id, data FROM events WHERE {cond}", values))
         chosen: str | None = None
         current_best: Event | None = None
         best = -1.0

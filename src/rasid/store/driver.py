@@ -42,6 +42,14 @@ class Cursor:
     def _sql(self, sql: str) -> str:
         return _pg(sql) if self.postgres else sql
 
+    def among(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+        """A condition that ``column`` is one of ``values``, with its parameters. PostgreSQL
+        takes the list as one array, so the statement's text stays the same whatever the
+        count and the server plans it once."""
+        if self.postgres:
+            return f"{column} = ANY(?)", [list(values)]
+        return f"{column} IN ({marks(len(values))})", list(values)
+
     def run(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement; the number of rows it changed."""
         self._cur.execute(self._sql(sql), params)
