@@ -13,7 +13,7 @@ import logging
 import os
 import sqlite3
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -286,30 +286,6 @@ class Store:
             aliases=tuple(data.get("aliases", ())),
             affiliations=tuple(data.get("affiliations", ())),
         )
-
-
-def _insert(conn: Connection, table: Any) -> Any:
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert(table)
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert(table)
-
-
-_IGNORE: dict[tuple[str, str], Any] = {}
-
-
-def insert_ignore(conn: Connection, table: Any, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert rows, skipping those whose primary key already exists (both engines)."""
-    if not rows:
-        return
-    key = (conn.dialect.name, table.name)
-    stmt = _IGNORE.get(key)
-    if stmt is None:  # built once per table and engine, so it compiles once
-        stmt = _IGNORE[key] = _insert(conn, table).on_conflict_do_nothing()
-    conn.execute(stmt, list(rows))
 
 
 def open_store(url: str | None = None, *, create: bool = True) -> Store:
