@@ -1,10 +1,10 @@
 """The same pipeline on a Dask distributed cluster.
 
 The ingesting process reads the articles, skips those already stored, and sends batches to the
-workers, which run the pure stages (``rasid.jobs._process_batch``) and send back the results; the
-ingesting process writes them to the store (PostgreSQL for a shared deployment) in one
-transaction per article. A bounded number of batches is in flight at a time, so memory stays flat
-however large the corpus.
+workers, which run the pure stages and prepare each article's rows (``rasid.jobs._process_batch``)
+and send them back; the ingesting process links names, merges events and writes the batch to the
+store (PostgreSQL for a shared deployment) in one transaction. A bounded number of batches is in
+flight at a time, so memory stays flat however large the corpus.
 """
 
 from __future__ import annotations
