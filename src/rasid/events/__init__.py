@@ -125,7 +125,9 @@ def find_events(doc: Doc) -> tuple[tuple[Event, ...], tuple[Statement, ...]]:
         view = view_sentence(doc, sent, entities, connectors, index)
         if sent.kind == "caption" and not any(t.time and t.time.value for t in view.times):
             continue  # an undated caption may show any day's picture
-        view = dataclasses.replace(view, mentions=_as_participants(view, kb))
+        participants = _as_participants(view, kb)
+        if participants is not view.mentions:
+            view = dataclasses.replace(view, mentions=participants)
         acts = find_speech(view, lex, state.last_speaker)
         for act in acts:
             statements.append(_statement(doc, view, act, pub, kb))
@@ -178,8 +180,10 @@ def _capitals(doc: Doc, kb: KnowledgeBase, entities: dict[str, Entity]) -> dict[
 def _as_participants(view: SentenceView, kb: KnowledgeBase) -> tuple[Placed, ...]:
     """Country names used as actors ("اتهم ... إيران") become their state; nisba adjectives
     describing the person right after them ("رئيس الوزراء العراقي محمد السوداني") are kept as
-    that person's side, not as a participant of their own."""
+    that person's side, not as a participant of their own. The view's own tuple when nothing
+    changes."""
     out: list[Placed] = []
+    changed = False
     words = view.words
     location_preps = load_lexicon().words["location_preps"]
     for p in view.mentions:
@@ -194,6 +198,7 @@ def _as_participants(view: SentenceView, kb: KnowledgeBase) -> tuple[Placed, ...
             state = kb.get(capital_of)  # "اتفقت أنقرة وواشنطن": capitals acting for states
             if state is not None:
                 out.append(dataclasses.replace(p, entity=state))
+                changed = True
                 continue
         if e is not None and e.kind == "place" and e.place_type == "country":
             located = (p.first > 0 and words[p.first - 1].is_in(location_preps)) or (
@@ -202,9 +207,10 @@ def _as_participants(view: SentenceView, kb: KnowledgeBase) -> tuple[Placed, ...
             state = kb.state_of_place(e.id) if not located else None
             if state is not None:
                 out.append(dataclasses.replace(p, entity=state))
+                changed = True
                 continue
         out.append(p)
-    return tuple(out)
+    return tuple(out) if changed else view.mentions
 
 
 def _sides(actors: tuple[Entity, ...], kb: KnowledgeBase) -> tuple[Entity, ...]:

@@ -85,11 +85,14 @@ class SentenceView:
     def find_phrase(
         self, phrases: tuple[tuple[str, ...], ...], lo: int, hi: int
     ) -> tuple[int, int] | None:
-        words = self.words
-        lo, hi = max(0, lo), min(len(words), hi)
-        index, firsts = _phrase_index(phrases)
+        entry = _INDEXES.get(id(phrases))  # _phrase_index, inline: called for every cue
+        index, firsts = (
+            entry[1] if entry is not None and entry[0] is phrases else _phrase_index(phrases)
+        )
         if self.forms and firsts.isdisjoint(self.forms):
             return None  # no phrase can start anywhere in the sentence
+        words = self.words
+        lo, hi = max(0, lo), min(len(words), hi)
         for i in range(lo, hi):
             w = words[i]
             cands = index.get(w.text) or index.get(w.bare) or index.get(w.stem)
