@@ -137,6 +137,14 @@ def _build_fast_tables() -> tuple[dict[int, str], re.Pattern[str]]:
 
 
 _TRANSLATE, _UNSAFE = _build_fast_tables()
+# The characters that change, for replacing one distinct character at a time: a C-speed scan
+# each, where str.translate looks every character of non-ASCII text up in the table. Valid while
+# no replacement is itself replaced (checked here; translate is kept otherwise).
+_BY_CHAR = {chr(code): rep for code, rep in _TRANSLATE.items()}
+_CHANGING = re.compile(
+    f"[{''.join(re.escape(ch) for ch in sorted(_BY_CHAR))}]" if _BY_CHAR else "(?!)"
+)
+_ONE_PASS = not set(_BY_CHAR.values()) & set(_BY_CHAR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +245,11 @@ def normalize(text: str) -> NormalizedText:
 def _translate_plain(chunk: str) -> str:
     """Map a run of characters that each normalize to exactly one character."""
     if _UNSAFE.search(chunk) is None:
-        return chunk.translate(_TRANSLATE)
+        if not _ONE_PASS:
+            return chunk.translate(_TRANSLATE)
+        for ch in set(_CHANGING.findall(chunk)):
+            chunk = chunk.replace(ch, _BY_CHAR[ch])
+        return chunk
     return "".join(map_char(c) for c in chunk)
 
 
