@@ -56,6 +56,34 @@ def _articles(path: str, limit: int | None, repeat: int = 1) -> Iterator[Article
             )
 
 
+class _Progress:
+    """Ingest progress on stderr every ``every`` articles, as JSON lines: a long run that is
+    stopped still leaves its figures so far."""
+
+    def __init__(self, db: str, every: int = 50_000) -> None:
+        self.db = db
+        self.every = every
+        self.done = 0
+        self.started = self.last = time.perf_counter()
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        if self.done % self.every:
+            return
+        now = time.perf_counter()
+        line = {
+            "articles": self.done,
+            "seconds": round(now - self.started, 1),
+            "articles_per_s": round(self.done / (now - self.started), 1),
+            "recent_articles_per_s": round(self.every / (now - self.last), 1),
+            "peak_rss_mb": _peak_mb(),
+            "peak_worker_rss_mb": _peak_children_mb(),
+            "db_mb": round(os.path.getsize(self.db) / 2**20, 1),
+        }
+        self.last = now
+        print(json.dumps(line), file=sys.stderr, flush=True)
+
+
 def run_phase(
     phase: str, path: str, limit: int | None, workers: int, repeat: int
 ) -> dict[str, Any]:
@@ -101,8 +129,9 @@ def run_phase(
 
         with tempfile.TemporaryDirectory() as tmp:
             db = os.path.join(tmp, "bench.sqlite")
+            progress = _Progress(db)
             if limit is None and repeat == 1:
-                report = ingest([path], db, workers=workers)
+                report = ingest([path], db, workers=workers, on_progress=progress)
             else:
                 sample = os.path.join(tmp, "sample.jsonl")
                 with open(sample, "w", encoding="utf-8") as fh:
@@ -121,8 +150,8 @@ def run_phase(
                             )
                             + "\n"
                         )
-                started = time.perf_counter()
-                report = ingest([sample], db, workers=workers)
+                started = progress.started = progress.last = time.perf_counter()
+                report = ingest([sample], db, workers=workers, on_progress=progress)
             n = report.stored
             extra["skipped"] = report.skipped
             extra["db_mb"] = round(os.path.getsize(db) / 2**20, 1)
