@@ -391,12 +391,6 @@ def _relink(ev: Event, linked: Mapping[str, str]) -> Event:
     )
 
 
-_INSERT_MENTION = (
-    "INSERT INTO event_mentions (id, article_id, event_id, type, date, date_end, day_lo,"
-    " day_hi, country, place_id, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-
-
 def _block(ev: Event, rng: tuple[int, int] | None, country: str | None) -> tuple[str, list[Any]]:
     """The WHERE clause of the stored mentions in an event's block, with its parameters."""
     where = ["type = ?"]
@@ -456,8 +450,11 @@ def merge_into_store(
     mention does not grow with the store. The stored event is updated from itself and the new
     mention, without re-reading every earlier mention. ``event_data``: each mention's JSON.
     """
+    from rasid.store import schema
+    from rasid.store.driver import insert_sql
     from rasid.store.events import write_event
 
+    insert_mention = insert_sql(schema.event_mentions)  # rows in the schema's column order
     for ev, data in zip(events, event_data, strict=True):
         rng = day_range(ev.date, ev.date_end)
         country = ev.location.country if ev.location else None
@@ -480,7 +477,7 @@ def merge_into_store(
                     chosen, best, current_best = cid, score, current
         event_id = chosen or ev.id
         cur.run(
-            _INSERT_MENTION,
+            insert_mention,
             (
                 ev.id,
                 article_id,

@@ -13,11 +13,11 @@ a statement on the server after a few runs.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from sqlalchemy import Connection, Table
 
 Row = tuple[Any, ...]
 
@@ -71,10 +71,12 @@ class Cursor:
         self._cur.close()
 
 
-def insert_sql(table: str, columns: Iterable[str], *, ignore: bool = False) -> str:
-    """``INSERT INTO table (a, b) VALUES (?, ?)``; with ``ignore``, rows whose key is already
+@functools.cache
+def insert_sql(table: Table, *, ignore: bool = False) -> str:
+    """``INSERT INTO table (a, b) VALUES (?, ?)`` over every column of the table, in the
+    schema's order (rows are tuples in that order); with ``ignore``, rows whose key is already
     stored are skipped (both engines read ``ON CONFLICT DO NOTHING``)."""
-    cols = list(columns)
+    cols = [c.name for c in table.columns]
     quoted = ", ".join(f'"{c}"' for c in cols)
-    sql = f"INSERT INTO {table} ({quoted}) VALUES ({marks(len(cols))})"
+    sql = f"INSERT INTO {table.name} ({quoted}) VALUES ({marks(len(cols))})"
     return sql + " ON CONFLICT DO NOTHING" if ignore else sql

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 from rasid.records import Event, record_to_json
-from rasid.store import now_iso
+from rasid.store import now_iso, schema
 from rasid.store.driver import Cursor, insert_sql
 from rasid.text.normalize import normalize_key
 
@@ -31,31 +31,6 @@ def day_number(iso: str | None, *, last: bool = False) -> int | None:
         return None
 
 
-EVENT_COLUMNS = (
-    "id",
-    "type",
-    "mode",
-    "date",
-    "date_end",
-    "date_key",
-    "country",
-    "admin1",
-    "place_id",
-    "place_name",
-    "lat",
-    "lon",
-    "fatalities",
-    "injuries",
-    "status",
-    "summary",
-    "confidence",
-    "n_sources",
-    "search_norm",
-    "data",
-    "updated_at",
-)
-
-
 def _search_text(event: Event) -> str:
     bits = [event.summary, event.type]
     for a in (*event.actors, *event.targets, *event.claimed_by):
@@ -66,8 +41,8 @@ def _search_text(event: Event) -> str:
     return normalize_key(" ".join(b for b in bits if b))
 
 
-_INSERT_EVENT = insert_sql("events", EVENT_COLUMNS)
-_INSERT_ACTOR = insert_sql("event_actors", ("event_id", "role", "entity_id", "name"))
+_INSERT_EVENT = insert_sql(schema.events)  # rows in the schema's column order
+_INSERT_ACTOR = insert_sql(schema.event_actors)
 
 
 def write_event(cur: Cursor, event: Event, *, new: bool = False) -> None:

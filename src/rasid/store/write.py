@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rasid.records import Article, Entity, Event, record_to_json
-from rasid.store import Store, now_iso
+from rasid.store import Store, now_iso, schema
 from rasid.store.driver import Cursor, insert_sql
 
 if TYPE_CHECKING:
@@ -19,45 +19,17 @@ def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-ARTICLE_COLUMNS = (
-    "id",
-    "content_hash",
-    "url",
-    "source",
-    "published",
-    "published_from",
-    "title",
-    "lang",
-    "text",
-    "text_norm",
-    "captions",
-    "origin",
-    "ingested_at",
-)
-_INSERT_ARTICLE = insert_sql("articles", ARTICLE_COLUMNS, ignore=True)
-_INSERT_SENTENCES = insert_sql(
-    "sentences", ("article_id", "idx", "start", "end", "kind", "paragraph"), ignore=True
-)
-_INSERT_MENTIONS = insert_sql(
-    "mentions",
-    ("article_id", "start", "end", "text", "entity_id", "label", "rule", "confidence", "role"),
-    ignore=True,
-)
-_INSERT_ENTITIES = insert_sql(
-    "entities",
-    ("id", "kind", "name", "name_ar", "country", "wikidata", "provisional", "role", "data"),
-    ignore=True,
-)
-_INSERT_STATEMENTS = insert_sql(
-    "statements", ("id", "article_id", "speaker_id", "date", "data"), ignore=True
-)
-_INSERT_FIGURES = insert_sql(
-    "figures", ("id", "article_id", "unit", "subject", "quantity", "as_of", "data"), ignore=True
-)
+_INSERT_ARTICLE = insert_sql(schema.articles, ignore=True)
+_INSERT_SENTENCES = insert_sql(schema.sentences, ignore=True)
+_INSERT_MENTIONS = insert_sql(schema.mentions, ignore=True)
+_INSERT_ENTITIES = insert_sql(schema.entities, ignore=True)
+_INSERT_STATEMENTS = insert_sql(schema.statements, ignore=True)
+_INSERT_FIGURES = insert_sql(schema.figures, ignore=True)
 
 
 def _article_row(article: Article, text_norm: str) -> tuple[Any, ...]:
-    """The articles row without its ``ingested_at`` (stamped when written)."""
+    """The articles row without its ``ingested_at`` (stamped when written); every row here
+    follows its table's column order in ``rasid.store.schema``."""
     return (
         article.id,
         article.content_hash,
