@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress
+from operator import itemgetter
 
 from rasid.doc import Doc
 from rasid.kb.load import KnowledgeBase, load_kb
@@ -83,11 +84,16 @@ def _org_cue_word(word: str) -> tuple[str, int] | None:
     return None
 
 
-@functools.lru_cache(maxsize=65536)
 def _bare(word: str) -> str:
     if len(word) > 3 and word[0] in morphology().conjunctions:
         return word[1:]
     return word
+
+
+@functools.lru_cache(maxsize=200_000)
+def _token_info(token: str) -> tuple[str, bool]:
+    """(bare form, whether it is a word) of a token: one cached look-up for both."""
+    return _bare(token), _LETTER_FIRST(token) is not None
 
 
 @functools.cache
@@ -160,15 +166,15 @@ class _Finder:
         text = doc.norm.text
         self.text = text
         # the tokens as parallel lists (normalized offsets): building one object per token
-        # costs more than everything the patterns do with them
         # costs more than everything the patterns do with them (map over C methods: no Python
         # call per token)
         matches = list(_TOKEN.finditer(text))
         self.norms: list[str] = list(map(re.Match.group, matches))
-        self.bares: list[str] = list(map(_bare, self.norms))
+        info = list(map(_token_info, self.norms))
+        self.bares: list[str] = list(map(itemgetter(0), info))
         self.starts: list[int] = list(map(re.Match.start, matches))
         self.ends: list[int] = list(map(re.Match.end, matches))
-        self.words: list[bool] = list(map(bool, map(_LETTER_FIRST, self.norms)))
+        self.words: list[bool] = list(map(itemgetter(1), info))
         self.n = len(self.norms)
         self.kbi = [-1] * self.n  # the knowledge-base mention covering each token, or -1
         self.kb_mentions = list(kb_mentions)
