@@ -294,11 +294,11 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
     def candidates(ev: Event) -> list[int]:
         if same_article:
             return [i for i, m in enumerate(merged) if m.type == ev.type and clusters[i]]
+        if day_range(ev.date, ev.date_end) is None:
+            return []  # across articles an undated mention joins nothing (dates_compatible)
         found: list[int] = []
         for k in _blocks(ev):
             found.extend(index.get(k, ()))
-        if day_range(ev.date, ev.date_end) is None:
-            found.extend(index.get((ev.type, None), ()))
         return [i for i in dict.fromkeys(found) if clusters[i]]
 
     for ev in ordered:
@@ -313,9 +313,12 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
         else:
             clusters[chosen].append(ev)
             merged[chosen] = combine(clusters[chosen], event_id=clusters[chosen][0].id)
-        for k in _blocks(merged[chosen]):
-            if chosen not in index[k]:
-                index[k].append(chosen)
+        if same_article or day_range(merged[chosen].date, merged[chosen].date_end) is not None:
+            # undated clusters are never looked up across articles: not indexing them keeps
+            # their block from growing with the corpus
+            for k in _blocks(merged[chosen]):
+                if chosen not in index[k]:
+                    index[k].append(chosen)
     for _ in range(2):  # a second pass catches clusters that grew compatible late
         changed = False
         for i in range(len(clusters)):
@@ -391,21 +394,16 @@ def _relink(ev: Event, linked: Mapping[str, str]) -> Event:
     )
 
 
-def _block(ev: Event, rng: tuple[int, int] | None, country: str | None) -> tuple[str, list[Any]]:
-    """The WHERE clause of the stored mentions in an event's block, with its parameters."""
-    where = ["type = ?"]
-    params: list[Any] = [ev.type]
-    if rng is not None:
-        # bounded on both sides so the (type, day_lo) index is used: mentions that start
-        # more than a block before this one (a whole year, say) are too vague to merge
-        where.append("day_lo BETWEEN ? AND ? AND day_hi >= ?")
-        params += [rng[0] - BLOCK_DAYS, rng[1] + WINDOW_DAYS, rng[0] - WINDOW_DAYS]
-    else:
-        where.append("day_lo IS NULL")
+def _block(ev: Event, rng: tuple[int, int], country: str | None) -> tuple[str, list[Any]]:
+    """The WHERE clause of the stored mentions in a dated event's block, with its parameters:
+    bounded on both sides so the (type, day_lo) index is used (mentions that start more than a
+    block before this one, a whole year say, are too vague to merge)."""
+    where = "type = ? AND day_lo BETWEEN ? AND ? AND day_hi >= ?"
+    params: list[Any] = [ev.type, rng[0] - BLOCK_DAYS, rng[1] + WINDOW_DAYS, rng[0] - WINDOW_DAYS]
     if country:
-        where.append("(country = ? OR country IS NULL)")
+        where += " AND (country = ? OR country IS NULL)"
         params.append(country)
-    return " AND ".join(where), params
+    return where, params
 
 
 def _store_candidates(cur: Cursor, ev: Event, block: str, params: list[Any]) -> list[str]:
@@ -458,8 +456,12 @@ def merge_into_store(
     for ev, data in zip(events, event_data, strict=True):
         rng = day_range(ev.date, ev.date_end)
         country = ev.location.country if ev.location else None
-        block, params = _block(ev, rng, country)
-        ranked = _store_candidates(cur, ev, block, params)
+        # an undated mention joins no stored event (dates_compatible): looking for candidates
+        # would read every undated mention of its type, a block that grows with the store
+        ranked: list[str] = []
+        if rng is not None:
+            block, params = _block(ev, rng, country)
+            ranked = _store_candidates(cur, ev, block, params)
         stored: dict[str, str] = {}
         if ranked:
             cond, values = cur.among("id", ranked)
