@@ -142,3 +142,31 @@ def test_one_mention_is_its_own_record() -> None:
     ]
     assert len(events) > 20
     assert all(combine([e]) == e for e in events)
+
+
+def test_undated_mentions_join_nothing_across_articles(tmp_path: Path) -> None:
+    # an undated report cannot be matched to another article's: in memory and in the store
+    # (where looking for candidates would read every undated mention of the type), it stays
+    # its own event, while the same two reports with a date become one
+    import dataclasses
+
+    from rasid.merge import merge_events, merge_into_store
+    from rasid.records import record_to_json
+    from rasid.store import open_store
+    from rasid.store.driver import Cursor
+
+    dated = [
+        _event("a", "2024-02-07", "baghdad", 33.3, "us", "x"),
+        _event("b", "2024-02-07", "baghdad", 33.3, "us", "y"),
+    ]
+    undated = [dataclasses.replace(e, id=f"{e.id}-u", date=None) for e in dated]
+    assert len(merge_events(dated)) == 1
+    assert len(merge_events(undated)) == 2
+    store = open_store(str(tmp_path / "merge.sqlite"))
+    with store.begin() as conn:
+        cur = Cursor(conn)
+        for e in [*dated, *undated]:
+            merge_into_store(cur, e.sources[0].article, [e], [json.dumps(record_to_json(e))])
+        ids = sorted(r[0] for r in cur.rows("SELECT id FROM events"))
+    store.close()
+    assert ids == ["a", "a-u", "b-u"]
