@@ -156,7 +156,9 @@ def is_caption_line(line: str, cues: CaptionCues | None = None) -> bool:
         return False
     if line[:1] in cues.start_chars:
         head = normalize_key(line[:_HEAD_CHARS])
-        if any(head.startswith(start) and _ends_word(head, len(start)) for start in cues.starts):
+        if head.startswith(cues.starts) and any(
+            head.startswith(start) and _ends_word(head, len(start)) for start in cues.starts
+        ):
             return True
     if len(line) <= MAX_CREDIT_LINE_CHARS:
         bare = _credit_key(line.strip("()[] "))
