@@ -180,7 +180,11 @@ class Store:
         from rasid.store.driver import Cursor
         from rasid.store.write import insert_article
 
-        return insert_article(Cursor(conn), article, text_norm)
+        cur = Cursor(conn)
+        try:
+            return insert_article(cur, article, text_norm)
+        finally:
+            cur.close()
 
     def count_articles(self) -> int:
         with self.connect() as conn:
