@@ -56,7 +56,7 @@ def make_synthetic(db: str, n: int, seed: int = 7) -> None:
     from rasid.records import ActorRef, Event, Location, Source
     from rasid.store import open_store
     from rasid.store.driver import Cursor
-    from rasid.store.events import write_event
+    from rasid.store.events import import_event
 
     rng = random.Random(seed)
     kb = load_kb()
@@ -113,7 +113,7 @@ def make_synthetic(db: str, n: int, seed: int = 7) -> None:
                     confidence=0.7,
                     sources=(Source(f"syn-art-{i // 3}", day, text, 0, len(text)),),
                 )
-                write_event(Cursor(conn), event)
+                import_event(Cursor(conn), event)
     store.close()
 
 

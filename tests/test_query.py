@@ -24,7 +24,7 @@ from rasid.records import (
 from rasid.store import open_store
 from rasid.store import schema as s
 from rasid.store.driver import Cursor
-from rasid.store.events import write_event
+from rasid.store.events import import_event
 from rasid.store.lookups import (
     figure_kinds,
     figure_series,
@@ -107,21 +107,7 @@ def build_store(path: Path, *, _url: str | None = None) -> str:
             rec = copy.deepcopy(raw)
             _place_sources(rec, texts, dates)
             event = event_from_json(rec)
-            write_event(Cursor(conn), event)
-            conn.execute(
-                s.event_mentions.insert(),
-                [
-                    {
-                        "id": f"{event.id}#{i}",
-                        "article_id": src.article,
-                        "event_id": event.id,
-                        "type": event.type,
-                        "date": event.date,
-                        "data": "{}",
-                    }
-                    for i, src in enumerate(event.sources)
-                ],
-            )
+            import_event(Cursor(conn), event)
         for raw in spec["statements"]:
             rec = copy.deepcopy(raw)
             _place_sources(rec, texts, dates)

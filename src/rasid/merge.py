@@ -204,37 +204,164 @@ def _union(groups: Iterable[tuple[ActorRef, ...]]) -> tuple[ActorRef, ...]:
     return tuple(seen.values())
 
 
-def _best_toll(sources: Sequence[Source], field: str) -> tuple[int | None, str | None, bool]:
+_SEARCH_SENTENCES = 20
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Toll:
+    """The report a toll is taken from (an exact figure over a bounded one, then the latest),
+    and whether any report gave another figure."""
+
+    value: int
+    bound: str | None
+    published: str
+    disputed: bool
+
+    def rank(self) -> tuple[bool, str, int]:
+        return (self.bound == "exact", self.published, self.value)
+
+    def plus(self, other: Toll | None) -> Toll:
+        if other is None:
+            return self
+        best = max(self, other, key=Toll.rank)
+        disputed = self.disputed or other.disputed or self.value != other.value
+        return dataclasses.replace(best, disputed=disputed)
+
+
+def _best_toll(sources: Sequence[Source], field: str) -> Toll | None:
     reports = [
-        (getattr(s, field), getattr(s, field + "_bound"), s.published or "")
+        Toll(getattr(s, field), getattr(s, field + "_bound"), s.published or "", False)
         for s in sources
         if getattr(s, field) is not None
     ]
     if not reports:
-        return None, None, False
-    disputed = len({r[0] for r in reports}) > 1
-    best = max(reports, key=lambda r: (r[1] == "exact", r[2], r[0]))
-    return best[0], best[1], disputed
+        return None
+    best = max(reports, key=Toll.rank)
+    return dataclasses.replace(best, disputed=len({r.value for r in reports}) > 1)
+
+
+def _plus(a: Toll | None, b: Toll | None) -> Toll | None:
+    return b if a is None else a.plus(b)
+
+
+def _source_order(s: Source) -> tuple[str, str, int]:
+    return (s.published or "", s.article, s.start)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Tally:
+    """What merging needs to know of an event's sources: the earliest one, how many sources
+    and articles, the best toll reports, the highest confidence of a mention, and the first
+    sentences (for search). A stored event keeps its tally, so a new report is merged without
+    its earlier ones being read back: the cost of a report does not grow with the event."""
+
+    first: Source
+    n_sources: int
+    n_articles: int
+    mentions: int
+    top: float
+    fatalities: Toll | None
+    injuries: Toll | None
+    sentences: tuple[str, ...]
+
+    @classmethod
+    def of(cls, sources: Sequence[Source], *, mentions: int, top: float) -> Tally:
+        """The tally of a whole source list, sorted by ``_source_order``."""
+        return cls(
+            first=sources[0],
+            n_sources=len(sources),
+            n_articles=len({s.article for s in sources}),
+            mentions=mentions,
+            top=top,
+            fatalities=_best_toll(sources, "fatalities"),
+            injuries=_best_toll(sources, "injuries"),
+            sentences=tuple(dict.fromkeys(s.sentence for s in sources))[:_SEARCH_SENTENCES],
+        )
+
+    def plus(self, other: Tally, *, shared_sources: int, shared_articles: int) -> Tally:
+        """The tally of both events' sources; ``shared_*``: how many of ``other``'s sources
+        and articles this one already has."""
+        return Tally(
+            first=min(self.first, other.first, key=_source_order),
+            n_sources=self.n_sources + other.n_sources - shared_sources,
+            n_articles=self.n_articles + other.n_articles - shared_articles,
+            mentions=self.mentions + other.mentions,
+            top=max(self.top, other.top),
+            fatalities=_plus(self.fatalities, other.fatalities),
+            injuries=_plus(self.injuries, other.injuries),
+            sentences=tuple(dict.fromkeys((*self.sentences, *other.sentences)))[:_SEARCH_SENTENCES],
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "first": dataclasses.asdict(self.first),
+            "n_sources": self.n_sources,
+            "n_articles": self.n_articles,
+            "mentions": self.mentions,
+            "top": self.top,
+            "fatalities": dataclasses.asdict(self.fatalities) if self.fatalities else None,
+            "injuries": dataclasses.asdict(self.injuries) if self.injuries else None,
+            "sentences": list(self.sentences),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Tally:
+        tolls = [Toll(**t) if t else None for t in (data["fatalities"], data["injuries"])]
+        return cls(
+            first=Source(**data["first"]),
+            n_sources=int(data["n_sources"]),
+            n_articles=int(data["n_articles"]),
+            mentions=int(data["mentions"]),
+            top=float(data["top"]),
+            fatalities=tolls[0],
+            injuries=tolls[1],
+            sentences=tuple(data["sentences"]),
+        )
+
+
+def tally_of(event: Event, *, mentions: int = 1, top: float | None = None) -> Tally:
+    """The tally of an event record and the sources it carries: one mention, by default."""
+    sources = sorted({(s.article, s.start): s for s in event.sources}.values(), key=_source_order)
+    return Tally.of(sources, mentions=mentions, top=event.confidence if top is None else top)
 
 
 def combine(events: Sequence[Event], event_id: str | None = None) -> Event:
     """One record from the mentions of one event."""
     ordered = sorted(events, key=lambda e: (e.sources[0].published or "", e.id))
-    first = ordered[0]
     sources = tuple(
         sorted(
             {(s.article, s.start): s for e in ordered for s in e.sources}.values(),
-            key=lambda s: (s.published or "", s.article, s.start),
+            key=_source_order,
         )
     )
+    tally = Tally.of(sources, mentions=len(ordered), top=max(e.confidence for e in ordered))
+    return _combined(ordered, tally, event_id, sources)
+
+
+def combine_tallied(
+    current: Event, first: Source, report: Event, tally: Tally, event_id: str
+) -> Event:
+    """A stored event (kept without its sources; ``first``: its earliest) and a new report of
+    it, merged as ``combine`` merges all their mentions, given the ``tally`` of all their
+    sources. The record has no sources: each report's are stored with it."""
+    head = dataclasses.replace(current, sources=(first,))
+    ordered = sorted((head, report), key=lambda e: (e.sources[0].published or "", e.id))
+    return _combined(ordered, tally, event_id, ())
+
+
+def _combined(
+    ordered: Sequence[Event], tally: Tally, event_id: str | None, sources: tuple[Source, ...]
+) -> Event:
+    """The merged record of mentions sorted by their first report, with the toll, sources
+    count and confidence of ``tally``."""
+    first = ordered[0]
     date, date_end, from_pub = _best_date(ordered)
-    fatal, fatal_bound, fd = _best_toll(sources, "fatalities")
-    injured, injured_bound, idis = _best_toll(sources, "injuries")
+    fatal, injured = tally.fatalities, tally.injuries
     modes = [e.mode for e in ordered if e.mode and e.mode not in ("unspecified", "troops", "meet")]
     statuses = {e.status for e in ordered}
     rules = dict(first.rules)
-    if len(ordered) > 1:
-        rules["merge"] = f"{len(ordered)} mentions"
+    if tally.mentions > 1:
+        rules["merge"] = f"{tally.mentions} mentions"
     merged = dataclasses.replace(
         first,
         id=event_id or first.id,
@@ -246,17 +373,14 @@ def combine(events: Sequence[Event], event_id: str | None = None) -> Event:
         actors=_union(e.actors for e in ordered),
         targets=_union(e.targets for e in ordered),
         claimed_by=_union(e.claimed_by for e in ordered),
-        fatalities=fatal,
-        fatalities_bound=fatal_bound,
-        injuries=injured,
-        injuries_bound=injured_bound,
+        fatalities=fatal.value if fatal else None,
+        fatalities_bound=fatal.bound if fatal else None,
+        injuries=injured.value if injured else None,
+        injuries_bound=injured.bound if injured else None,
         disrupted=any(e.disrupted for e in ordered),
         status="occurred" if "occurred" in statuses else sorted(statuses)[0],
-        figures_disputed=fd or idis,
-        confidence=min(
-            1.0,
-            max(e.confidence for e in ordered) + 0.05 * (len({src.article for src in sources}) - 1),
-        ),
+        figures_disputed=bool(fatal and fatal.disputed) or bool(injured and injured.disputed),
+        confidence=min(1.0, tally.top + 0.05 * (tally.n_articles - 1)),
         sources=sources,
         rules=rules,
     )
@@ -445,8 +569,9 @@ def merge_into_store(
 
     Candidates come from the block (type, day window, country); only those sharing the place
     (or a place nested in it) or a participant are read back and tested, so the cost of a new
-    mention does not grow with the store. The stored event is updated from itself and the new
-    mention, without re-reading every earlier mention. ``event_data``: each mention's JSON.
+    mention does not grow with the store. The stored event is updated from itself, its tally
+    and the new mention, without re-reading any earlier mention or source, so neither does it
+    grow with the number of reports. ``event_data``: each mention's JSON.
     """
     from rasid.store import schema
     from rasid.store.driver import insert_sql
@@ -467,17 +592,28 @@ def merge_into_store(
             cond, values = cur.among("id", ranked)
             stored = dict(cur.rows(f"SELECT id, data FROM events WHERE {cond}", values))
         chosen: str | None = None
-        current_best: Event | None = None
+        current_best: dict[str, Any] | None = None
         best = -1.0
         for cid in ranked:
             if cid not in stored:
                 continue
-            current = event_from_json(json.loads(stored[cid]))
+            raw = json.loads(stored[cid])
+            current = event_from_json(raw)
             if compatible(current, ev):
                 score = affinity(current, ev)
                 if score > best:  # ties keep the smallest id: candidates come sorted
-                    chosen, best, current_best = cid, score, current
+                    chosen, best, current_best = cid, score, raw
         event_id = chosen or ev.id
+        tally = tally_of(ev)
+        merged = ev
+        if current_best is not None:
+            # read before this mention is stored: the sources the event already has from
+            # this article (another mention of it in the same article)
+            before = Tally.from_json(current_best["tally"])
+            tally = before.plus(tally, **_shared(cur, event_id, article_id, ev))
+            merged = combine_tallied(
+                event_from_json(current_best), before.first, ev, tally, event_id
+            )
         cur.run(
             insert_mention,
             (
@@ -494,10 +630,23 @@ def merge_into_store(
                 data,
             ),
         )
-        if current_best is None:
-            write_event(cur, ev, new=True)  # a new event: nothing stored to replace
-        else:
-            write_event(cur, combine([current_best, ev], event_id=event_id))
+        write_event(cur, merged, tally, new=current_best is None)
+
+
+def _shared(cur: Cursor, event_id: str, article_id: str, ev: Event) -> dict[str, int]:
+    """How many of a report's sources, and of its articles (its one), a stored event has."""
+    have = {
+        (src.get("article"), src.get("start"))
+        for raw in cur.column(
+            "SELECT data FROM event_mentions WHERE event_id = ? AND article_id = ?",
+            (event_id, article_id),
+        )
+        for src in json.loads(raw).get("sources") or ()
+    }
+    if not have:
+        return {"shared_sources": 0, "shared_articles": 0}
+    keys = {(s.article, s.start) for s in ev.sources}
+    return {"shared_sources": len(keys & have), "shared_articles": 1}
 
 
 def _related_places(ev: Event) -> set[str]:

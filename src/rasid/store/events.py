@@ -1,14 +1,29 @@
-"""Writing merged events (and the per-article event mentions behind them) to the store."""
+"""Writing merged events (and the per-article event mentions behind them) to the store.
+
+A stored event's record is kept without its sources, with the tally merging needs of them
+(``rasid.merge.Tally``): each source is stored once, in the event mention that reported it,
+and read back from there (``event_sources``). So a report of an event that hundreds of
+articles mention costs what a report of any other event costs.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, select
 
 from rasid.records import Event, record_to_json
 from rasid.store import now_iso, schema
 from rasid.store.driver import Cursor, insert_sql
 from rasid.text.normalize import normalize_key
+
+if TYPE_CHECKING:
+    from rasid.merge import Tally
 
 
 def day_number(iso: str | None, *, last: bool = False) -> int | None:
@@ -31,23 +46,33 @@ def day_number(iso: str | None, *, last: bool = False) -> int | None:
         return None
 
 
-def _search_text(event: Event) -> str:
+def _search_text(event: Event, sentences: Sequence[str]) -> str:
     bits = [event.summary, event.type]
     for a in (*event.actors, *event.targets, *event.claimed_by):
         bits += [a.name, a.name_ar]
     if event.location:
         bits += [event.location.name, event.location.name_ar]
-    bits += [src.sentence for src in event.sources]
+    bits += sentences
     return normalize_key(" ".join(b for b in bits if b))
 
 
 _INSERT_EVENT = insert_sql(schema.events)  # rows in the schema's column order
 _INSERT_ACTOR = insert_sql(schema.event_actors)
+_UPDATE_EVENT = "UPDATE events SET {} WHERE id = ?".format(
+    ", ".join(f'"{c.name}" = ?' for c in schema.events.columns if c.name != "id")
+)
 
 
-def write_event(cur: Cursor, event: Event, *, new: bool = False) -> None:
-    """Insert or replace one merged event with its actor index rows (``new``: the id is not
-    stored yet, so there is nothing to delete first)."""
+def event_json(event: Event, tally: Tally) -> str:
+    """The stored JSON of an event: its record without sources, and its tally."""
+    data = record_to_json(event)
+    data["sources"] = []
+    data["tally"] = tally.to_json()
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_event(cur: Cursor, event: Event, tally: Tally, *, new: bool = False) -> None:
+    """Insert (``new``) or update one merged event with its actor index rows."""
     loc = event.location
     row = (
         event.id,
@@ -67,14 +92,16 @@ def write_event(cur: Cursor, event: Event, *, new: bool = False) -> None:
         event.status,
         event.summary,
         event.confidence,
-        len(event.sources),
-        _search_text(event),
-        json.dumps(record_to_json(event), ensure_ascii=False, separators=(",", ":")),
+        tally.n_sources,
+        _search_text(event, tally.sentences),
+        event_json(event, tally),
         now_iso(),
     )
-    if not new:
-        delete_event(cur, event.id)
-    cur.run(_INSERT_EVENT, row)
+    if new:
+        cur.run(_INSERT_EVENT, row)
+    else:
+        cur.run(_UPDATE_EVENT, (*row[1:], event.id))
+        cur.run("DELETE FROM event_actors WHERE event_id = ?", (event.id,))
     seen: set[tuple[str, str]] = set()
     rows = []
     for role, actors in (
@@ -91,6 +118,99 @@ def write_event(cur: Cursor, event: Event, *, new: bool = False) -> None:
     cur.run_many(_INSERT_ACTOR, rows)
 
 
-def delete_event(cur: Cursor, event_id: str) -> None:
-    cur.run("DELETE FROM event_actors WHERE event_id = ?", (event_id,))
-    cur.run("DELETE FROM events WHERE id = ?", (event_id,))
+_INSERT_MENTION = insert_sql(schema.event_mentions)
+
+
+def import_event(cur: Cursor, event: Event) -> None:
+    """Store a whole event record made elsewhere (an import, a synthetic store) as a new
+    event with one mention per source."""
+    from rasid.merge import tally_of
+
+    loc = event.location
+    rows = [
+        (
+            f"{event.id}#{i}",
+            src.article,
+            event.id,
+            event.type,
+            event.date,
+            event.date_end,
+            day_number(event.date),
+            day_number(event.date_end or event.date, last=True),
+            loc.country if loc else None,
+            loc.entity_id if loc else None,
+            json.dumps(
+                record_to_json(dataclasses.replace(event, sources=(src,))), ensure_ascii=False
+            ),
+        )
+        for i, src in enumerate(event.sources)
+    ]
+    cur.run_many(_INSERT_MENTION, rows)
+    write_event(cur, event, tally_of(event, mentions=max(1, len(rows))), new=True)
+
+
+def event_sources(conn: Connection, event_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """The sources of stored events (JSON objects, oldest report first), from their mentions."""
+    em = schema.event_mentions
+    ids = list(dict.fromkeys(event_ids))
+    found: dict[str, dict[tuple[str, int], dict[str, Any]]] = defaultdict(dict)
+    for i in range(0, len(ids), 500):
+        rows = conn.execute(
+            select(em.c.event_id, em.c.data).where(em.c.event_id.in_(ids[i : i + 500]))
+        )
+        for event_id, raw in rows:
+            for src in json.loads(raw).get("sources") or ():
+                key = (src.get("article", ""), src.get("start", 0))
+                had = found[event_id].get(key)
+                # two mentions of one sentence: the one that gives a toll
+                if had is None or (_toll(src) and not _toll(had)):
+                    found[event_id][key] = src
+    return {
+        eid: sorted(
+            found[eid].values(),
+            key=lambda s: (s.get("published") or "", s.get("article", ""), s.get("start", 0)),
+        )
+        for eid in ids
+    }
+
+
+def _toll(src: dict[str, Any]) -> bool:
+    return src.get("fatalities") is not None or src.get("injuries") is not None
+
+
+def with_sources(data: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str, Any]:
+    """A stored event's JSON as its record: the sources in, the tally out."""
+    data.pop("tally", None)
+    data["sources"] = sources
+    return data
+
+
+def tally_stored_events(conn: Connection) -> None:
+    """Rewrite events stored with their whole source list (before tallies) in the tallied
+    form: sources dropped (their mentions have them), tally added. Page by page, by id."""
+    from rasid.merge import tally_of
+    from rasid.records import event_from_json
+
+    ev, em = schema.events, schema.event_mentions
+    counts: dict[str, tuple[int, float]] = {}
+    for event_id, raw in conn.execute(select(em.c.event_id, em.c.data)):
+        n, top = counts.get(event_id, (0, 0.0))
+        counts[event_id] = (n + 1, max(top, float(json.loads(raw).get("confidence") or 0.0)))
+    last = ""
+    while True:
+        page = conn.execute(
+            select(ev.c.id, ev.c.data).where(ev.c.id > last).order_by(ev.c.id).limit(1000)
+        ).all()
+        if not page:
+            return
+        for event_id, raw in page:
+            data = json.loads(raw)
+            event = event_from_json(data)
+            if "tally" in data or not event.sources:
+                continue
+            n, top = counts.get(event_id, (1, event.confidence))
+            tally = tally_of(event, mentions=n, top=top)
+            conn.execute(
+                ev.update().where(ev.c.id == event_id).values(data=event_json(event, tally))
+            )
+        last = page[-1][0]

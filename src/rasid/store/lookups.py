@@ -255,12 +255,12 @@ def get_article(store: Store, article_id: str) -> dict[str, Any] | None:
         return None
     data.pop("text_norm", None)
     data["captions"] = [list(c) for c in data.get("captions", [])]
-    em, ev, st, fg, mn = s.event_mentions, s.events, s.statements, s.figures, s.mentions
+    em, st, fg, mn = s.event_mentions, s.statements, s.figures, s.mentions
     spans: list[dict[str, Any]] = []
     with store.connect() as conn:
-        ids = select(em.c.event_id).where(em.c.article_id == article_id).distinct()
+        # an event's sources from this article are in its mentions from this article
         for eid, etype, raw in conn.execute(
-            select(ev.c.id, ev.c.type, ev.c.data).where(ev.c.id.in_(ids))
+            select(em.c.event_id, em.c.type, em.c.data).where(em.c.article_id == article_id)
         ):
             for src in _loads(raw).get("sources", []):
                 if src.get("article") == article_id:

@@ -44,6 +44,7 @@ from rasid.errors import RasidError
 from rasid.records import Event, event_from_json
 from rasid.store import Store
 from rasid.store import schema as s
+from rasid.store.events import event_sources, with_sources
 from rasid.text.normalize import normalize_key
 
 log = logging.getLogger(__name__)
@@ -484,7 +485,9 @@ def iter_events(store: Store, q: EventQuery, *, limit: int | None = None) -> Ite
         result = conn.execution_options(stream_results=True, yield_per=500).execute(stmt)
         outlets: dict[str, str | None] = {}
         for part in result.scalars().partitions(500):
-            events = [event_from_json(_loads(raw)) for raw in part]
+            stored = [_loads(raw) for raw in part]
+            sources = event_sources(conn, [d.get("id", "") for d in stored])
+            events = [event_from_json(with_sources(d, sources[d.get("id", "")])) for d in stored]
             need = {src.article for e in events for src in e.sources} - set(outlets)
             if need:
                 outlets.update(_outlets(conn, need))
@@ -533,8 +536,8 @@ def get_event(store: Store, event_id: str) -> dict[str, Any] | None:
         row = conn.execute(select(ev.c.data, ev.c.updated_at).where(ev.c.id == event_id)).first()
         if row is None:
             return None
-        data = _loads(row.data)
-        sources = data.get("sources") or []
+        data = with_sources(_loads(row.data), event_sources(conn, [event_id])[event_id])
+        sources = data["sources"]
         meta = _article_meta(conn, [src.get("article", "") for src in sources])
     for src in sources:
         art = meta.get(src.get("article", ""), {})

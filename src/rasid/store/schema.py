@@ -203,8 +203,16 @@ def _m003_event_indexes(conn: Connection) -> None:
         conn.execute(text(f"CREATE INDEX IF NOT EXISTS {name} ON events ({column})"))
 
 
+def _m004_event_tallies(conn: Connection) -> None:
+    """Events keep their sources in their mentions only, with a tally of them."""
+    from rasid.store.events import tally_stored_events
+
+    tally_stored_events(conn)
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("001_initial", _m001_initial),
     ("002_postgres_search", _m002_postgres_search),
     ("003_event_indexes", _m003_event_indexes),
+    ("004_event_tallies", _m004_event_tallies),
 )
