@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -46,14 +47,36 @@ def _articles(path: str, limit: int | None, repeat: int = 1) -> Iterator[Article
                 continue
             year = int(a.published[:4]) + r if a.published else None
             published = f"{year}{a.published[4:]}" if a.published and year else a.published
-            # a copy must differ in its text too, or storing it would skip it as a duplicate
+            # the years the text names move with it (a copy tells of other events, as more
+            # news would, not of the same ones again); it must differ anyway, or storing it
+            # would skip it as a duplicate
             yield dataclasses.replace(
                 a,
                 id=f"{a.id}~{r}",
-                text=f"{a.text}\n[{r}]",
+                text=f"{_shift_years(a.text, r)}\n[{r}]",
                 published=published,
                 content_hash=f"{a.content_hash}~{r}",
             )
+
+
+_YEAR = re.compile(
+    r"(?<![0-9٠-٩])(?:19[5-9]|20[0-9])[0-9](?![0-9٠-٩])|(?<![0-9٠-٩])(?:١٩[٥-٩]|٢٠[٠-٩])[٠-٩](?![0-9٠-٩])"
+)
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+
+
+def _shift_years(text: str, by: int) -> str:
+    """Years (1950-2099, in Western or Arabic-Indic digits) moved ``by`` years on; the text
+    keeps its length, so offsets into it stay valid."""
+
+    def shift(m: re.Match[str]) -> str:
+        year = m.group()
+        moved = str(min(int(year.translate(_ARABIC_DIGITS)) + by, 2099))
+        if year.isascii():
+            return moved
+        return moved.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+
+    return _YEAR.sub(shift, text)
 
 
 class _Progress:

@@ -1,0 +1,25 @@
+"""The benchmarks' repeated corpus: each copy is other news (ids, dates and years moved on)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rasid.bench import _articles
+
+
+def test_each_copy_moves_ids_publication_and_the_years_it_names(tmp_path: Path) -> None:
+    text = "وقع الهجوم في 12 آذار 2015، بعد اتفاق عام ٢٠١٤، وقتل 2099 شخصا ورقم الهاتف 120151."
+    path = tmp_path / "c.jsonl"
+    path.write_text(
+        json.dumps({"id": "a1", "text": text, "published": "2015-03-13"}, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
+    first, third = list(_articles(str(path), None, repeat=3))[::2]
+    assert (first.id, first.text, first.published) == ("a1", text, "2015-03-13")
+    assert third.id == "a1~2" and third.published == "2017-03-13"
+    assert third.text.startswith("وقع الهجوم في 12 آذار 2017، بعد اتفاق عام ٢٠١٦، وقتل 2099 شخصا")
+    assert "120151" in third.text  # digits inside a longer number are no year
+    assert len(third.text) == len(text) + len("\n[2]")
+    assert third.content_hash != first.content_hash
