@@ -228,6 +228,11 @@ class Toll:
         return dataclasses.replace(best, disputed=disputed)
 
 
+def _fields(record: Source | Toll) -> dict[str, Any]:
+    """A flat record's fields (``dataclasses.asdict`` copies deeply, and costs for it)."""
+    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+
+
 def _best_toll(sources: Sequence[Source], field: str) -> Toll | None:
     reports = [
         Toll(getattr(s, field), getattr(s, field + "_bound"), s.published or "", False)
@@ -294,13 +299,13 @@ class Tally:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "first": dataclasses.asdict(self.first),
+            "first": _fields(self.first),
             "n_sources": self.n_sources,
             "n_articles": self.n_articles,
             "mentions": self.mentions,
             "top": self.top,
-            "fatalities": dataclasses.asdict(self.fatalities) if self.fatalities else None,
-            "injuries": dataclasses.asdict(self.injuries) if self.injuries else None,
+            "fatalities": _fields(self.fatalities) if self.fatalities else None,
+            "injuries": _fields(self.injuries) if self.injuries else None,
             "sentences": list(self.sentences),
         }
 
