@@ -57,14 +57,24 @@ def day_range(date: str | None, date_end: str | None = None) -> tuple[int, int] 
     return lo, hi if hi is not None and hi >= lo else lo
 
 
-def dates_compatible(a: Event, b: Event, *, same_article: bool) -> bool:
-    ra, rb = day_range(a.date, a.date_end), day_range(b.date, b.date_end)
+def _dates_compatible(
+    ra: tuple[int, int] | None, rb: tuple[int, int] | None, from_pub: bool, *, same_article: bool
+) -> bool:
     if ra is None or rb is None:
         return same_article
     tol = 1
-    if a.date_from_publication or b.date_from_publication:
+    if from_pub:
         tol = 2 if not same_article else 3
     return ra[0] - tol <= rb[1] and rb[0] - tol <= ra[1]
+
+
+def dates_compatible(a: Event, b: Event, *, same_article: bool) -> bool:
+    return _dates_compatible(
+        day_range(a.date, a.date_end),
+        day_range(b.date, b.date_end),
+        a.date_from_publication or b.date_from_publication,
+        same_article=same_article,
+    )
 
 
 def _km(a: Location, b: Location) -> float | None:
@@ -105,29 +115,60 @@ def _ids(actors: Iterable[ActorRef]) -> set[str]:
     return {a.entity_id or a.name for a in actors}
 
 
-def participants_compatible(a: Event, b: Event) -> bool:
-    aa, ba = _ids(a.actors) | _ids(a.claimed_by), _ids(b.actors) | _ids(b.claimed_by)
-    at, bt = _ids(a.targets), _ids(b.targets)
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Facts:
+    """What compatibility looks at in an event, worked out once: merging tests each mention
+    against many clusters, and each cluster against many mentions."""
+
+    event: Event
+    range: tuple[int, int] | None
+    doers: frozenset[str]  # actors and claimants
+    targets: frozenset[str]
+    people: frozenset[str]  # actors and targets
+
+    @classmethod
+    def of(cls, e: Event) -> _Facts:
+        actors, targets = _ids(e.actors), _ids(e.targets)
+        return cls(
+            event=e,
+            range=day_range(e.date, e.date_end),
+            doers=frozenset(actors | _ids(e.claimed_by)),
+            targets=frozenset(targets),
+            people=frozenset(actors | targets),
+        )
+
+
+def _participants_compatible(a: _Facts, b: _Facts) -> bool:
     # two different doers are two events (a US strike, a militia drone attack) unless each
     # names the other as its target (one clash reported from both sides)
-    return not (aa and ba and not (aa & ba) and not (aa & bt) and not (ba & at))
+    aa, ba = a.doers, b.doers
+    return not (aa and ba and not (aa & ba) and not (aa & b.targets) and not (ba & a.targets))
+
+
+def participants_compatible(a: Event, b: Event) -> bool:
+    return _participants_compatible(_Facts.of(a), _Facts.of(b))
 
 
 def compatible(a: Event, b: Event, *, same_article: bool = False) -> bool:
+    return _compatible(_Facts.of(a), _Facts.of(b), same_article=same_article)
+
+
+def _compatible(fa: _Facts, fb: _Facts, *, same_article: bool) -> bool:
+    a, b = fa.event, fb.event
     if a.type != b.type:
         return False
-    if not dates_compatible(a, b, same_article=same_article):
+    from_pub = a.date_from_publication or b.date_from_publication
+    if not _dates_compatible(fa.range, fb.range, from_pub, same_article=same_article):
         return False
     if not places_compatible(a.location, b.location):
         return False
-    if not participants_compatible(a, b):
+    if not _participants_compatible(fa, fb):
         return False
     if same_article:
         return _same_article_evidence(a, b)
-    if not same_article and (a.location is None or b.location is None):
+    if a.location is None or b.location is None:
         # across articles, an unplaced mention needs a shared participant to join
-        shared = (_ids(a.actors) | _ids(a.targets)) & (_ids(b.actors) | _ids(b.targets))
-        return bool(shared)
+        return bool(fa.people & fb.people)
     return True
 
 
@@ -418,7 +459,8 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
     )
     clusters: list[list[Event]] = []
     merged: list[Event] = []
-    index: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+    facts: list[_Facts] = []  # of each merged record
+    index: dict[tuple[str, int | None], dict[int, None]] = defaultdict(dict)  # ordered sets
 
     def candidates(ev: Event) -> list[int]:
         if same_article:
@@ -431,23 +473,25 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
         return [i for i in dict.fromkeys(found) if clusters[i]]
 
     for ev in ordered:
+        fev = _Facts.of(ev)
         chosen = next(
-            (ci for ci in candidates(ev) if compatible(merged[ci], ev, same_article=same_article)),
+            (ci for ci in candidates(ev) if _compatible(facts[ci], fev, same_article=same_article)),
             None,
         )
         if chosen is None:
             clusters.append([ev])
             merged.append(ev)  # one mention is its own record (combine([ev]) == ev)
+            facts.append(fev)
             chosen = len(clusters) - 1
         else:
             clusters[chosen].append(ev)
             merged[chosen] = combine(clusters[chosen], event_id=clusters[chosen][0].id)
-        if same_article or day_range(merged[chosen].date, merged[chosen].date_end) is not None:
+            facts[chosen] = _Facts.of(merged[chosen])
+        if same_article or facts[chosen].range is not None:
             # undated clusters are never looked up across articles: not indexing them keeps
             # their block from growing with the corpus
             for k in _blocks(merged[chosen]):
-                if chosen not in index[k]:
-                    index[k].append(chosen)
+                index[k][chosen] = None
     for _ in range(2):  # a second pass catches clusters that grew compatible late
         changed = False
         for i in range(len(clusters)):
@@ -458,7 +502,7 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
                         for j in candidates(merged[i])
                         if j != i
                         and clusters[j]
-                        and compatible(merged[i], merged[j], same_article=same_article)
+                        and _compatible(facts[i], facts[j], same_article=same_article)
                     ),
                     None,
                 )
@@ -476,9 +520,9 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
                 )
                 clusters[first], clusters[second] = keep, []
                 merged[first] = combine(keep, event_id=keep[0].id)
+                facts[first] = _Facts.of(merged[first])
                 for k in _blocks(merged[first]):
-                    if first not in index[k]:
-                        index[k].append(first)
+                    index[k][first] = None
                 changed = True
                 if first != i:
                     break  # this cluster went into an earlier one
