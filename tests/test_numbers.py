@@ -80,3 +80,31 @@ def test_arabic_indic_digits(n: int) -> None:
     arabic = str(n).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
     q = parse_number(f"وصل {arabic} جندي")
     assert q is not None and q.value == n and q.text == arabic
+
+
+def test_a_spelling_read_two_ways_takes_the_fewest_proclitics_in_every_process() -> None:
+    # "واحد" is the word itself, or و + "احد": the reading must not depend on set order, which
+    # changes with each process's hash seed
+    import subprocess
+    import sys
+
+    from rasid.data import WordScanner
+
+    scanner = WordScanner(["واحد", "احد", "عشرة"], ["و", "ب"], "ال")
+    assert scanner.scan("قتل واحد") == [(4, "واحد")]
+    assert scanner.scan("وعشرة") == [(1, "عشرة")]
+    code = (
+        "from rasid.numbers import find_quantities as f; from rasid.text.normalize import"
+        " normalize as n; print([(q.start, q.value) for q in f(n('قتل واحد منهم ووحد الصف'))])"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={"PYTHONHASHSEED": str(seed), "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(6)
+    }
+    assert len(seen) == 1, seen

@@ -91,14 +91,19 @@ class WordScanner:
         combos = {""}
         for p in prefixes:
             combos |= {p + q for q in {""} | set(prefixes) if len(p + q) <= 2}
+        # one spelling can be read two ways ("واحد": the word, or و + "احد"): the reading with
+        # the fewest proclitics wins, whatever order the sets come in
+        keys: dict[str, tuple[int, str]] = {}
         for b in _BOUNDARIES:
-            for pre in combos:
-                for w in set(words):
-                    self._auto.add_word(b + pre + w, (len(pre) + 1, w))
+            for pre in sorted(combos, key=lambda c: (len(c), c)):
+                for w in sorted(set(words)):
+                    keys.setdefault(b + pre + w, (len(pre) + 1, w))
                 for d in _DIGITS:
-                    self._auto.add_word(b + pre + d, (len(pre) + 1, DIGIT))
+                    keys.setdefault(b + pre + d, (len(pre) + 1, DIGIT))
             for d in _DIGITS:
-                self._auto.add_word(b + article + d, (1, DEFINITE))
+                keys[b + article + d] = (1, DEFINITE)
+        for key, value in keys.items():
+            self._auto.add_word(key, value)
         self._auto.make_automaton()
         self._article_len = len(article)
 
