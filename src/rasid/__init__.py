@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+import rasid._native  # noqa: F401  (first: warns when a compiled module is stale)
 from rasid.records import (
     ActorRef,
     Article,

@@ -7,6 +7,7 @@ Every extracted value names the rule or model that produced it (``rule``).
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -257,6 +258,30 @@ class Figure:
 
 
 Record = Event | Statement | Figure
+
+
+def _reduce(record: Any) -> tuple[type, tuple[Any, ...]]:
+    """Pickle a record as its class and field values. The default for frozen slotted
+    dataclasses sets fields with setattr, which a mypyc-compiled frozen class refuses."""
+    return type(record), tuple(getattr(record, f.name) for f in dataclasses.fields(record))
+
+
+for _cls in (
+    Article,
+    Sentence,
+    Token,
+    Mention,
+    Entity,
+    TimeExpr,
+    Quantity,
+    ActorRef,
+    Location,
+    Source,
+    Event,
+    Statement,
+    Figure,
+):
+    copyreg.pickle(_cls, _reduce)
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
