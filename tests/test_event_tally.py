@@ -156,3 +156,33 @@ def test_a_store_written_with_whole_source_lists_is_moved_to_tallies(tmp_path: P
     [stored] = list(iter_events(store, EventQuery()))
     store.close()
     assert stored == merge_events(reports)[0]
+
+
+def test_the_merge_look_ups_read_indexes_only_and_are_driven_by_the_block(tmp_path: Path) -> None:
+    # each mention row holds a JSON record: a look-up that read rows, or that started from a
+    # participant's events (they grow with the store), would slow the writer as the store grows
+    url = str(tmp_path / "plans.sqlite")
+    reports = _reports(6)
+    _store_all(url, reports[:5])
+    store = open_store(url)
+    statements: list[str] = []
+    with store.begin() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+        cur = Cursor(conn)
+        ev = reports[5]
+        merge_into_store(cur, "art-x", [ev], [json.dumps(record_to_json(ev))])
+        raw.set_trace_callback(None)  # type: ignore[attr-defined]
+        look_ups = [s for s in statements if s.startswith("SELECT") and "event_mentions" in s]
+        assert len(look_ups) >= 2
+        for sql in look_ups:
+            plan = [row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
+            on_mentions = [p for p in plan if "event_mentions" in p]
+            if "day_lo" in sql:  # a block: the index alone
+                assert on_mentions and all("COVERING INDEX" in p for p in on_mentions), plan
+            else:  # the mentions of one article
+                assert on_mentions and all("article" in p for p in on_mentions), plan
+            assert not any("event_actors" in p and "entity" in p for p in plan), plan
+        cur.close()
+    store.close()

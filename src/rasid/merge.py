@@ -597,10 +597,14 @@ def _store_candidates(cur: Cursor, ev: Event, block: str, params: list[Any]) -> 
     shared: dict[str, int] = {}
     if people:
         cond, values = cur.among("entity_id", people)
+        # driven by the block (bounded: a type, some days, a country), never by the
+        # participant, whose events grow with the store (the US forces are in thousands)
         for eid, n in cur.rows(
-            "SELECT event_id, count(*) FROM event_actors"
-            f" WHERE event_id IN (SELECT event_id FROM event_mentions WHERE {block})"
-            f" AND {cond} GROUP BY event_id ORDER BY count(*) DESC, event_id LIMIT ?",
+            "SELECT a.event_id, count(*) FROM"
+            f" (SELECT DISTINCT event_id FROM event_mentions WHERE {block}) AS b"
+            " CROSS JOIN event_actors AS a"
+            f" WHERE a.event_id = b.event_id AND a.{cond}"
+            " GROUP BY a.event_id ORDER BY count(*) DESC, a.event_id LIMIT ?",
             [*params, *values, MAX_CANDIDATES],
         ):
             shared[eid] = int(n)
@@ -684,12 +688,13 @@ def merge_into_store(
 
 def _shared(cur: Cursor, event_id: str, article_id: str, ev: Event) -> dict[str, int]:
     """How many of a report's sources, and of its articles (its one), a stored event has."""
+    # by the article (a few mentions), not by the event (as many as its reports)
     have = {
         (src.get("article"), src.get("start"))
-        for raw in cur.column(
-            "SELECT data FROM event_mentions WHERE event_id = ? AND article_id = ?",
-            (event_id, article_id),
+        for eid, raw in cur.rows(
+            "SELECT event_id, data FROM event_mentions WHERE article_id = ?", (article_id,)
         )
+        if eid == event_id
         for src in json.loads(raw).get("sources") or ()
     }
     if not have:

@@ -135,7 +135,12 @@ event_mentions = Table(
 )
 Index("ix_event_mentions_event", event_mentions.c.event_id)
 Index("ix_event_mentions_article", event_mentions.c.article_id)
-Index("ix_event_mentions_block", event_mentions.c.type, event_mentions.c.day_lo)
+# the merge's look-ups read only these indexes, never the rows (each holds a JSON record):
+# the mentions of a block (type, days, country), and those of it at given places
+_BLOCK = ("type", "day_lo", "day_hi", "country", "event_id")
+_AT_PLACE = ("type", "place_id", "day_lo", "day_hi", "country", "event_id")
+Index("ix_event_mentions_block", *(event_mentions.c[c] for c in _BLOCK))
+Index("ix_event_mentions_place", *(event_mentions.c[c] for c in _AT_PLACE))
 
 event_actors = Table(
     "event_actors",
@@ -210,9 +215,22 @@ def _m004_event_tallies(conn: Connection) -> None:
     tally_stored_events(conn)
 
 
+def _m005_covering_block_indexes(conn: Connection) -> None:
+    """The merge's block look-ups served by indexes alone (see ``_BLOCK``, ``_AT_PLACE``)."""
+    conn.execute(text("DROP INDEX IF EXISTS ix_event_mentions_block"))
+    for name, columns in (
+        ("ix_event_mentions_block", _BLOCK),
+        ("ix_event_mentions_place", _AT_PLACE),
+    ):
+        conn.execute(
+            text(f"CREATE INDEX IF NOT EXISTS {name} ON event_mentions ({', '.join(columns)})")
+        )
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("001_initial", _m001_initial),
     ("002_postgres_search", _m002_postgres_search),
     ("003_event_indexes", _m003_event_indexes),
     ("004_event_tallies", _m004_event_tallies),
+    ("005_covering_block_indexes", _m005_covering_block_indexes),
 )
