@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from itertools import compress
 from operator import itemgetter
 
+from rasid.caches import word_cache
 from rasid.doc import Doc
 from rasid.kb.load import KnowledgeBase, load_kb
 from rasid.kb.match import match_kb
@@ -74,7 +75,7 @@ _ADJECTIVE_ENDINGS = ("يه", "يين", "يون", "يات")  # nisba adjectives,
 _ABU = "\u0623\u0628\u0648"  # the kunya head "abu"
 
 
-@functools.lru_cache(maxsize=65536)
+@word_cache(65536)
 def _org_cue_word(word: str) -> tuple[str, int] | None:
     """(cue word, length of its proclitics) when a word is an organization cue ("لمعهد")."""
     org_cues = cues().org_cues
@@ -90,7 +91,7 @@ def _bare(word: str) -> str:
     return word
 
 
-@functools.lru_cache(maxsize=200_000)
+@word_cache(200_000)
 def _token_info(token: str) -> tuple[str, bool]:
     """(bare form, whether it is a word) of a token: one cached look-up for both."""
     return _bare(token), _LETTER_FIRST(token) is not None
@@ -101,7 +102,7 @@ def _common_words() -> frozenset[str]:
     return frequent_words() | cues().stop
 
 
-@functools.lru_cache(maxsize=200_000)
+@word_cache(200_000)
 def _namey_word(norm: str, bare: str) -> bool:
     """A word that can be part of a name: not a stop word, an ordinary word or a cue."""
     c = cues()
@@ -122,7 +123,7 @@ def _namey_word(norm: str, bare: str) -> bool:
 _CREDIT, _TITLE, _SAY, _KUNYA, _ORG = 1, 2, 4, 8, 16
 
 
-@functools.lru_cache(maxsize=200_000)
+@word_cache(200_000)
 def _cue_kind(norm: str, bare: str) -> int:
     """What a token can open, as bits: a photo credit "(", a title, a verb of saying, a kunya,
     an organization's name; 0 for most tokens, which the patterns then skip."""

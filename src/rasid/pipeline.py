@@ -14,6 +14,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from rasid.caches import trim
 from rasid.doc import Doc
 from rasid.records import Article, Event, Figure, Record, Sentence, Statement, TimeExpr
 from rasid.text.normalize import normalize
@@ -124,6 +125,7 @@ def process_article(article: Article) -> ArticleResult:
     from rasid.events import find_events
     from rasid.figures import find_figures
 
+    trim()  # the per-word caches, emptied when full: memory stays flat over any corpus
     doc = annotate(article)
     events, statements = find_events(doc)
     figures = find_figures(doc)

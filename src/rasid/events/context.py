@@ -11,11 +11,11 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import pairwise
 from operator import itemgetter
 from typing import NamedTuple, TypeVar
 
+from rasid.caches import word_cache
 from rasid.doc import Doc
 from rasid.records import Entity, Mention, Quantity, Sentence, TimeExpr
 
@@ -132,7 +132,7 @@ _PUNCT = frozenset("\"',;:()-")
 _START, _END, _TEXT, _BARE, _STEM = (itemgetter(k) for k in (1, 2, 3, 4, 7))
 
 
-@lru_cache(maxsize=200_000)
+@word_cache(200_000)
 def _forms(word: str) -> tuple[str, str]:
     """(bare, stem) of a word."""
     return _bare(word), _stem(word)

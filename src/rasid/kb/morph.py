@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from rasid.caches import word_cache
 from rasid.text import normalize_key
 
 
@@ -117,7 +118,7 @@ def strip_proclitics(word: str) -> list[tuple[str, str]]:
     return out
 
 
-@functools.lru_cache(maxsize=65536)
+@word_cache(65536)
 def is_clitic_definite(word: str) -> bool:
     """A word made of proclitics and a definite word ("للتدريب", "والاستشارة", "بالعراق")."""
     article = morphology().article
