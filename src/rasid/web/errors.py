@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rasid.errors import ApiError, StoreError
 from rasid.store.query import QueryError
@@ -124,15 +125,43 @@ def install_error_handlers(app: FastAPI) -> None:
         log.error("store error on %s: %s", request.url.path, exc)
         return error_response(request, 503, "store_unavailable", str(exc))
 
-    async def on_crash(request: Request, exc: Exception) -> Response:
-        log.error("internal error on %s", request.url.path, exc_info=exc)
-        return error_response(
-            request, 500, "internal_error", "internal error (the server log has the details)"
-        )
-
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(QueryError, on_query)
     app.add_exception_handler(ApiError, on_api)
     app.add_exception_handler(StoreError, on_store)
-    app.add_exception_handler(Exception, on_crash)
+    app.add_middleware(_Crashes)
+
+
+class _Crashes:
+    """Unexpected exceptions answered with the 500 error shape, the traceback to the log.
+
+    Caught here, inside the application: an exception left to Starlette's outermost handler is
+    answered and then raised again, and the server drops the connection under the client.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:
+            if started:  # too late for another answer
+                raise
+            request = Request(scope)
+            log.error("internal error on %s", request.url.path, exc_info=exc)
+            response = error_response(
+                request, 500, "internal_error", "internal error (the server log has the details)"
+            )
+            await response(scope, receive, send)
