@@ -626,11 +626,8 @@ def merge_into_store(
     and the new mention, without re-reading any earlier mention or source, so neither does it
     grow with the number of reports. ``event_data``: each mention's JSON.
     """
-    from rasid.store import schema
-    from rasid.store.driver import insert_sql
-    from rasid.store.events import write_event
+    from rasid.store.events import insert_mention, write_event
 
-    insert_mention = insert_sql(schema.event_mentions)  # rows in the schema's column order
     for ev, data in zip(events, event_data, strict=True):
         rng = day_range(ev.date, ev.date_end)
         country = ev.location.country if ev.location else None
@@ -644,8 +641,7 @@ def merge_into_store(
         if ranked:
             cond, values = cur.among("id", ranked)
             stored = dict(cur.rows(f"SELECT id, data FROM events WHERE {cond}", values))
-        chosen: str | None = None
-        current_best: dict[str, Any] | None = None
+        chosen: tuple[Event, Tally] | None = None
         best = -1.0
         for cid in ranked:
             if cid not in stored:
@@ -655,35 +651,18 @@ def merge_into_store(
             if compatible(current, ev):
                 score = affinity(current, ev)
                 if score > best:  # ties keep the smallest id: candidates come sorted
-                    chosen, best, current_best = cid, score, raw
-        event_id = chosen or ev.id
+                    chosen, best = (current, Tally.from_json(raw["tally"])), score
+        event_id = chosen[0].id if chosen else ev.id
         tally = tally_of(ev)
         merged = ev
-        if current_best is not None:
+        if chosen is not None:
             # read before this mention is stored: the sources the event already has from
             # this article (another mention of it in the same article)
-            before = Tally.from_json(current_best["tally"])
+            current, before = chosen
             tally = before.plus(tally, **_shared(cur, event_id, article_id, ev))
-            merged = combine_tallied(
-                event_from_json(current_best), before.first, ev, tally, event_id
-            )
-        cur.run(
-            insert_mention,
-            (
-                ev.id,
-                article_id,
-                event_id,
-                ev.type,
-                ev.date,
-                ev.date_end,
-                rng[0] if rng else None,
-                rng[1] if rng else None,
-                country,
-                ev.location.entity_id if ev.location else None,
-                data,
-            ),
-        )
-        write_event(cur, merged, tally, new=current_best is None)
+            merged = combine_tallied(current, before.first, ev, tally, event_id)
+        insert_mention(cur, ev, article_id, event_id, data)
+        write_event(cur, merged, tally, new=chosen is None)
 
 
 def _shared(cur: Cursor, event_id: str, article_id: str, ev: Event) -> dict[str, int]:

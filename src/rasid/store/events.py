@@ -118,7 +118,31 @@ def write_event(cur: Cursor, event: Event, tally: Tally, *, new: bool = False) -
     cur.run_many(_INSERT_ACTOR, rows)
 
 
-_INSERT_MENTION = insert_sql(schema.event_mentions)
+_INSERT_MENTION = insert_sql(schema.event_mentions)  # rows in the schema's column order
+
+
+def insert_mention(cur: Cursor, ev: Event, article_id: str, event_id: str, data: str) -> None:
+    """Store one article's mention of an event (``data``: its JSON record, sources and all)."""
+    from rasid.merge import day_range
+
+    loc = ev.location
+    days = day_range(ev.date, ev.date_end)
+    cur.run(
+        _INSERT_MENTION,
+        (
+            ev.id,
+            article_id,
+            event_id,
+            ev.type,
+            ev.date,
+            ev.date_end,
+            days[0] if days else None,
+            days[1] if days else None,
+            loc.country if loc else None,
+            loc.entity_id if loc else None,
+            data,
+        ),
+    )
 
 
 def import_event(cur: Cursor, event: Event) -> None:
@@ -126,27 +150,11 @@ def import_event(cur: Cursor, event: Event) -> None:
     event with one mention per source."""
     from rasid.merge import tally_of
 
-    loc = event.location
-    rows = [
-        (
-            f"{event.id}#{i}",
-            src.article,
-            event.id,
-            event.type,
-            event.date,
-            event.date_end,
-            day_number(event.date),
-            day_number(event.date_end or event.date, last=True),
-            loc.country if loc else None,
-            loc.entity_id if loc else None,
-            json.dumps(
-                record_to_json(dataclasses.replace(event, sources=(src,))), ensure_ascii=False
-            ),
-        )
-        for i, src in enumerate(event.sources)
-    ]
-    cur.run_many(_INSERT_MENTION, rows)
-    write_event(cur, event, tally_of(event, mentions=max(1, len(rows))), new=True)
+    for i, src in enumerate(event.sources):
+        mention = dataclasses.replace(event, id=f"{event.id}#{i}", sources=(src,))
+        data = json.dumps(record_to_json(mention), ensure_ascii=False)
+        insert_mention(cur, mention, src.article, event.id, data)
+    write_event(cur, event, tally_of(event, mentions=max(1, len(event.sources))), new=True)
 
 
 def event_sources(conn: Connection, event_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
