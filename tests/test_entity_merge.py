@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,27 +45,95 @@ def test_same_name_needs_agreeing_evidence() -> None:
     }
 
 
-def test_two_spellings_in_two_articles_are_one_entity(tmp_path: Path) -> None:
-    articles = [
-        {
-            "id": "x1",
-            "published": "2024-03-01",
-            "text": "وقالت الخبيرة في شؤون العراق لدى شركة كونترول ريسكس أنيسة بصيري تبريزي إن "
-            "الضربات ستتواصل.",
-        },
-        {
-            "id": "x2",
-            "published": "2024-03-02",
-            "text": "وقالت الخبيرة في شؤون العراق لدى شركة كونترول ريسكس أنيسة تبريزي إن "
-            "الهدنة لن تصمد.",
-        },
-    ]
-    src = tmp_path / "a.jsonl"
-    src.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in articles), "utf-8")
-    db = str(tmp_path / "e.sqlite")
-    ingest([str(src)], db)
-    store = open_store(db)
+_TWO_SPELLINGS = [
+    {
+        "id": "x1",
+        "published": "2024-03-01",
+        "text": "وقالت الخبيرة في شؤون العراق لدى شركة كونترول ريسكس أنيسة بصيري تبريزي إن "
+        "الضربات ستتواصل.",
+    },
+    {
+        "id": "x2",
+        "published": "2024-03-02",
+        "text": "وقالت الخبيرة في شؤون العراق لدى شركة كونترول ريسكس أنيسة تبريزي إن "
+        "الهدنة لن تصمد.",
+    },
+]
+
+
+def _write(path: Path, articles: list[dict[str, str]]) -> str:
+    path.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in articles), "utf-8")
+    return str(path)
+
+
+def _tabrizi(url: str) -> dict[str, int]:
+    store = open_store(url)
     counts = dict(store.mention_counts())
-    merged = [eid for eid, n in counts.items() if eid.startswith("px:") and "تبريزي" in eid]
     store.close()
-    assert len(merged) == 1 and counts[merged[0]] == 2, counts
+    return {eid: n for eid, n in counts.items() if eid.startswith("px:") and "تبريزي" in eid}
+
+
+def test_two_spellings_in_two_articles_are_one_entity(tmp_path: Path) -> None:
+    db = str(tmp_path / "e.sqlite")
+    ingest([_write(tmp_path / "a.jsonl", _TWO_SPELLINGS)], db)
+    merged = _tabrizi(db)
+    assert list(merged.values()) == [2], merged
+
+
+def _another_writer_first(tmp_path: Path, url: str) -> None:
+    """This process writes a first article, another process then stores one spelling, and
+    this process the other spelling."""
+    other = {
+        "id": "x0",
+        "published": "2024-02-20",
+        "text": "وقال الخبير في شؤون الأمن لدى معهد الشرق الأوسط سامر الخطيب إن الهدنة صامدة.",
+    }
+    ingest([_write(tmp_path / "0.jsonl", [other])], url)
+    cmd = [sys.executable, "-c", "from rasid.cli import main; main()", "-q", "--db", url]
+    one = _write(tmp_path / "1.jsonl", _TWO_SPELLINGS[:1])
+    subprocess.run([*cmd, "ingest", one], check=True, timeout=300)
+    ingest([_write(tmp_path / "2.jsonl", _TWO_SPELLINGS[1:])], url)
+
+
+def test_a_name_another_writer_stored_is_linked(tmp_path: Path) -> None:
+    db = str(tmp_path / "e.sqlite")
+    _another_writer_first(tmp_path, db)
+    merged = _tabrizi(db)
+    assert list(merged.values()) == [2], merged
+
+
+@pytest.mark.postgres
+def test_a_name_another_writer_stored_is_linked_in_postgres(
+    tmp_path: Path, pg_store_url: str
+) -> None:
+    _another_writer_first(tmp_path, pg_store_url)
+    merged = _tabrizi(pg_store_url)
+    assert list(merged.values()) == [2], merged
+
+
+def _drop_name_keys(url: str) -> None:
+    """The store as it was before names were keyed (migration 006 not applied)."""
+    store = open_store(url)
+    with store.begin() as conn:
+        conn.exec_driver_sql("DROP INDEX ix_entities_name_key")
+        conn.exec_driver_sql("ALTER TABLE entities DROP COLUMN name_key")
+        conn.exec_driver_sql("DELETE FROM rasid_migrations WHERE name = '006_entity_name_keys'")
+    store.close()
+
+
+@pytest.mark.parametrize(
+    "engine", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_names_stored_before_keys_are_keyed_and_linked(
+    tmp_path: Path, engine: str, request: pytest.FixtureRequest
+) -> None:
+    url = (
+        str(tmp_path / "e.sqlite")
+        if engine == "sqlite"
+        else str(request.getfixturevalue("pg_store_url"))
+    )
+    ingest([_write(tmp_path / "1.jsonl", _TWO_SPELLINGS[:1])], url)
+    _drop_name_keys(url)
+    ingest([_write(tmp_path / "2.jsonl", _TWO_SPELLINGS[1:])], url)  # migrates first
+    merged = _tabrizi(url)
+    assert list(merged.values()) == [2], merged

@@ -87,7 +87,11 @@ entities = Table(
     Column("provisional", Integer, nullable=False),
     Column("role", Text),
     Column("data", Text),
+    # a provisional name's last Arabic word: the writer finds the stored names a new one may
+    # be another spelling of through it (``rasid.store.write``)
+    Column("name_key", Text),
 )
+Index("ix_entities_name_key", entities.c.name_key, entities.c.provisional)
 
 events = Table(
     "events",
@@ -227,10 +231,33 @@ def _m005_covering_block_indexes(conn: Connection) -> None:
         )
 
 
+def _m006_entity_name_keys(conn: Connection) -> None:
+    """Stored provisional names keyed by their last word, so that every writer (each process
+    of a cluster) finds the names stored before it in the store itself."""
+    from sqlalchemy import inspect
+
+    if "name_key" not in {c["name"] for c in inspect(conn).get_columns("entities")}:
+        conn.execute(text("ALTER TABLE entities ADD COLUMN name_key TEXT"))
+        rows = conn.execute(text("SELECT id, name_ar FROM entities WHERE provisional = 1")).all()
+        keys = [{"id": eid, "key": name_key(name)} for eid, name in rows]
+        if keys:
+            conn.execute(text("UPDATE entities SET name_key = :key WHERE id = :id"), keys)
+    conn.execute(
+        text("CREATE INDEX IF NOT EXISTS ix_entities_name_key ON entities (name_key, provisional)")
+    )
+
+
+def name_key(name_ar: str | None) -> str | None:
+    """The key of a provisional name: its last Arabic word (None when it has none)."""
+    words = (name_ar or "").split()
+    return words[-1] if words else None
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("001_initial", _m001_initial),
     ("002_postgres_search", _m002_postgres_search),
     ("003_event_indexes", _m003_event_indexes),
     ("004_event_tallies", _m004_event_tallies),
     ("005_covering_block_indexes", _m005_covering_block_indexes),
+    ("006_entity_name_keys", _m006_entity_name_keys),
 )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from rasid.records import Article, Entity, Event, record_to_json
 from rasid.store import Store, now_iso, schema
 from rasid.store.driver import Cursor, insert_sql
+from rasid.store.schema import name_key
 
 if TYPE_CHECKING:
     from rasid.pipeline import ArticleResult
@@ -99,6 +100,7 @@ def prepare(result: ArticleResult) -> ArticleRows:
                 1 if e.provisional else 0,
                 e.role,
                 _dump({"aliases": list(e.aliases), "affiliations": list(e.affiliations)}),
+                name_key(e.name_ar) if e.provisional else None,
             )
             for e in provisional
         ),
@@ -166,7 +168,6 @@ def save_rows(store: Store, batch: Sequence[ArticleRows]) -> list[bool]:
     stored: list[bool] = []
     with store.begin() as conn:
         cur = Cursor(conn)
-        url = str(conn.engine.url)
         if cur.postgres:
             cur.run("SELECT pg_advisory_xact_lock(7412002)")
         layers = _Layers()
@@ -174,7 +175,7 @@ def save_rows(store: Store, batch: Sequence[ArticleRows]) -> list[bool]:
             if cur.run(_INSERT_ARTICLE, (*rows.article, now_iso())) == 0:
                 stored.append(False)
                 continue
-            linked = _link_entities(cur, rows.provisional, url)
+            linked = _link_entities(cur, rows.provisional)
             layers.add(rows, linked)
             # written at once, so that the next article's names can be linked to them
             cur.run_many(
@@ -202,23 +203,6 @@ def save_result(store: Store, result: ArticleResult) -> bool:
     return save_results(store, [result])[0]
 
 
-_PROVISIONAL: dict[str, dict[str, list[Entity]]] = {}
-
-
-def _provisional_index(cur: Cursor, url: str) -> dict[str, list[Entity]]:
-    """Stored provisional entities by the last word of their Arabic name, read once per store
-    and process and kept up to date by this writer (another writer's newest names may be
-    missed: they are then linked when read back later)."""
-    index = _PROVISIONAL.get(url)
-    if index is None:
-        index = _PROVISIONAL[url] = {}
-        for r in cur.rows(
-            "SELECT id, kind, name, name_ar, role, data FROM entities WHERE provisional = 1"
-        ):
-            _index_entity(index, _entity_row(*r))
-    return index
-
-
 def _entity_row(
     eid: str, kind: str, name: str, name_ar: str | None, role: str | None, raw: str | None
 ) -> Entity:
@@ -235,17 +219,23 @@ def _entity_row(
     )
 
 
-def _last_word(name: str | None) -> str:
-    words = (name or "").split()
-    return words[-1] if words else ""
+def _stored_namesakes(cur: Cursor, news: Sequence[Entity]) -> dict[str, Entity]:
+    """Stored provisional entities whose name ends in the same word as one of ``news``: read
+    from the store in the writing transaction, so every writer (each process of a pool or a
+    cluster, each concurrent ingest) sees every name stored before it, with its aliases."""
+    keys = sorted({k for k in (name_key(n.name_ar) for n in news) if k})
+    if not keys:
+        return {}
+    cond, params = cur.among("name_key", keys)
+    rows = cur.rows(
+        "SELECT id, kind, name, name_ar, role, data FROM entities"
+        f" WHERE {cond} AND provisional = 1",
+        params,
+    )
+    return {r[0]: _entity_row(*r) for r in rows}
 
 
-def _index_entity(index: dict[str, list[Entity]], e: Entity) -> None:
-    if _last_word(e.name_ar):
-        index.setdefault(_last_word(e.name_ar), []).append(e)
-
-
-def _link_entities(cur: Cursor, provisional: Sequence[Entity], url: str) -> dict[str, str]:
+def _link_entities(cur: Cursor, provisional: Sequence[Entity]) -> dict[str, str]:
     """Provisional names of this article that are entities already stored (another spelling,
     the same role or organization): their ids map to the stored ones."""
     from rasid.entity_merge import link_provisional
@@ -253,16 +243,13 @@ def _link_entities(cur: Cursor, provisional: Sequence[Entity], url: str) -> dict
     news = [e for e in provisional if e.provisional]
     if not news:
         return {}
-    index = _provisional_index(cur, url)
-    known = {e.id: e for n in news for e in index.get(_last_word(n.name_ar), [])}
+    known = _stored_namesakes(cur, news)
     mapping = link_provisional(news, known)
-    for e in news:
-        if e.id not in mapping and e.id not in known:
-            _index_entity(index, e)
     for new_id, old_id in mapping.items():
         old = known[old_id]
         alias = next(e.name_ar for e in news if e.id == new_id)
         if alias and alias not in old.aliases:
             data = {"aliases": [*old.aliases, alias], "affiliations": list(old.affiliations)}
             cur.run("UPDATE entities SET data = ? WHERE id = ?", (_dump(data), old_id))
+            known[old_id] = replace(old, aliases=(*old.aliases, alias))
     return mapping
