@@ -54,8 +54,17 @@ def _snapshot(url: str) -> dict[str, object]:
             ).all()
         )
         statements = conn.execute(select(func.count()).select_from(s.statements)).scalar_one()
+        entities = sorted(
+            conn.execute(select(s.entities.c.id, s.entities.c.data, s.entities.c.name_key)).all()
+        )
     store.close()
-    return {"articles": articles, "events": events, "mentions": mentions, "statements": statements}
+    return {
+        "articles": articles,
+        "events": events,
+        "mentions": mentions,
+        "statements": statements,
+        "entities": entities,
+    }
 
 
 def test_two_workers_store_what_one_worker_stores(tmp_path: Path) -> None:
@@ -74,10 +83,10 @@ def test_interrupted_run_completes_on_rerun(tmp_path: Path) -> None:
         "import os, signal\n"
         "from rasid.jobs import ingest\n"
         "n = 0\n"
-        "def tick(_):\n"
+        "def tick(k):\n"
         "    global n\n"
-        "    n += 1\n"
-        "    if n == 40:\n"
+        "    n += k\n"
+        "    if n >= 40:\n"
         "        os.kill(os.getpid(), signal.SIGKILL)\n"
         f"ingest([{str(corpus)!r}], {db!r}, on_progress=tick)\n"
     )
@@ -100,6 +109,34 @@ def test_interrupted_run_completes_on_rerun(tmp_path: Path) -> None:
     full = str(tmp_path / "full.sqlite")
     ingest([str(corpus)], full)
     assert _snapshot(db)["articles"] == _snapshot(full)["articles"]
+
+
+def test_dask_cluster_writes_what_one_process_writes(tmp_path: Path) -> None:
+    from distributed import Client, LocalCluster
+
+    from rasid.cluster import ingest_on_cluster
+
+    corpus = _sample(tmp_path, 400)
+    single = str(tmp_path / "single.sqlite")
+    r1 = ingest([str(corpus)], single)
+    expected = _snapshot(single)
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        # the workers write the file (they run on this machine), then this process does
+        for name, on_workers in (("workers", None), ("client", False)):
+            db = str(tmp_path / f"{name}.sqlite")
+            report = ingest_on_cluster(
+                [str(corpus)], db, client, batch_size=32, write_on_workers=on_workers
+            )
+            assert report.stored == r1.stored > 350
+            assert _snapshot(db) == expected, name
+        # a second run over the same articles stores nothing again
+        again = ingest_on_cluster([str(corpus)], str(tmp_path / "workers.sqlite"), client)
+        assert (again.stored, again.skipped) == (0, r1.stored + r1.skipped)
 
 
 @pytest.mark.postgres

@@ -86,24 +86,24 @@ class _Progress:
     def __init__(self, db: str, every: int = 50_000) -> None:
         self.db = db
         self.every = every
-        self.done = 0
+        self.done = self.reported = 0
         self.started = self.last = time.perf_counter()
 
     def __call__(self, n: int) -> None:
-        self.done += n
-        if self.done % self.every:
+        before, self.done = self.done, self.done + n
+        if before // self.every == self.done // self.every:
             return
         now = time.perf_counter()
         line = {
             "articles": self.done,
             "seconds": round(now - self.started, 1),
             "articles_per_s": round(self.done / (now - self.started), 1),
-            "recent_articles_per_s": round(self.every / (now - self.last), 1),
+            "recent_articles_per_s": round((self.done - self.reported) / (now - self.last), 1),
             "peak_rss_mb": _peak_mb(),
             "peak_worker_rss_mb": _peak_children_mb(),
             "db_mb": round(os.path.getsize(self.db) / 2**20, 1),
         }
-        self.last = now
+        self.last, self.reported = now, self.done
         print(json.dumps(line), file=sys.stderr, flush=True)
 
 

@@ -1,17 +1,29 @@
 """The same pipeline on a Dask distributed cluster.
 
-The ingesting process reads the articles, skips those already stored, and sends batches to the
-workers, which run the pure stages and prepare each article's rows (``rasid.jobs._process_batch``)
-and send them back; the ingesting process links names, merges events and writes the batch to the
-store (PostgreSQL for a shared deployment) in one transaction. A bounded number of batches is in
-flight at a time, so memory stays flat however large the corpus.
+The ingesting process reads the articles, skips those already stored and sends batches to the
+workers, which run the pure stages and prepare each article's rows (``rasid.jobs._process_batch``).
+
+Where every worker can reach the store (a PostgreSQL server they can connect to, or a SQLite
+file on this machine when they all run here), each worker also writes the batches it ran, in
+turn: batch i is written once batch i - 1 is (a Dask event per batch), so batches are written
+one at a time in reading order and the store ends as a single-process run leaves it. The rows
+never travel back, and the ingesting process, which otherwise bounds the speed-up (it would
+receive, link, merge and write every article), only reads and schedules. Elsewhere the rows
+come back and the ingesting process writes them, in the same order.
+
+A bounded number of batches is in flight (two per worker thread, at least eight), so memory
+stays flat however large the corpus.
 """
 
 from __future__ import annotations
 
 import logging
+import socket
+import threading
+import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from rasid.errors import RasidError
@@ -19,6 +31,7 @@ from rasid.errors import RasidError
 log = logging.getLogger(__name__)
 
 IN_FLIGHT = 8
+BATCH = 128  # articles a task: fewer, longer tasks keep the scheduler's share small
 
 
 class ClusterError(RasidError):
@@ -31,30 +44,194 @@ def ingest_on_cluster(
     address: Any,
     *,
     on_problem: Callable[[str], None] | None = None,
-    batch_size: int = 64,
+    batch_size: int = BATCH,
+    write_on_workers: bool | None = None,
 ) -> Any:
     """Ingest ``paths`` with the pipeline running on the cluster at ``address`` (a scheduler
-    address such as tcp://host:8786, or a ``distributed`` Client / LocalCluster)."""
+    address such as tcp://host:8786, or a ``distributed`` Client / LocalCluster).
+    ``write_on_workers``: None lets the workers write when they can all reach the store; False
+    makes this process write."""
     from distributed import Client
 
     from rasid import jobs
 
     try:
-        client = address if isinstance(address, Client) else Client(address, timeout="20s")  # type: ignore[no-untyped-call]
+        client = address if isinstance(address, Client) else Client(address, timeout="20s")
     except OSError as exc:
         raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
     job = jobs.Ingestion(paths, store_url, on_problem=on_problem)
+    target = None if write_on_workers is False else worker_store_url(client, job.store.engine.url)
+    turns = _Turns()
+    in_flight = max(IN_FLIGHT, 2 * sum(client.nthreads().values()))
     try:
-        # written in submission order, so merged ids equal those of a single-process run
+        # taken in submission order either way, so merged ids equal a single-process run's
         pending: deque[Any] = deque()
-        for batch in job.batches(batch_size):
-            pending.append(client.submit(jobs._process_batch, batch, pure=False))
-            if len(pending) >= IN_FLIGHT:
-                job.write(pending.popleft().result())
+        for i, batch in enumerate(job.batches(batch_size)):
+            if target is None:
+                pending.append(client.submit(jobs._process_batch, batch, pure=False))
+            else:
+                task = client.submit(_process_and_write, target, batch, turns.job, i, pure=False)
+                pending.append(task)
+            if len(pending) >= in_flight:
+                _take(job, target, pending.popleft().result(), turns)
         while pending:
-            job.write(pending.popleft().result())
+            _take(job, target, pending.popleft().result(), turns)
     finally:
         job.close()
+        if target is not None:
+            _release(client, target, turns)
         if not isinstance(address, Client):
-            client.close()  # type: ignore[no-untyped-call]
+            client.close()
     return job.report
+
+
+def _release(client: Any, target: str, turns: _Turns) -> None:
+    """Close the workers' store connections and the job's last turn (best effort: a failed
+    cluster has nothing left to release)."""
+    try:
+        turns.close()
+        client.run(_close_store, target)
+    except Exception:  # the job's own outcome or error is what the user needs to see
+        log.debug("could not release the workers' store connections", exc_info=True)
+
+
+def _take(job: Any, target: str | None, result: Any, turns: _Turns) -> None:
+    if target is None:
+        job.write(result)
+    else:
+        job.count(result)
+        turns.done()
+
+
+class _Turns:
+    """The write turns of one job's batches: batch i writes once batch i - 1 has (a Dask
+    event named after the job and the batch, set by the batch that wrote)."""
+
+    def __init__(self) -> None:
+        self.job = f"rasid-write-{uuid.uuid4().hex}"
+        self.taken = 0
+
+    def done(self) -> None:
+        """A batch's result was taken: the turn before it will not be waited for again."""
+        from distributed import Event
+
+        if self.taken:
+            Event(_turn(self.job, self.taken - 1)).clear()
+        self.taken += 1
+
+    def close(self) -> None:
+        from distributed import Event
+
+        if self.taken:
+            Event(_turn(self.job, self.taken - 1)).clear()
+
+
+def _turn(job: str, index: int) -> str:
+    return f"{job}-{index}"
+
+
+def worker_store_url(client: Any, url: Any) -> str | None:
+    """The URL the workers write the store through, or None when some cannot reach it (the
+    ingesting process then writes). A SQLite file is shared only with workers on this machine;
+    a PostgreSQL server on this machine's loopback address only with workers here too."""
+    here = socket.gethostname()
+    hosts = set(client.run(socket.gethostname).values())
+    if url.get_backend_name() == "sqlite":
+        if hosts - {here} or not url.database:
+            log.info("workers on other machines: this process writes the SQLite store")
+            return None
+        return str(url.set(database=str(Path(url.database).resolve())).render_as_string(False))
+    if _local_host(url.host) and hosts - {here}:
+        log.info("the database is on this machine's loopback: this process writes the store")
+        return None
+    target = str(url.render_as_string(hide_password=False))
+    unreachable = [w for w, ok in client.run(_reaches, target).items() if not ok]
+    if unreachable:
+        log.info("workers %s cannot reach the store: this process writes it", unreachable)
+        return None
+    return target
+
+
+def _local_host(host: str | None) -> bool:
+    return not host or host in ("localhost", "::1") or host.startswith(("127.", "/"))
+
+
+_STORES: dict[str, Any] = {}
+
+
+def _worker_store(url: str) -> Any:
+    """The store a worker writes through, opened once per worker process."""
+    from rasid.store import open_store
+
+    store = _STORES.get(url)
+    if store is None:
+        store = _STORES[url] = open_store(url, create=False)
+    return store
+
+
+def _reaches(url: str) -> bool:
+    try:
+        _worker_store(url).count_articles()
+    except RasidError:
+        return False
+    return True
+
+
+class _Writing:
+    """A worker process's write, before its pipeline: a batch that writes after waiting for its
+    turn runs beside the worker's next batch, and that batch pauses between articles until the
+    write is done. Sharing the interpreter lock instead would slow the write several times over
+    (each database call gives the lock up and waits for it back), and every later batch waits
+    for that write."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._count = threading.Lock()
+        self._writers = 0
+
+    def __enter__(self) -> None:
+        with self._count:
+            self._writers += 1
+        self._lock.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+        with self._count:
+            self._writers -= 1
+
+    def pause(self) -> None:
+        """Wait here while a write is due or running."""
+        if self._writers:
+            with self._lock:
+                pass
+
+
+_WRITING = _Writing()
+
+
+def _process_and_write(url: str, batch: list[Any], job: str, index: int) -> Any:
+    """Run the pipeline over a batch, then write it on this worker once the batch before it
+    is written. A batch that must wait for its turn leaves the worker's thread pool, so the
+    worker runs its next batch meanwhile and no core idles on a turn."""
+    from distributed import Event, secede
+
+    from rasid.jobs import _process_batch, write_outcomes
+
+    results = _process_batch(batch, _WRITING.pause)
+    if index:
+        turn = Event(_turn(job, index - 1))
+        if not turn.is_set():
+            secede()
+            turn.wait()
+    try:
+        with _WRITING:
+            return write_outcomes(_worker_store(url), results)
+    finally:
+        # set on failure too: the client reports the failure, later batches still write
+        Event(_turn(job, index)).set()
+
+
+def _close_store(url: str) -> None:
+    store = _STORES.pop(url, None)
+    if store is not None:
+        store.close()

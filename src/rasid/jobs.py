@@ -12,9 +12,12 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rasid.records import Article
+
+if TYPE_CHECKING:
+    from rasid.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +42,50 @@ def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
 Outcome = tuple[str, Any, str | None]  # (article label, its rows for the store, error)
 
 
-def _process_batch(batch: list[Article]) -> list[Outcome]:
+@dataclass
+class Written:
+    """What writing one batch gave."""
+
+    stored: int = 0
+    skipped: int = 0
+    failed: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def write_outcomes(store: Store, results: list[Outcome]) -> Written:
+    """Write a processed batch in one transaction (a crash loses the batch in progress, never
+    half of one); articles the pipeline failed on are reported, not written."""
+    from rasid.store.write import ArticleRows, save_rows
+
+    out = Written()
+    good: list[ArticleRows] = []
+    for label, rows, error in results:
+        if error is not None or not isinstance(rows, ArticleRows):
+            out.failed += 1
+            out.problems.append(f"{label}: could not process article ({error})")
+        else:
+            good.append(rows)
+    for ok in save_rows(store, good):
+        if ok:
+            out.stored += 1
+        else:
+            out.skipped += 1
+    return out
+
+
+def _process_batch(
+    batch: list[Article], between: Callable[[], None] | None = None
+) -> list[Outcome]:
     """Run the pipeline over a batch and prepare each article's rows for the store (so that
-    the writer, alone, does as little as it can); a failing article is reported, never fatal."""
+    the writer, alone, does as little as it can); a failing article is reported, never fatal.
+    ``between`` runs before each article (a cluster worker pauses there while it writes)."""
     from rasid.pipeline import process_article
     from rasid.store.write import prepare
 
     out: list[Outcome] = []
     for article in batch:
+        if between is not None:
+            between()
         label = article.origin or article.id
         try:
             out.append((label, prepare(process_article(article)), None))
@@ -111,23 +150,17 @@ class Ingestion:
         return (b for b in (self.fresh(b) for b in _batches(self.articles(), size)) if b)
 
     def write(self, results: list[Outcome]) -> None:
-        from rasid.store.write import ArticleRows, save_rows
+        self.count(write_outcomes(self.store, results))
 
-        good: list[ArticleRows] = []
-        for label, rows, error in results:
-            if error is not None or not isinstance(rows, ArticleRows):
-                self.report.failed += 1
-                self.problem(f"{label}: could not process article ({error})")
-            else:
-                good.append(rows)
-        # one transaction per batch: a crash loses the batch in progress, never half of one
-        for ok in save_rows(self.store, good):
-            if ok:
-                self.report.stored += 1
-            else:
-                self.report.skipped += 1
-            if self.on_progress:
-                self.on_progress(1)
+    def count(self, written: Written) -> None:
+        """Add a written batch (here or where it was processed) to the report."""
+        self.report.stored += written.stored
+        self.report.skipped += written.skipped
+        self.report.failed += written.failed
+        for msg in written.problems:
+            self.problem(msg)
+        if self.on_progress and written.stored + written.skipped:
+            self.on_progress(written.stored + written.skipped)
 
     def close(self) -> None:
         self.store.close()
@@ -153,7 +186,7 @@ def ingest(
             from collections import deque
 
             ctx = mp.get_context("spawn") if _needs_spawn() else mp.get_context("fork")
-            with ctx.Pool(workers, initializer=_warm) as pool:
+            with ctx.Pool(workers, initializer=warm) as pool:
                 # a bounded number of batches in flight keeps memory flat: the pool's own
                 # imap would read the whole input ahead of a slower writer
                 pending: deque[Any] = deque()
@@ -174,8 +207,17 @@ def _needs_spawn() -> bool:
     return sys.platform == "darwin" or sys.platform.startswith("win")
 
 
-def _warm() -> None:
-    """Load the knowledge base once per worker process, before the first batch."""
+def warm() -> None:
+    """Ready a worker process before its first batch: load the knowledge base and run the
+    pipeline over the packaged sample articles, which builds every table and pattern the stages
+    load on first use (about a third of a second), so the first batch costs what the others do."""
+    from importlib.resources import files
+
+    from rasid.ingest import read_articles
     from rasid.kb import load_kb
+    from rasid.pipeline import process_article
 
     load_kb()
+    for article in read_articles([str(files("rasid.samples") / "articles.jsonl")]):
+        if isinstance(article, Article):
+            process_article(article)
