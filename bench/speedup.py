@@ -1,6 +1,6 @@
 """Speed-up of the ingest with 2 workers over 1, in a process pool and on a Dask LocalCluster.
 
-    python bench/speedup.py CORPUS.jsonl [--n 4000] [--repeat 3] [--postgres URL]
+    python bench/speedup.py CORPUS.jsonl [--n 4000] [--repeat 3] [--postgres URL] [--kinds K,..]
 
 Prints JSON: articles/s for each run, the ratios, and where the CPU went: the ingesting process
 (reading, scheduling and, unless the workers write, writing) and the whole machine, in
@@ -126,7 +126,11 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=4000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--postgres", help="a PostgreSQL database URL to ingest into (emptied)")
+    ap.add_argument("--kinds", default=",".join(KINDS), help="which runs: " + ", ".join(KINDS))
     args = ap.parse_args()
+    kinds = set(args.kinds.split(","))
+    if kinds - set(KINDS):
+        ap.error(f"unknown kinds: {', '.join(sorted(kinds - set(KINDS)))}")
     runs: dict[str, list[dict[str, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         data = sample(args.corpus, args.n, Path(tmp) / "sample.jsonl")
@@ -147,9 +151,9 @@ def main() -> None:
         from rasid.cluster import ingest_on_cluster
 
         for _ in range(args.repeat):
-            for workers in (1, 2):
+            for workers in (1, 2) if "pool" in kinds else ():
                 keep(f"pool_{workers}", _pool_run(data, store(), workers))
-            for workers in (1, 2):
+            for workers in (1, 2) if kinds - {"pool"} else ():
                 with (
                     LocalCluster(
                         n_workers=workers,
@@ -161,6 +165,8 @@ def main() -> None:
                 ):
                     client.run(warm)  # ready the workers before the clock starts
                     for kind, on_workers in (("dask", None), ("dask_client_writes", False)):
+                        if kind not in kinds:
+                            continue
                         db = store()
                         keep(
                             f"{kind}_{workers}",
@@ -170,13 +176,17 @@ def main() -> None:
                                 )
                             ),
                         )
-                    keep(f"dask_stages_{workers}", measured(lambda c=client: _stages_only(data, c)))
+                    if "dask_stages" in kinds:
+                        keep(
+                            f"dask_stages_{workers}",
+                            measured(lambda c=client: _stages_only(data, c)),
+                        )
     results: dict[str, Any] = {"articles": args.n, "repeat": args.repeat}
     results["store"] = "postgresql" if args.postgres else "sqlite"
     for name, figures in runs.items():
         results[name] = max(figures, key=lambda f: f["articles_per_s"])
         results[name]["all_articles_per_s"] = [f["articles_per_s"] for f in figures]
-    for kind in KINDS:
+    for kind in sorted(kinds):
         one, two = results[f"{kind}_1"], results[f"{kind}_2"]
         results[f"{kind}_speedup"] = round(two["articles_per_s"] / one["articles_per_s"], 2)
     print(json.dumps(results, indent=1))

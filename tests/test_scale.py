@@ -139,6 +139,43 @@ def test_dask_cluster_writes_what_one_process_writes(tmp_path: Path) -> None:
         assert (again.stored, again.skipped) == (0, r1.stored + r1.skipped)
 
 
+def test_a_stopped_cluster_job_leaves_nothing_running(tmp_path: Path) -> None:
+    import time
+
+    from distributed import Client, LocalCluster
+
+    from rasid.cluster import ingest_on_cluster
+
+    good = _sample(tmp_path, 240).read_text(encoding="utf-8").splitlines()
+    corpus = tmp_path / "stops.jsonl"
+    corpus.write_text("\n".join([*good[:200], "{not json", *good[200:]]) + "\n", "utf-8")
+
+    class StopError(Exception):
+        pass
+
+    def stop(_: str) -> None:
+        raise StopError  # as a user's interrupt would, with batches still in flight
+
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        with pytest.raises(StopError):
+            ingest_on_cluster(
+                [str(corpus)], str(tmp_path / "s.sqlite"), client, batch_size=8, on_problem=stop
+            )
+        deadline = time.monotonic() + 30
+        while any(client.processing().values()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(client.processing().values())
+    # what was written is whole, and a second run completes the store
+    report = ingest([str(corpus)], str(tmp_path / "s.sqlite"))
+    assert report.failed == 1
+    assert len(_snapshot(str(tmp_path / "s.sqlite"))["articles"]) > 220  # type: ignore[arg-type]
+
+
 @pytest.mark.postgres
 def test_concurrent_ingest_into_postgres_loses_and_duplicates_nothing(
     tmp_path: Path, pg_store_url: str

@@ -63,9 +63,9 @@ def ingest_on_cluster(
     target = None if write_on_workers is False else worker_store_url(client, job.store.engine.url)
     turns = _Turns()
     in_flight = max(IN_FLIGHT, 2 * sum(client.nthreads().values()))
+    pending: deque[Any] = deque()
     try:
         # taken in submission order either way, so merged ids equal a single-process run's
-        pending: deque[Any] = deque()
         for i, batch in enumerate(job.batches(batch_size)):
             if target is None:
                 pending.append(client.submit(jobs._process_batch, batch, pure=False))
@@ -79,16 +79,22 @@ def ingest_on_cluster(
     finally:
         job.close()
         if target is not None:
-            _release(client, target, turns)
+            _release(client, target, turns, stopped=bool(pending))
         if not isinstance(address, Client):
             client.close()
     return job.report
 
 
-def _release(client: Any, target: str, turns: _Turns) -> None:
-    """Close the workers' store connections and the job's last turn (best effort: a failed
-    cluster has nothing left to release)."""
+def _release(client: Any, target: str, turns: _Turns, *, stopped: bool) -> None:
+    """Close the workers' store connections and the job's last turn. A job stopped early (an
+    error, an interrupt) also stops its batches waiting for a turn that will not come (the
+    batch before them lost with its worker). Best effort: a failed cluster has nothing left
+    to release."""
+    from distributed import Event
+
     try:
+        if stopped:
+            Event(_stop(turns.job)).set()
         turns.close()
         client.run(_close_store, target)
     except Exception:  # the job's own outcome or error is what the user needs to see
@@ -130,6 +136,10 @@ def _turn(job: str, index: int) -> str:
     return f"{job}-{index}"
 
 
+def _stop(job: str) -> str:
+    return f"{job}-stop"
+
+
 def worker_store_url(client: Any, url: Any) -> str | None:
     """The URL the workers write the store through, or None when some cannot reach it (the
     ingesting process then writes). A SQLite file is shared only with workers on this machine;
@@ -137,7 +147,7 @@ def worker_store_url(client: Any, url: Any) -> str | None:
     here = socket.gethostname()
     hosts = set(client.run(socket.gethostname).values())
     if url.get_backend_name() == "sqlite":
-        if hosts - {here} or not url.database:
+        if hosts - {here} or url.database in (None, "", ":memory:"):
             log.info("workers on other machines: this process writes the SQLite store")
             return None
         return str(url.set(database=str(Path(url.database).resolve())).render_as_string(False))
@@ -222,7 +232,9 @@ def _process_and_write(url: str, batch: list[Any], job: str, index: int) -> Any:
         turn = Event(_turn(job, index - 1))
         if not turn.is_set():
             secede()
-            turn.wait()
+            while not turn.wait(timeout=1):
+                if Event(_stop(job)).is_set():
+                    raise ClusterError(f"ingest job stopped before batch {index} was written")
     try:
         with _WRITING:
             return write_outcomes(_worker_store(url), results)
