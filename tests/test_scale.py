@@ -116,10 +116,16 @@ def test_dask_cluster_writes_what_one_process_writes(tmp_path: Path) -> None:
 
     from rasid.cluster import ingest_on_cluster
 
-    corpus = _sample(tmp_path, 400)
+    lines = _sample(tmp_path, 400).read_text(encoding="utf-8").splitlines()
+    # a line that is not JSON and a line repeated in a later batch, among the articles
+    corpus = tmp_path / "mixed.jsonl"
+    mixed = [*lines[:100], "{not json", *lines[100:], lines[5]]
+    corpus.write_text("\n".join(mixed) + "\n", "utf-8")
     single = str(tmp_path / "single.sqlite")
     r1 = ingest([str(corpus)], single)
     expected = _snapshot(single)
+    counts = (r1.read, r1.stored, r1.skipped, r1.failed)
+    assert r1.failed == 1 and r1.problems[0].startswith(f"{corpus}:101: not valid JSON")
     with (
         LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
@@ -132,7 +138,9 @@ def test_dask_cluster_writes_what_one_process_writes(tmp_path: Path) -> None:
             report = ingest_on_cluster(
                 [str(corpus)], db, client, batch_size=32, write_on_workers=on_workers
             )
-            assert report.stored == r1.stored > 350
+            assert (report.read, report.stored, report.skipped, report.failed) == counts, name
+            assert report.problems == r1.problems, name
+            assert r1.stored > 350
             assert _snapshot(db) == expected, name
         # a second run over the same articles stores nothing again
         again = ingest_on_cluster([str(corpus)], str(tmp_path / "workers.sqlite"), client)

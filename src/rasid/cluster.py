@@ -4,12 +4,14 @@ The ingesting process reads the articles, skips those already stored and sends b
 workers, which run the pure stages and prepare each article's rows (``rasid.jobs._process_batch``).
 
 Where every worker can reach the store (a PostgreSQL server they can connect to, or a SQLite
-file on this machine when they all run here), each worker also writes the batches it ran, in
-turn: batch i is written once batch i - 1 is (a Dask event per batch), so batches are written
-one at a time in reading order and the store ends as a single-process run leaves it. The rows
-never travel back, and the ingesting process, which otherwise bounds the speed-up (it would
-receive, link, merge and write every article), only reads and schedules. Elsewhere the rows
-come back and the ingesting process writes them, in the same order.
+file on this machine when they all run here), the workers do the rest too: they parse the JSON
+lines the ingesting process read as bytes, leave out the articles already stored, and write the
+batches they ran, in turn: batch i is written once batch i - 1 is (a Dask event per batch), so
+batches are written one at a time in reading order and the store ends as a single-process run
+leaves it. The rows never travel back, and the ingesting process, which otherwise bounds the
+speed-up (it would parse, receive, link, merge and write every article), only moves bytes and
+schedules. Elsewhere it reads the articles, and the rows come back for it to write, in the same
+order.
 
 A bounded number of batches is in flight (two per worker thread, at least eight), so memory
 stays flat however large the corpus.
@@ -66,7 +68,8 @@ def ingest_on_cluster(
     pending: deque[Any] = deque()
     try:
         # taken in submission order either way, so merged ids equal a single-process run's
-        for i, batch in enumerate(job.batches(batch_size)):
+        batches = job.batches(batch_size) if target is None else job.unparsed_batches(batch_size)
+        for i, batch in enumerate(batches):
             if target is None:
                 pending.append(client.submit(jobs._process_batch, batch, pure=False))
             else:
@@ -219,15 +222,31 @@ class _Writing:
 _WRITING = _Writing()
 
 
-def _process_and_write(url: str, batch: list[Any], job: str, index: int) -> Any:
-    """Run the pipeline over a batch, then write it on this worker once the batch before it
-    is written. A batch that must wait for its turn leaves the worker's thread pool, so the
-    worker runs its next batch meanwhile and no core idles on a turn."""
+def _process_and_write(url: str, items: list[Any], job: str, index: int) -> Any:
+    """Parse a batch's lines, leave out the articles already stored, run the pipeline, then
+    write the batch on this worker once the batch before it is written. A batch that must wait
+    for its turn leaves the worker's thread pool, so the worker runs its next batch meanwhile
+    and no core idles on a turn."""
     from distributed import Event, secede
 
-    from rasid.jobs import _process_batch, write_outcomes
+    from rasid.ingest import IngestProblem, RawLine
+    from rasid.jobs import Written, _process_batch, fresh_articles, write_outcomes
+    from rasid.records import Article
 
-    results = _process_batch(batch, _WRITING.pause)
+    store = _worker_store(url)
+    found = Written()
+    articles: list[Article] = []
+    for item in items:
+        article = item.parse() if isinstance(item, RawLine) else item
+        if isinstance(article, IngestProblem):
+            found.failed += 1
+            found.problems.append(str(article))
+        else:
+            found.read += isinstance(item, RawLine)
+            articles.append(article)
+    fresh = fresh_articles(store, articles)
+    found.skipped = len(articles) - len(fresh)
+    results = _process_batch(fresh, _WRITING.pause)
     if index:
         turn = Event(_turn(job, index - 1))
         if not turn.is_set():
@@ -237,10 +256,15 @@ def _process_and_write(url: str, batch: list[Any], job: str, index: int) -> Any:
                     raise ClusterError(f"ingest job stopped before batch {index} was written")
     try:
         with _WRITING:
-            return write_outcomes(_worker_store(url), results)
+            written = write_outcomes(store, results)
     finally:
         # set on failure too: the client reports the failure, later batches still write
         Event(_turn(job, index)).set()
+    written.read = found.read
+    written.skipped += found.skipped
+    written.failed += found.failed
+    written.problems[:0] = found.problems
+    return written
 
 
 def _close_store(url: str) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from rasid.records import Article
 
 if TYPE_CHECKING:
+    from rasid.ingest import RawLine
     from rasid.store import Store
 
 log = logging.getLogger(__name__)
@@ -44,12 +45,25 @@ Outcome = tuple[str, Any, str | None]  # (article label, its rows for the store,
 
 @dataclass
 class Written:
-    """What writing one batch gave."""
+    """What reading (where lines were parsed there), de-duplicating and writing one batch gave."""
 
+    read: int = 0
     stored: int = 0
     skipped: int = 0
     failed: int = 0
     problems: list[str] = field(default_factory=list)
+
+
+def fresh_articles(store: Store, batch: list[Article]) -> list[Article]:
+    """The articles of a batch not stored yet (nor repeated within the batch)."""
+    known = store.known_hashes([a.content_hash for a in batch])
+    keep: list[Article] = []
+    seen: set[str] = set()
+    for a in batch:
+        if a.content_hash not in known and a.content_hash not in seen:
+            seen.add(a.content_hash)
+            keep.append(a)
+    return keep
 
 
 def write_outcomes(store: Store, results: list[Outcome]) -> Written:
@@ -135,25 +149,39 @@ class Ingestion:
 
     def fresh(self, batch: list[Article]) -> list[Article]:
         """The articles of a batch not stored yet (nor repeated within the batch)."""
-        known = self.store.known_hashes([a.content_hash for a in batch])
-        keep: list[Article] = []
-        seen: set[str] = set()
-        for a in batch:
-            if a.content_hash in known or a.content_hash in seen:
-                self.report.skipped += 1
-            else:
-                seen.add(a.content_hash)
-                keep.append(a)
+        keep = fresh_articles(self.store, batch)
+        self.report.skipped += len(batch) - len(keep)
         return keep
 
     def batches(self, size: int = BATCH) -> Iterator[list[Article]]:
         return (b for b in (self.fresh(b) for b in _batches(self.articles(), size)) if b)
+
+    def unparsed_batches(self, size: int) -> Iterator[list[Article | RawLine]]:
+        """Batches of articles and JSON lines left for the workers to parse and de-duplicate
+        (they report what they read, ``Written.read``)."""
+        from rasid.ingest import IngestProblem, RawLine, read_items
+
+        batch: list[Article | RawLine] = []
+        for item in read_items(self.paths, stdin=self.stdin, unparsed=True):  # type: ignore[arg-type]
+            if isinstance(item, IngestProblem):
+                self.report.failed += 1
+                self.problem(str(item))
+                continue
+            if not isinstance(item, RawLine):
+                self.report.read += 1
+            batch.append(item)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
     def write(self, results: list[Outcome]) -> None:
         self.count(write_outcomes(self.store, results))
 
     def count(self, written: Written) -> None:
         """Add a written batch (here or where it was processed) to the report."""
+        self.report.read += written.read
         self.report.stored += written.stored
         self.report.skipped += written.skipped
         self.report.failed += written.failed

@@ -4,7 +4,8 @@
 input that cannot be read, and never raises for a user's bad input.
 """
 
+from rasid.ingest.jsonl import RawLine
 from rasid.ingest.problem import IngestProblem
-from rasid.ingest.reader import read_articles
+from rasid.ingest.reader import read_articles, read_items
 
-__all__ = ["IngestProblem", "read_articles"]
+__all__ = ["IngestProblem", "RawLine", "read_articles", "read_items"]

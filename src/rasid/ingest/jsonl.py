@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -27,10 +27,23 @@ HUGE_LINE_BYTES = 1 << 20
 _FIELDS = ("title", "url", "source", "published", "lang")
 
 
+class RawLine(NamedTuple):
+    """A JSON line read but not parsed yet: a cluster's workers parse it (``parse``), so the
+    ingesting process only moves bytes. (A tuple: it crosses to the workers as one.)"""
+
+    path: str
+    number: int
+    raw: bytes
+
+    def parse(self) -> Article | IngestProblem:
+        return read_record_line(self.raw, self.path, self.number)
+
+
 def read_jsonl(
-    stream: HeadedStream, path: str, max_bytes: int
-) -> Iterator[Article | IngestProblem]:
-    """Articles from a JSON Lines stream; ``max_bytes`` bounds one line."""
+    stream: HeadedStream, path: str, max_bytes: int, *, unparsed: bool = False
+) -> Iterator[Article | IngestProblem | RawLine]:
+    """Articles from a JSON Lines stream; ``max_bytes`` bounds one line. With ``unparsed``,
+    UTF-8 lines come as RawLines, to be parsed elsewhere."""
     bom = detect_bom(stream.head)
     if (bom is not None and bom != "utf-8-sig") or b"\x00" in stream.head:
         yield from _read_wide(stream, path, max_bytes)
@@ -51,7 +64,7 @@ def read_jsonl(
             continue
         if raw.isspace():
             continue
-        yield read_record_line(raw, path, number)
+        yield RawLine(path, number, raw) if unparsed else read_record_line(raw, path, number)
 
 
 def _read_wide(

@@ -26,7 +26,7 @@ from rasid.ingest.charsets import (
 )
 from rasid.ingest.feeds import looks_like_feed, read_feed
 from rasid.ingest.files import file_id, read_html_text, read_plain_text
-from rasid.ingest.jsonl import read_json_array, read_jsonl
+from rasid.ingest.jsonl import RawLine, read_json_array, read_jsonl
 from rasid.ingest.problem import IngestProblem
 from rasid.ingest.streams import HeadedStream, as_byte_stream, open_headed
 from rasid.records import Article
@@ -64,19 +64,31 @@ def read_articles(
     Never raises for bad input: a missing path, an empty, binary or undecodable file, a bad JSON
     line each yield an IngestProblem naming the file (and line), and reading goes on.
     """
+    for item in read_items(paths, stdin=stdin, max_bytes=max_bytes):
+        yield item.parse() if isinstance(item, RawLine) else item
+
+
+def read_items(
+    paths: Sequence[str],
+    *,
+    stdin: TextIO | BinaryIO | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    unparsed: bool = False,
+) -> Iterator[Article | IngestProblem | RawLine]:
+    """``read_articles``, with JSON lines left unparsed (RawLine) when ``unparsed``."""
     for path in paths:
         if path == STDIN:
             source = stdin if stdin is not None else sys.stdin.buffer
-            yield from read_stream(as_byte_stream(source), STDIN_LABEL, max_bytes)
+            yield from read_stream(as_byte_stream(source), STDIN_LABEL, max_bytes, unparsed)
             continue
         target = Path(path)
         if not target.exists():
             yield IngestProblem(path, None, "no such file or directory")
         elif target.is_dir():
             for file in walk_directory(target):
-                yield from read_file(str(file), max_bytes, kind=_kind_of(file))
+                yield from read_file(str(file), max_bytes, kind=_kind_of(file), unparsed=unparsed)
         else:
-            yield from read_file(path, max_bytes, kind=_kind_of(target))
+            yield from read_file(path, max_bytes, kind=_kind_of(target), unparsed=unparsed)
 
 
 def walk_directory(root: Path) -> Iterator[Path]:
@@ -98,8 +110,8 @@ def _kind_of(path: Path) -> str | None:
 
 
 def read_file(
-    path: str, max_bytes: int, *, kind: str | None = None
-) -> Iterator[Article | IngestProblem]:
+    path: str, max_bytes: int, *, kind: str | None = None, unparsed: bool = False
+) -> Iterator[Article | IngestProblem | RawLine]:
     """The articles of one file; ``kind`` ("jsonl", "json", "text", "html", "feed") or sniffed."""
     try:
         handle = open(path, "rb")  # noqa: SIM115 -- closed below, after a generator's last read
@@ -109,7 +121,7 @@ def read_file(
     try:
         size = os.fstat(handle.fileno()).st_size if os.path.isfile(path) else None
         headed = open_headed(handle, size)
-        yield from _read_opened(headed, path, max_bytes, kind, file_id(path))
+        yield from _read_opened(headed, path, max_bytes, kind, file_id(path), unparsed)
     except OSError as error:
         yield IngestProblem(path, None, _os_reason(error))
     finally:
@@ -117,20 +129,25 @@ def read_file(
 
 
 def read_stream(
-    stream: BinaryIO | TextIO | object, label: str, max_bytes: int
-) -> Iterator[Article | IngestProblem]:
+    stream: BinaryIO | TextIO | object, label: str, max_bytes: int, unparsed: bool = False
+) -> Iterator[Article | IngestProblem | RawLine]:
     """The articles of a stream such as stdin: JSON Lines when it looks like them, else one
     text, HTML or feed document."""
     try:
         headed = open_headed(stream)  # type: ignore[arg-type]
-        yield from _read_opened(headed, label, max_bytes, None, None)
+        yield from _read_opened(headed, label, max_bytes, None, None, unparsed)
     except OSError as error:
         yield IngestProblem(label, None, _os_reason(error))
 
 
 def _read_opened(
-    stream: HeadedStream, path: str, max_bytes: int, kind: str | None, article_id: str | None
-) -> Iterator[Article | IngestProblem]:
+    stream: HeadedStream,
+    path: str,
+    max_bytes: int,
+    kind: str | None,
+    article_id: str | None,
+    unparsed: bool = False,
+) -> Iterator[Article | IngestProblem | RawLine]:
     head = stream.head
     if not head:
         yield IngestProblem(path, None, "empty file")
@@ -144,7 +161,7 @@ def _read_opened(
         if kind is None or sniffed in {"jsonl", "json"}:
             kind = sniffed
     if kind == "jsonl":
-        yield from read_jsonl(stream, path, max_bytes)
+        yield from read_jsonl(stream, path, max_bytes, unparsed=unparsed)
         return
     if kind in {"json", "feed"}:
         data = stream.read_all(max_bytes)
