@@ -230,11 +230,11 @@ def _process_and_write(url: str, items: list[Any], job: str, index: int) -> Any:
     from distributed import Event, secede
 
     from rasid.ingest import IngestProblem, RawLine
-    from rasid.jobs import Written, _process_batch, fresh_articles, write_outcomes
+    from rasid.jobs import IngestReport, _process_batch, fresh_articles, write_outcomes
     from rasid.records import Article
 
     store = _worker_store(url)
-    found = Written()
+    found = IngestReport()
     articles: list[Article] = []
     for item in items:
         article = item.parse() if isinstance(item, RawLine) else item

@@ -27,6 +27,9 @@ BATCH = 64
 
 @dataclass
 class IngestReport:
+    """What an ingest job (or one batch of it) read, stored, skipped as already stored, and
+    could not read or process, with a line for each problem."""
+
     read: int = 0
     stored: int = 0
     skipped: int = 0
@@ -43,17 +46,6 @@ def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
 Outcome = tuple[str, Any, str | None]  # (article label, its rows for the store, error)
 
 
-@dataclass
-class Written:
-    """What reading (where lines were parsed there), de-duplicating and writing one batch gave."""
-
-    read: int = 0
-    stored: int = 0
-    skipped: int = 0
-    failed: int = 0
-    problems: list[str] = field(default_factory=list)
-
-
 def fresh_articles(store: Store, batch: list[Article]) -> list[Article]:
     """The articles of a batch not stored yet (nor repeated within the batch)."""
     known = store.known_hashes([a.content_hash for a in batch])
@@ -66,12 +58,12 @@ def fresh_articles(store: Store, batch: list[Article]) -> list[Article]:
     return keep
 
 
-def write_outcomes(store: Store, results: list[Outcome]) -> Written:
+def write_outcomes(store: Store, results: list[Outcome]) -> IngestReport:
     """Write a processed batch in one transaction (a crash loses the batch in progress, never
     half of one); articles the pipeline failed on are reported, not written."""
     from rasid.store.write import ArticleRows, save_rows
 
-    out = Written()
+    out = IngestReport()
     good: list[ArticleRows] = []
     for label, rows, error in results:
         if error is not None or not isinstance(rows, ArticleRows):
@@ -158,7 +150,7 @@ class Ingestion:
 
     def unparsed_batches(self, size: int) -> Iterator[list[Article | RawLine]]:
         """Batches of articles and JSON lines left for the workers to parse and de-duplicate
-        (they report what they read, ``Written.read``)."""
+        (their batch reports count what they read)."""
         from rasid.ingest import IngestProblem, RawLine, read_items
 
         batch: list[Article | RawLine] = []
@@ -179,7 +171,7 @@ class Ingestion:
     def write(self, results: list[Outcome]) -> None:
         self.count(write_outcomes(self.store, results))
 
-    def count(self, written: Written) -> None:
+    def count(self, written: IngestReport) -> None:
         """Add a written batch (here or where it was processed) to the report."""
         self.report.read += written.read
         self.report.stored += written.stored
