@@ -62,11 +62,13 @@ def ingest_on_cluster(
     except OSError as exc:
         raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
     job = jobs.Ingestion(paths, store_url, on_problem=on_problem)
-    target = None if write_on_workers is False else worker_store_url(client, job.store.engine.url)
+    target: str | None = None
     turns = _Turns()
-    in_flight = max(IN_FLIGHT, 2 * sum(client.nthreads().values()))
     pending: deque[Any] = deque()
     try:
+        if write_on_workers is not False:
+            target = worker_store_url(client, job.store.engine.url)
+        in_flight = max(IN_FLIGHT, 2 * sum(client.nthreads().values()))
         # taken in submission order either way, so merged ids equal a single-process run's
         batches = job.batches(batch_size) if target is None else job.unparsed_batches(batch_size)
         for i, batch in enumerate(batches):
@@ -150,7 +152,9 @@ def worker_store_url(client: Any, url: Any) -> str | None:
     here = socket.gethostname()
     hosts = set(client.run(socket.gethostname).values())
     if url.get_backend_name() == "sqlite":
-        if hosts - {here} or url.database in (None, "", ":memory:"):
+        if url.database in (None, "", ":memory:"):
+            return None
+        if hosts - {here}:
             log.info("workers on other machines: this process writes the SQLite store")
             return None
         return str(url.set(database=str(Path(url.database).resolve())).render_as_string(False))
