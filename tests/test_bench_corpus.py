@@ -23,3 +23,24 @@ def test_each_copy_moves_ids_publication_and_the_years_it_names(tmp_path: Path) 
     assert "120151" in third.text  # digits inside a longer number are no year
     assert len(third.text) == len(text) + len("\n[2]")
     assert third.content_hash != first.content_hash
+
+
+def test_bench_command_reports_each_phase(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    from importlib.resources import files
+
+    samples = str(files("rasid.samples") / "articles.jsonl")
+    cmd = [sys.executable, "-c", "from rasid.cli import main; main()", "bench", samples]
+    out = subprocess.run(
+        [*cmd, "--phases", "read,pipeline,ingest", "--limit", "6"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    results = {r["phase"]: r for r in json.loads(out.stdout)["results"]}
+    assert set(results) == {"read", "pipeline", "ingest"}
+    assert results["read"]["articles"] == results["pipeline"]["articles"] == 6
+    assert results["pipeline"]["events"] > 0 and results["pipeline"]["articles_per_s"] > 0
+    assert results["ingest"]["articles"] == 6 and results["ingest"]["db_mb"] > 0
