@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -242,3 +243,40 @@ def test_dask_cluster_equals_single_process(tmp_path: Path, pg_url: str) -> None
         r2 = ingest_on_cluster([str(corpus)], distributed, client)
     assert r1.stored == r2.stored > 1900
     assert _snapshot(single) == _snapshot(distributed)
+
+
+def test_ingest_command_on_a_cluster(tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    corpus = _sample(tmp_path, 150)
+    db = str(tmp_path / "cli.sqlite")
+    cmd = [sys.executable, "-c", "from rasid.cli import main; main()", "--db", db, "ingest"]
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        done = subprocess.run(
+            [*cmd, "--cluster", cluster.scheduler_address, str(corpus)],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    assert done.returncode == 0, done.stderr
+    single = str(tmp_path / "single.sqlite")
+    report = ingest([str(corpus)], single)
+    assert f"rasid: {report.stored} stored, {report.skipped} already there" in done.stderr
+    assert _snapshot(db) == _snapshot(single)
+    # no scheduler there: one line that says so, and a failed exit
+    gone = subprocess.run(
+        [*cmd, "--cluster", "tcp://127.0.0.1:9", str(corpus)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"},
+    )
+    assert gone.returncode == 1
+    assert gone.stderr.strip().splitlines() == [
+        line for line in gone.stderr.strip().splitlines() if line.startswith("rasid: error:")
+    ]
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in gone.stderr

@@ -45,23 +45,51 @@ def ingest_on_cluster(
     store_url: str,
     address: Any,
     *,
+    stdin: object | None = None,
     on_problem: Callable[[str], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH,
     write_on_workers: bool | None = None,
 ) -> Any:
     """Ingest ``paths`` with the pipeline running on the cluster at ``address`` (a scheduler
     address such as tcp://host:8786, or a ``distributed`` Client / LocalCluster).
     ``write_on_workers``: None lets the workers write when they can all reach the store; False
-    makes this process write."""
-    from distributed import Client
+    makes this process write. A cluster that fails on the way raises ClusterError."""
+    from concurrent.futures import CancelledError
 
-    from rasid import jobs
+    from distributed import Client, KilledWorker
 
     try:
-        client = address if isinstance(address, Client) else Client(address, timeout="20s")
+        # Dask's own connect timeout (distributed.comm.timeouts.connect, 30 s unless set)
+        client = address if isinstance(address, Client) else Client(address)
     except OSError as exc:
         raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
-    job = jobs.Ingestion(paths, store_url, on_problem=on_problem)
+    try:
+        return _ingest(
+            client, paths, store_url, stdin, on_problem, on_progress, batch_size, write_on_workers
+        )
+    except (OSError, TimeoutError, KilledWorker, CancelledError) as exc:
+        raise ClusterError(f"the Dask cluster failed: {type(exc).__name__}: {exc}") from exc
+    finally:
+        if not isinstance(address, Client):
+            client.close()
+
+
+def _ingest(
+    client: Any,
+    paths: Sequence[str],
+    store_url: str,
+    stdin: object | None,
+    on_problem: Callable[[str], None] | None,
+    on_progress: Callable[[int], None] | None,
+    batch_size: int,
+    write_on_workers: bool | None,
+) -> Any:
+    from rasid import jobs
+
+    job = jobs.Ingestion(
+        paths, store_url, stdin=stdin, on_problem=on_problem, on_progress=on_progress
+    )
     target: str | None = None
     turns = _Turns()
     pending: deque[Any] = deque()
@@ -85,8 +113,6 @@ def ingest_on_cluster(
         job.close()
         if target is not None:
             _release(client, target, turns, stopped=bool(pending))
-        if not isinstance(address, Client):
-            client.close()
     return job.report
 
 

@@ -33,28 +33,35 @@ def ingest(
         problems.append(msg)
         err.print(f"rasid: skipped: {msg}", markup=False)
 
-    if cluster:
-        from rasid.cluster import ingest_on_cluster
+    from rasid.cluster import ingest_on_cluster
+    from rasid.jobs import ingest as run_ingest
 
-        report = ingest_on_cluster(paths, url, cluster, on_problem=on_problem)
-    else:
-        from rasid.jobs import ingest as run_ingest
-
-        with Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            disable=not show_bar,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("ingesting", total=None)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not show_bar,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("ingesting", total=None)
+        stdin = sys.stdin.buffer if "-" in paths else None
+        if cluster:
+            report = ingest_on_cluster(
+                paths,
+                url,
+                cluster,
+                stdin=stdin,
+                on_problem=on_problem,
+                on_progress=lambda n: progress.advance(task, n),
+            )
+        else:
             report = run_ingest(
                 paths,
                 url,
                 workers=workers,
-                stdin=sys.stdin.buffer if "-" in paths else None,
+                stdin=stdin,
                 on_problem=on_problem,
                 on_progress=lambda n: progress.advance(task, n),
             )
