@@ -46,7 +46,7 @@ def main() -> None:
     results = []
     for done in args.add:
         for res in json.loads(Path(done).read_text(encoding="utf-8"))["results"]:
-            res["size"] = res["articles"]
+            res.setdefault("size", res["articles"])
             results.append(res)
     for size in (int(s) for s in args.sizes.split(",") if s):
         repeat = max(1, math.ceil(size / base))
