@@ -73,14 +73,17 @@ def plot(results: list[dict[str, object]], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
-    for phase in sorted({str(r["phase"]) for r in results}):
+    for i, phase in enumerate(sorted({str(r["phase"]) for r in results})):
         rows = [r for r in results if r["phase"] == phase and "error" not in r]
         xs = [r["size"] for r in rows]
-        ax1.plot(xs, [r["articles_per_s"] for r in rows], marker="o", label=phase)
-        ax2.plot(xs, [r["peak_rss_mb"] for r in rows], marker="o", label=phase)
+        color = f"C{i}"  # one colour per phase in both panels
+        ax1.plot(xs, [r["articles_per_s"] for r in rows], marker="o", color=color, label=phase)
+        ax2.plot(xs, [r["peak_rss_mb"] for r in rows], marker="o", color=color, label=phase)
         workers = [r.get("peak_worker_rss_mb") or 0 for r in rows]
         if any(workers):
-            ax2.plot(xs, workers, marker="s", linestyle="--", label=f"{phase} (largest worker)")
+            label = f"{phase} (largest worker)"
+            ax2.plot(xs, workers, marker="s", linestyle="--", color=color, label=label)
+    ax1.set_yscale("log")  # the in-memory merge runs thousands a second, the rest hundreds
     for ax, label in ((ax1, "articles / s"), (ax2, "peak RSS (MB)")):
         ax.set_xscale("log")
         ax.set_xlabel("articles")
