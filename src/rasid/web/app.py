@@ -16,11 +16,12 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from rasid import __version__
 from rasid.store import open_store
 from rasid.web.api import router as api_router
+from rasid.web.asgi import HttpMiddleware
 from rasid.web.errors import install_error_handlers
 from rasid.web.pages import render_error
 from rasid.web.pages import router as pages_router
@@ -45,16 +46,10 @@ an API token (RASID_API_TOKEN), which POST /api/articles then requires as a Bear
 Every error has the same shape: `{"error": {"code": "...", "message": "...", "status": 404}}`."""
 
 
-class SecurityHeaders:
+class SecurityHeaders(HttpMiddleware):
     """Adds CSP and friends to every HTTP response (pure ASGI: streaming stays streaming)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         csp = _DOCS_CSP if scope["path"] == "/docs" else _CSP
 
         async def send_with_headers(message: Message) -> None:

@@ -16,10 +16,11 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Match
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from rasid.errors import ApiError, StoreError
 from rasid.store.query import QueryError
+from rasid.web.asgi import HttpMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -133,20 +134,14 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_middleware(_Crashes)
 
 
-class _Crashes:
+class _Crashes(HttpMiddleware):
     """Unexpected exceptions answered with the 500 error shape, the traceback to the log.
 
     Caught here, inside the application: an exception left to Starlette's outermost handler is
     answered and then raised again, and the server drops the connection under the client.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def sending(message: Message) -> None:
