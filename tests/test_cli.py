@@ -112,9 +112,10 @@ def test_extract_then_eval_meets_the_dev_floor() -> None:
     ev = rasid("eval", str(DEV / "gold.json"), "-", "--json", stdin=ex.stdout)
     assert ev.returncode == 0, ev.stderr
     score = json.loads(ev.stdout)
-    # pinned floors: the gate fails when extraction quality drops
-    assert score["f1"] >= 0.85
+    # pinned floors (role-aware scoreboard): the gate fails when extraction quality drops
+    assert score["f1"] >= 0.8
     assert score["recall"] >= 0.9
+    assert score["strict_f1"] >= 0.65
     assert score["fields"]["fatalities"] == 1.0
     assert score["fields"]["injuries"] == 1.0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -120,53 +121,111 @@ def _print_layers(articles: list[Article], layers: list[str]) -> None:
 
 @app.command("eval")
 def evaluate(
-    gold: Path = typer.Argument(..., help="Gold file (seeds/dev/gold.json format)."),
-    system: str = typer.Argument(..., help="System records (JSONL or JSON), or - for stdin."),
+    gold: Path = typer.Argument(None, help="Gold file (eval/GUIDELINES.md format)."),
+    system: str = typer.Argument(None, help="System records (JSONL or JSON), or - for stdin."),
+    gsr: list[Path] = typer.Option(
+        [], "--gsr", help="Score the sentence task of an Arabic event GSR CSV file instead."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the full score as JSON."),
+    show: bool = typer.Option(False, "--show", help="List every miss and every wrong record."),
 ) -> None:
-    """Score event records against gold: precision, recall, F1, per type, fields, misses."""
-    from rasid.eval import read_records, score
+    """Score event records against gold: P/R/F1 role-aware, per type, fields, errors, merging."""
+    if gsr:
+        _evaluate_gsr(gsr, as_json)
+        return
+    if gold is None or system is None:
+        raise CliError("give GOLD and SYSTEM (or --gsr FILE): rasid eval gold.json records.jsonl")
+    from rasid.eval import read_records
+    from rasid.scoreboard import score_board
 
-    try:
-        gold_data = json.loads(gold.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise EvalError(f"{gold}: no such file") from exc
-    except json.JSONDecodeError as exc:
-        raise EvalError(f"{gold}:{exc.lineno}: not JSON ({exc.msg})") from exc
+    gold_data = json.loads(_read_text(gold))
     if system == "-":
         lines = sys.stdin.readlines()
     else:
-        try:
-            lines = Path(system).read_text(encoding="utf-8").splitlines(keepends=True)
-        except FileNotFoundError as exc:
-            raise EvalError(f"{system}: no such file") from exc
-    result = score(gold_data, read_records(lines, system))
+        lines = _read_text(Path(system)).splitlines(keepends=True)
+    board = score_board(gold_data, read_records(lines, system))
     if as_json:
-        out.print(json.dumps(result.as_dict(), ensure_ascii=False, indent=1), markup=False)
+        out.print(json.dumps(board.as_dict(), ensure_ascii=False, indent=1), markup=False)
         return
-    out.print(
-        f"precision {result.precision:.3f}  recall {result.recall:.3f}  F1 {result.f1:.3f}  "
-        f"(tp {result.tp}, fp {result.fp}, fn {result.fn})",
-        markup=False,
-    )
-    for t, row in result.per_type.items():
-        out.print(
-            f"  {t:<10} gold {row['gold']:>3}  system {row['system']:>3}  tp {row['tp']:>3}  "
-            f"P {row['precision']:.2f}  R {row['recall']:.2f}  F1 {row['f1']:.2f}",
-            markup=False,
+    for line in board_lines(board, show=show or settings.verbose):
+        out.print(line, markup=False)
+
+
+def _read_text(path: Path) -> str:
+    """A gold or records file as text; one line naming the file for what is not one."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise EvalError(f"{path}: no such file") from exc
+    except IsADirectoryError as exc:
+        raise EvalError(f"{path}: a directory, not a file of records") from exc
+    except UnicodeDecodeError as exc:
+        raise EvalError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except OSError as exc:
+        raise EvalError(f"{path}: cannot be read ({exc.strerror})") from exc
+    if "\x00" in text:
+        raise EvalError(f"{path}: a binary file, not JSON")
+    if path.suffix == ".json" or text.lstrip().startswith("["):
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise EvalError(f"{path}:{exc.lineno}: not JSON ({exc.msg})") from exc
+    return text
+
+
+def _evaluate_gsr(paths: list[Path], as_json: bool) -> None:
+    from rasid.gsr import read_gsr, score_gsr
+
+    for path in paths:
+        for sc in score_gsr(read_gsr(path)):
+            if as_json:
+                out.print(json.dumps({"file": str(path), **sc.as_dict()}), markup=False)
+                continue
+            out.print(
+                f"{path.name} {sc.type}: precision {sc.precision:.3f}  recall {sc.recall:.3f}  "
+                f"F1 {sc.f1:.3f}  (tp {sc.tp}, fp {sc.fp}, fn {sc.fn}, tn {sc.tn}); flagged "
+                + ", ".join(f"{k} {v}" for k, v in sc.flagged_by_label.items()),
+                markup=False,
+            )
+
+
+def board_lines(board: Any, *, show: bool = False) -> list[str]:
+    """The scoreboard as lines of text."""
+    lines = [
+        f"{board.articles} articles, {board.gold} gold events, {board.records} records",
+        f"matched   precision {board.precision:.3f}  recall {board.recall:.3f}  "
+        f"F1 {board.f1:.3f}  (tp {board.tp}, fp {board.fp}, fn {board.fn})",
+        f"right     precision {board.strict_precision:.3f}  recall {board.strict_recall:.3f}  "
+        f"F1 {board.strict_f1:.3f}  ({board.right} records right in actor, target and place)",
+    ]
+    for t, row in board.per_type.items():
+        lines.append(
+            f"  {t:<10} gold {row['gold']:>4}  system {row['system']:>4}  tp {row['tp']:>4}  "
+            f"P {row['precision']:.2f}  R {row['recall']:.2f}  F1 {row['f1']:.2f}"
         )
-    if result.fields:
-        out.print(
-            "fields on matched events: "
-            + ", ".join(f"{k} {v:.2f}" for k, v in result.fields.items()),
-            markup=False,
+    if board.fields:
+        lines.append(
+            "fields of matched events: "
+            + ", ".join(f"{k} {v:.2f}" for k, v in board.fields.items())
         )
-    out.print(f"figures found: {result.figures_found}/{result.figures_total}", markup=False)
-    for m in result.misses:
-        out.print(f"miss: {m}", markup=False)
-    for x in result.extras:
-        out.print(f"extra: {x}", markup=False)
-    for m in result.figure_misses:
-        out.print(f"figure miss: {m}", markup=False)
-    if settings.verbose:
-        out.print(json.dumps(result.as_dict(), ensure_ascii=False, indent=1), markup=False)
+    for title, counts in (
+        ("wrong records", board.record_errors),
+        ("missed gold events", board.miss_causes),
+        ("field errors of matched events", board.field_errors),
+    ):
+        if counts:
+            lines.append(f"{title}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    m = board.merge
+    if m:
+        a, r = m["all"], m["rereported"]
+        lines.append(
+            f"merging: B-cubed P {a['precision']:.3f} R {a['recall']:.3f} F1 {a['f1']:.3f} "
+            f"({a['items']} items); re-reported events {m['rereported_events']}: "
+            f"B-cubed P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f}, "
+            f"{m['rereported_one_record']} as one record, {len(m['split_events'])} split, "
+            f"{len(m['joining_records'])} records join different events"
+        )
+    if show:
+        lines += [f"miss: {x}" for x in board.misses]
+        lines += [f"wrong: {x}" for x in board.extras]
+    return lines
