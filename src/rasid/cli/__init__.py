@@ -7,7 +7,7 @@ import sys
 
 from rasid.errors import RasidError
 
-COMMAND_MODULES = ("core", "entities", "extract", "events", "export", "serve", "bench")
+COMMAND_MODULES = ("core", "entities", "extract", "events", "export", "serve", "bench", "train")
 
 
 def _load_commands() -> None:

@@ -38,7 +38,7 @@ from rasid.records import (
     TimeExpr,
 )
 
-__all__ = ["find_events"]
+__all__ = ["find_events", "propose_events"]
 
 SKIP_KINDS = frozenset({"title", "heading", "dateline"})
 ACTOR_KINDS = {
@@ -92,9 +92,19 @@ class _ArticleState:
 
 
 def find_events(doc: Doc) -> tuple[tuple[Event, ...], tuple[Statement, ...]]:
-    """Events (merged within the article) and statements of one analysed article."""
-    from rasid.kb import load_kb
+    """Events (decided, then merged within the article) and statements of one analysed article:
+    the rules propose, the trained decider keeps what it trusts, one record per event."""
+    from rasid.events.decide import decide_events
     from rasid.merge import merge_events
+
+    proposed, statements = propose_events(doc)
+    kept = decide_events(doc, proposed)
+    return tuple(merge_events(kept, same_article=True)), statements
+
+
+def propose_events(doc: Doc) -> tuple[list[Event], tuple[Statement, ...]]:
+    """Every event mention the rules propose (one per trigger and clause), and the statements."""
+    from rasid.kb import load_kb
 
     kb = load_kb()
     lex = load_lexicon()
@@ -143,8 +153,7 @@ def find_events(doc: Doc) -> tuple[tuple[Event, ...], tuple[Statement, ...]]:
         times = [t.time for t in view.times if t.time is not None and t.time.value]
         if times:
             state.para_time[sent.paragraph] = times[-1]
-    merged = merge_events(events, same_article=True)
-    return tuple(merged), tuple(statements)
+    return events, tuple(statements)
 
 
 def _publication(doc: Doc) -> dt.date | None:

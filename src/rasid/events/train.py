@@ -1,0 +1,234 @@
+"""Training the event decider (``rasid train``): labelled proposals from real annotated text.
+
+Examples are the event mentions the rules propose, before any decision:
+- in articles with hand-coded gold (the ANT train half, the dev seeds): a proposal is positive
+  when it matches a required gold event of its article as the scoreboard matches records (type,
+  date, roles not inverted, an anchor), negative when it matches none; one that matches only an
+  optional gold event teaches nothing and is left out;
+- in GSR sentences judged for one type: a proposal of that type is positive in a "yes" sentence,
+  negative in an "easy no" or "difficult no" one; other types and ambiguous sentences are left
+  out (nobody judged them).
+The learner is scikit-learn's logistic regression (L2, liblinear), its strength chosen by
+cross-validation grouped by article; the threshold is the one that maximizes F0.5 (precision
+weighted twice) of the out-of-fold decisions on the gold articles. Only the weights are kept, as
+JSON: the pipeline needs no scikit-learn to use them. Deterministic for the same inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rasid.errors import RasidError
+from rasid.events.decide import event_features
+from rasid.records import Article
+
+log = logging.getLogger(__name__)
+
+C_GRID = (0.03, 0.1, 0.3, 1.0)
+FOLDS = 5
+MIN_FEATURE_COUNT = 2
+BETA = 0.5
+
+
+@dataclass(frozen=True)
+class Example:
+    features: tuple[str, ...]
+    label: int
+    group: str  # the article: folds never split one
+    origin: str  # "gold" or "gsr"
+
+
+def _proposals(article: Article) -> tuple[Any, list[Any]]:
+    from rasid.events import propose_events
+    from rasid.pipeline import annotate
+
+    doc = annotate(article)
+    proposed, _ = propose_events(doc)
+    return doc, proposed
+
+
+def _featurize(doc: Any, proposed: Sequence[Any]) -> list[tuple[Any, tuple[str, ...]]]:
+    per_sentence = Counter(e.sources[0].start for e in proposed)
+    per_type = Counter(e.type for e in proposed)
+    return [
+        (e, tuple(event_features(doc, e, per_sentence[e.sources[0].start], per_type[e.type])))
+        for e in proposed
+    ]
+
+
+def gold_examples(gold_data: Any, articles: Iterable[Article]) -> list[Example]:
+    """Labelled proposals of articles coded in the scoreboard's gold format."""
+    from rasid.scoreboard import fit, load_gold
+
+    by_doc, _ = load_gold(gold_data)
+    out: list[Example] = []
+    for article in articles:
+        golds = by_doc.get(article.id)
+        if golds is None:
+            continue
+        doc, proposed = _proposals(article)
+        for ev, feats in _featurize(doc, proposed):
+            required = any(fit(g, ev).matches for g in golds if not g.optional)
+            optional = any(fit(g, ev).matches for g in golds if g.optional)
+            if optional and not required:
+                continue
+            out.append(Example(feats, int(required), article.id, "gold"))
+    return out
+
+
+def gsr_examples(sentences: Iterable[Any]) -> list[Example]:
+    """Labelled proposals of GSR sentences (each judged for one type only)."""
+    from rasid.gsr import NEGATIVE, POSITIVE
+
+    out: list[Example] = []
+    for s in sentences:
+        if s.label != POSITIVE and s.label not in NEGATIVE:
+            continue
+        doc, proposed = _proposals(Article(id=s.id, text=s.text))
+        for ev, feats in _featurize(doc, proposed):
+            if ev.type == s.type:
+                out.append(Example(feats, int(s.label == POSITIVE), s.id, "gsr"))
+    return out
+
+
+def _matrix(examples: Sequence[Example], vocab: dict[str, int]) -> Any:
+    from scipy.sparse import csr_matrix
+
+    rows, cols = [], []
+    for i, ex in enumerate(examples):
+        for f in set(ex.features):
+            j = vocab.get(f)
+            if j is not None:
+                rows.append(i)
+                cols.append(j)
+    return csr_matrix(([1.0] * len(rows), (rows, cols)), shape=(len(examples), len(vocab)))
+
+
+def _vocabulary(examples: Sequence[Example]) -> dict[str, int]:
+    counts: Counter[str] = Counter(f for ex in examples for f in set(ex.features))
+    kept = sorted(f for f, n in counts.items() if n >= MIN_FEATURE_COUNT)
+    return {f: i for i, f in enumerate(kept)}
+
+
+def _fbeta(tp: int, fp: int, positives: int, beta: float = BETA) -> float:
+    if tp == 0:
+        return 0.0
+    p, r = tp / (tp + fp), tp / positives
+    return (1 + beta**2) * p * r / (beta**2 * p + r)
+
+
+def _oof(examples: Sequence[Example], c: float) -> list[float]:
+    """Out-of-fold probabilities, folds grouped by article."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    labels = [ex.label for ex in examples]
+    groups = [ex.group for ex in examples]
+    probs = [0.0] * len(examples)
+    for train_idx, test_idx in GroupKFold(n_splits=FOLDS).split(examples, labels, groups):
+        part = [examples[i] for i in train_idx]
+        vocab = _vocabulary(part)
+        model = LogisticRegression(C=c, solver="liblinear", max_iter=2000)
+        model.fit(_matrix(part, vocab), [labels[i] for i in train_idx])
+        held = model.predict_proba(_matrix([examples[i] for i in test_idx], vocab))[:, 1]
+        for i, p in zip(test_idx, held, strict=True):
+            probs[i] = float(p)
+    return probs
+
+
+def _best_threshold(
+    examples: Sequence[Example], probs: Sequence[float]
+) -> tuple[float, dict[str, float]]:
+    """The threshold of the best out-of-fold F0.5 on the gold articles' proposals."""
+    idx = [i for i, ex in enumerate(examples) if ex.origin == "gold"] or list(range(len(examples)))
+    positives = sum(examples[i].label for i in idx) or 1
+    best = (0.5, {"f_beta": 0.0})
+    for step in range(5, 96):
+        t = step / 100
+        tp = sum(1 for i in idx if probs[i] >= t and examples[i].label)
+        fp = sum(1 for i in idx if probs[i] >= t and not examples[i].label)
+        f = _fbeta(tp, fp, positives)
+        if f > best[1]["f_beta"]:
+            best = (t, {
+                "f_beta": round(f, 4),
+                "precision": round(tp / (tp + fp), 4) if tp + fp else 0.0,
+                "recall_of_proposals": round(tp / positives, 4),
+            })  # fmt: skip
+    return best
+
+
+def train_decider(examples: Sequence[Example], name: str = "model.decider") -> dict[str, Any]:
+    """Fit the decider; its JSON form with the cross-validated figures that chose it."""
+    try:
+        from sklearn.linear_model import LogisticRegression
+    except ImportError as exc:
+        raise RasidError(
+            "training needs scikit-learn: pip install 'rasid[train]' (or scikit-learn)"
+        ) from exc
+    if len({ex.label for ex in examples}) < 2:
+        raise RasidError("training needs both positive and negative proposals")
+    gold = [i for i, ex in enumerate(examples) if ex.origin == "gold"] or list(range(len(examples)))
+    scores = {}
+    for c in C_GRID:
+        probs = _oof(examples, c)
+        loss = 0.0
+        for i in gold:
+            p = min(max(probs[i], 1e-6), 1 - 1e-6)
+            loss -= math.log(p if examples[i].label else 1 - p)
+        scores[c] = (loss / len(gold), probs)
+    c = min(C_GRID, key=lambda k: scores[k][0])
+    threshold, cv = _best_threshold(examples, scores[c][1])
+    vocab = _vocabulary(examples)
+    model = LogisticRegression(C=c, solver="liblinear", max_iter=2000)
+    model.fit(_matrix(examples, vocab), [ex.label for ex in examples])
+    weights = {
+        f: round(float(w), 4)
+        for f, w in zip(vocab, model.coef_[0], strict=True)
+        if abs(float(w)) >= 1e-3
+    }
+    counts = Counter((ex.origin, ex.label) for ex in examples)
+    return {
+        "name": name,
+        "bias": round(float(model.intercept_[0]), 4),
+        "threshold": threshold,
+        "c": c,
+        "cv": {**cv, "log_loss": round(scores[c][0], 4), "folds": FOLDS},
+        "examples": {f"{o}_{'pos' if y else 'neg'}": n for (o, y), n in sorted(counts.items())},
+        "weights": dict(sorted(weights.items())),
+    }
+
+
+def write_model(model: dict[str, Any], path: Any) -> None:
+    path.write_text(json.dumps(model, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+
+
+def cross_validated_gsr(
+    others: Sequence[Example], sentences: Sequence[Any], folds: int = FOLDS
+) -> set[str]:
+    """GSR sentences found when each fold is decided by a model trained without it (with the
+    other training data and the other folds): the honest GSR score of a model that learns
+    from GSR."""
+    import hashlib
+
+    from rasid.events.decide import decider_from_json, reset_decider, use_decider
+    from rasid.gsr import detected
+
+    def fold_of(sid: str) -> int:
+        return int(hashlib.sha256(sid.encode()).hexdigest(), 16) % folds
+
+    examples = gsr_examples(sentences)
+    found: set[str] = set()
+    try:
+        for k in range(folds):
+            train = list(others) + [ex for ex in examples if fold_of(ex.group) != k]
+            use_decider(decider_from_json(train_decider(train)))
+            found |= detected([s for s in sentences if fold_of(s.id) == k])
+    finally:
+        reset_decider()
+    return found
