@@ -16,9 +16,9 @@ from typing import Any, NamedTuple
 import orjson
 
 from rasid.ingest.assemble import Found, build_article
-from rasid.ingest.charsets import UndecodableError, decode_bytes, detect_bom
+from rasid.ingest.charsets import UndecodableError, decode_bytes, detect_bom, sniff_utf16
 from rasid.ingest.html import extract_html
-from rasid.ingest.problem import IngestProblem
+from rasid.ingest.problem import RAISE_LIMIT, IngestProblem
 from rasid.ingest.streams import HeadedStream
 from rasid.records import Article
 
@@ -44,8 +44,7 @@ def read_jsonl(
 ) -> Iterator[Article | IngestProblem | RawLine]:
     """Articles from a JSON Lines stream; ``max_bytes`` bounds one line. With ``unparsed``,
     UTF-8 lines come as RawLines, to be parsed elsewhere."""
-    bom = detect_bom(stream.head)
-    if (bom is not None and bom != "utf-8-sig") or b"\x00" in stream.head:
+    if is_wide(stream.head):
         yield from _read_wide(stream, path, max_bytes)
         return
     number = 0
@@ -59,12 +58,22 @@ def read_jsonl(
         if len(raw) > max_bytes and not raw.endswith(b"\n"):
             stream.skip_line()
             yield IngestProblem(
-                path, number, f"line longer than {max_bytes:,} bytes; skipped (raise --max-bytes)"
+                path, number, f"line longer than {max_bytes:,} bytes; skipped ({RAISE_LIMIT})"
             )
             continue
         if raw.isspace():
             continue
         yield RawLine(path, number, raw) if unparsed else read_record_line(raw, path, number)
+
+
+def is_wide(head: bytes) -> bool:
+    """True when a file starting with ``head`` is UTF-16 or UTF-32 (a BOM says so, or where
+    its NUL bytes fall): its lines cannot be split on newline bytes. NUL bytes elsewhere are
+    binary data in some lines, and only those lines are lost."""
+    bom = detect_bom(head)
+    if bom is not None:
+        return bom != "utf-8-sig"
+    return b"\x00" in head and sniff_utf16(head) is not None
 
 
 def _read_wide(
@@ -73,7 +82,7 @@ def _read_wide(
     # UTF-16/32 lines cannot be split on b"\n" safely: decode the whole file, then split.
     data = stream.read_all(max_bytes)
     if len(data) > max_bytes:
-        yield IngestProblem(path, None, f"file larger than {max_bytes:,} bytes (raise --max-bytes)")
+        yield IngestProblem(path, None, f"file larger than {max_bytes:,} bytes ({RAISE_LIMIT})")
         return
     try:
         text = decode_bytes(data)
@@ -88,6 +97,9 @@ def _read_wide(
 
 def read_record_line(raw: bytes, path: str, number: int) -> Article | IngestProblem:
     """The Article of one JSON line, or the problem with it."""
+    if b"\x00" in raw:
+        # no JSON text holds a raw NUL byte: binary data, perhaps a damaged block of the file
+        return IngestProblem(path, number, "binary data (NUL bytes) in the line, not text")
     try:
         record = _loads(raw)
     except ValueError as error:

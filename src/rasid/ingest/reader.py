@@ -2,15 +2,19 @@
 
 Dispatch by extension (.jsonl/.ndjson, .json, .txt, .html/.htm, .xml/.rss/.atom), by content
 for anything else given by name or on stdin. A directory is walked recursively in sorted order,
-hidden entries skipped, only files with known extensions read. A file is read once, capped at
-``max_bytes`` (per line for JSON Lines, which is streamed), so memory stays bounded by the size
-of one article.
+hidden entries skipped, only files with known extensions read, links out of it not followed
+unless asked (walk.py); every path not read is a problem marked ``unread``. A file is read once,
+capped at ``max_bytes`` (per line for JSON Lines, which is streamed), so memory stays bounded by
+the size of one article. A JSON Lines file is read line by line even with binary bytes in it: a
+line that is not text is one problem, the lines around it are kept.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import stat
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -27,15 +31,15 @@ from rasid.ingest.charsets import (
 from rasid.ingest.feeds import looks_like_feed, read_feed
 from rasid.ingest.files import file_id, read_html_text, read_plain_text
 from rasid.ingest.jsonl import RawLine, read_json_array, read_jsonl
-from rasid.ingest.problem import IngestProblem
-from rasid.ingest.streams import HeadedStream, as_byte_stream, open_headed
+from rasid.ingest.problem import DEFAULT_MAX_BYTES, RAISE_LIMIT, IngestProblem
+from rasid.ingest.streams import HEAD_BYTES, HeadedStream, as_byte_stream, open_headed
+from rasid.ingest.walk import link_reason, os_reason, unread, walk_directory
 from rasid.records import Article
 
 log = logging.getLogger(__name__)
 
 STDIN = "-"
 STDIN_LABEL = "<stdin>"
-DEFAULT_MAX_BYTES = 50_000_000
 KINDS_BY_SUFFIX = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
@@ -58,13 +62,15 @@ def read_articles(
     *,
     stdin: TextIO | BinaryIO | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    follow_links: bool = False,
 ) -> Iterator[Article | IngestProblem]:
     """Every article in ``paths`` ("-" is stdin), and a problem for every input that fails.
 
     Never raises for bad input: a missing path, an empty, binary or undecodable file, a bad JSON
     line each yield an IngestProblem naming the file (and line), and reading goes on.
+    ``follow_links``: follow symbolic links out of a directory given in ``paths``.
     """
-    for item in read_items(paths, stdin=stdin, max_bytes=max_bytes):
+    for item in read_items(paths, stdin=stdin, max_bytes=max_bytes, follow_links=follow_links):
         yield item.parse() if isinstance(item, RawLine) else item
 
 
@@ -74,6 +80,7 @@ def read_items(
     stdin: TextIO | BinaryIO | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     unparsed: bool = False,
+    follow_links: bool = False,
 ) -> Iterator[Article | IngestProblem | RawLine]:
     """``read_articles``, with JSON lines left unparsed (RawLine) when ``unparsed``."""
     for path in paths:
@@ -82,27 +89,22 @@ def read_items(
             yield from read_stream(as_byte_stream(source), STDIN_LABEL, max_bytes, unparsed)
             continue
         target = Path(path)
-        if not target.exists():
-            yield IngestProblem(path, None, "no such file or directory")
-        elif target.is_dir():
-            for file in walk_directory(target):
-                yield from read_file(str(file), max_bytes, kind=_kind_of(file), unparsed=unparsed)
+        try:
+            mode = os.stat(target).st_mode
+        except OSError as error:
+            # a path named by the user is followed wherever it leads; a loop says so
+            reason = "no such file or directory" if error.errno == errno.ENOENT else ""
+            yield unread(path, reason or link_reason(error))
+            continue
+        if stat.S_ISDIR(mode):
+            for file in walk_directory(target, KINDS_BY_SUFFIX, follow_links=follow_links):
+                if isinstance(file, IngestProblem):
+                    yield file
+                else:
+                    kind = _kind_of(file)
+                    yield from read_file(str(file), max_bytes, kind=kind, unparsed=unparsed)
         else:
             yield from read_file(path, max_bytes, kind=_kind_of(target), unparsed=unparsed)
-
-
-def walk_directory(root: Path) -> Iterator[Path]:
-    """Files under ``root`` with a known extension, recursively, in sorted order."""
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith("."):
-                continue
-            path = Path(folder, name)
-            if path.suffix.lower() in KINDS_BY_SUFFIX:
-                yield path
-            else:
-                log.debug("skipped %s: not an article file type", path)
 
 
 def _kind_of(path: Path) -> str | None:
@@ -116,14 +118,14 @@ def read_file(
     try:
         handle = open(path, "rb")  # noqa: SIM115 -- closed below, after a generator's last read
     except OSError as error:
-        yield IngestProblem(path, None, _os_reason(error))
+        yield unread(path, os_reason(error))
         return
     try:
         size = os.fstat(handle.fileno()).st_size if os.path.isfile(path) else None
         headed = open_headed(handle, size)
         yield from _read_opened(headed, path, max_bytes, kind, file_id(path), unparsed)
     except OSError as error:
-        yield IngestProblem(path, None, _os_reason(error))
+        yield IngestProblem(path, None, os_reason(error))
     finally:
         handle.close()
 
@@ -137,7 +139,7 @@ def read_stream(
         headed = open_headed(stream)  # type: ignore[arg-type]
         yield from _read_opened(headed, label, max_bytes, None, None, unparsed)
     except OSError as error:
-        yield IngestProblem(label, None, _os_reason(error))
+        yield IngestProblem(label, None, os_reason(error))
 
 
 def _read_opened(
@@ -156,8 +158,11 @@ def _read_opened(
         try:
             sniffed = sniff_kind(head)
         except UndecodableError as problem:
-            yield IngestProblem(path, None, problem.reason)
-            return
+            if kind != "jsonl" or is_binary_magic(head):
+                yield IngestProblem(path, None, problem.reason)
+                return
+            # named JSON Lines and not a known binary format: whatever lines are text are read
+            sniffed = "jsonl"
         if kind is None or sniffed in {"jsonl", "json"}:
             kind = sniffed
     if kind == "jsonl":
@@ -197,7 +202,7 @@ def _read_text(
 
 def _too_large(path: str, max_bytes: int) -> IngestProblem:
     return IngestProblem(
-        path, None, f"file larger than {max_bytes:,} bytes; not read (raise --max-bytes)"
+        path, None, f"file larger than {max_bytes:,} bytes; not read ({RAISE_LIMIT})"
     )
 
 
@@ -217,12 +222,15 @@ def sniff_kind(head: bytes) -> str:
     Raises UndecodableError for binary input.
     """
     codec = detect_bom(head)
+    if codec is None and is_binary_magic(head):
+        raise UndecodableError("binary file, not text")
     if codec is None and b"\x00" in head:
         codec = sniff_utf16(head)
         if codec is None:
+            if has_json_line(head):
+                # JSON Lines with binary bytes in some lines: read line by line
+                return "jsonl"
             raise UndecodableError("binary file, not text")
-    if codec is None and is_binary_magic(head):
-        raise UndecodableError("binary file, not text")
     if codec is not None and codec.startswith(("utf-16", "utf-32")):
         # Decode enough of the head to look at it as text.
         sample = head[:1024].decode(codec, "ignore").encode("utf-8")
@@ -242,18 +250,23 @@ def sniff_kind(head: bytes) -> str:
     return "text"
 
 
+def has_json_line(head: bytes) -> bool:
+    """True when a whole line of ``head`` is a JSON object in UTF-8 text: the file can be
+    JSON Lines whatever binary bytes other lines hold."""
+    lines = _skip_bom(head).split(b"\n")
+    for raw in lines[:-1] if len(head) >= HEAD_BYTES else lines:
+        line = raw.strip()
+        if line.startswith(b"{") and line.endswith(b"}") and b"\x00" not in line:
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            return True
+    return False
+
+
 def _skip_bom(data: bytes) -> bytes:
     bom = detect_bom(data)
     if bom == "utf-8-sig":
         return data[3:]
     return data
-
-
-def _os_reason(error: OSError) -> str:
-    if isinstance(error, FileNotFoundError):
-        return "no such file or directory"
-    if isinstance(error, PermissionError):
-        return "permission denied"
-    if isinstance(error, IsADirectoryError):
-        return "is a directory"
-    return error.strerror or str(error)
