@@ -32,6 +32,7 @@ from rasid.store.query import (
     _split,
     _through,
     check_date,
+    event_conditions,
     iter_events,
     kb_entity,
     resolve_names,
@@ -537,22 +538,34 @@ def figure_series(
 def iter_records(
     store: Store, q: EventQuery, *, kinds: tuple[str, ...] = ("event", "statement", "figure")
 ) -> Iterator[Event | Statement | Figure]:
-    """Events matching ``q``, then statements and figures dated within its since/until."""
+    """Events matching ``q``, then the statements and figures dated within its since/until;
+    when ``q`` filters events by more than dates (type, actor, place ...), only the statements
+    and figures of the articles that report a matching event: every kind of record is
+    filtered, none exported whole beside filtered events."""
     if "event" in kinds:
         yield from iter_events(store, q)
     since, until = check_date(q.since, "since"), check_date(q.until, "until")
+    by_event = q.located or any(
+        (q.type, q.mode, q.actor, q.target, q.place, q.country, q.text, q.status)
+    )
     for kind, table, date_col in (
         ("statement", s.statements, s.statements.c.date),
         ("figure", s.figures, s.figures.c.as_of),
     ):
         if kind not in kinds:
             continue
-        conds: list[ColumnElement[bool]] = []
-        if since:
-            conds.append(date_col >= since)
-        if until:
-            conds.append(date_col <= _through(until))
         with store.connect() as conn:
+            conds: list[ColumnElement[bool]] = []
+            if since:
+                conds.append(date_col >= since)
+            if until:
+                conds.append(date_col <= _through(until))
+            if by_event:
+                matching = select(s.events.c.id).where(*event_conditions(store, conn, q))
+                reporting = select(s.event_mentions.c.article_id).where(
+                    s.event_mentions.c.event_id.in_(matching)
+                )
+                conds.append(table.c.article_id.in_(reporting))
             result = conn.execution_options(stream_results=True, yield_per=500).execute(
                 select(table.c.data).where(*conds).order_by(date_col, table.c.id)
             )

@@ -144,9 +144,14 @@ def check_date(value: str | None, name: str) -> str | None:
     if year < 1 or not 1 <= month <= 12 or (len(parts) > 2 and not 1 <= parts[2] <= 31):
         raise QueryError(f"{name}: {value!r} is not a valid date")
     if len(parts) > 2:
-        # "2024-02-31" means the end of February, as people type it
+        # a day the month does not have is a mistake: read as the month's end, it would
+        # answer a question nobody asked
         last = calendar.monthrange(year, month)[1]
-        value = f"{year:04d}-{month:02d}-{min(parts[2], last):02d}"
+        if parts[2] > last:
+            raise QueryError(
+                f"{name}: {value!r} is not a date ({calendar.month_name[month]} {year}"
+                f" has {last} days)"
+            )
     return value
 
 
