@@ -44,7 +44,7 @@ def test_ingest_dev_lists_three_articles_with_titles_and_dates(dev_db: str) -> N
 def test_ingesting_again_adds_nothing(dev_db: str) -> None:
     res = rasid("ingest", str(DEV / "articles.jsonl"), db=dev_db)
     assert res.returncode == 0
-    assert "0 stored, 3 already there" in res.stderr
+    assert "3 read = 0 stored + 3 already there + 0 new versions" in res.stderr
     rows = json.loads(rasid("articles", "--json", db=dev_db).stdout)
     assert len(rows) == 3
 

@@ -264,7 +264,7 @@ def test_ingest_command_on_a_cluster(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     single = str(tmp_path / "single.sqlite")
     report = ingest([str(corpus)], single)
-    assert f"rasid: {report.stored} stored, {report.skipped} already there" in done.stderr
+    assert f"rasid: {report.summary()}" in done.stderr
     assert _snapshot(db) == _snapshot(single)
     # no scheduler there: one line that says so, and a failed exit
     gone = subprocess.run(

@@ -50,6 +50,8 @@ def ingest_on_cluster(
     on_progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH,
     write_on_workers: bool | None = None,
+    on_note: Callable[[str], None] | None = None,
+    options: Any = None,
 ) -> Any:
     """Ingest ``paths`` with the pipeline running on the cluster at ``address`` (a scheduler
     address such as tcp://host:8786, or a ``distributed`` Client / LocalCluster).
@@ -59,15 +61,24 @@ def ingest_on_cluster(
 
     from distributed import Client, KilledWorker
 
+    from rasid import jobs
+
     try:
         # Dask's own connect timeout (distributed.comm.timeouts.connect, 30 s unless set)
         client = address if isinstance(address, Client) else Client(address)
     except OSError as exc:
         raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
     try:
-        return _ingest(
-            client, paths, store_url, stdin, on_problem, on_progress, batch_size, write_on_workers
+        job = jobs.Ingestion(
+            paths,
+            store_url,
+            stdin=stdin,
+            on_problem=on_problem,
+            on_progress=on_progress,
+            on_note=on_note,
+            options=options,
         )
+        return _ingest(client, job, batch_size, write_on_workers)
     except (OSError, TimeoutError, KilledWorker, CancelledError) as exc:
         raise ClusterError(f"the Dask cluster failed: {type(exc).__name__}: {exc}") from exc
     finally:
@@ -75,21 +86,10 @@ def ingest_on_cluster(
             client.close()
 
 
-def _ingest(
-    client: Any,
-    paths: Sequence[str],
-    store_url: str,
-    stdin: object | None,
-    on_problem: Callable[[str], None] | None,
-    on_progress: Callable[[int], None] | None,
-    batch_size: int,
-    write_on_workers: bool | None,
-) -> Any:
+def _ingest(client: Any, job: Any, batch_size: int, write_on_workers: bool | None) -> Any:
     from rasid import jobs
 
-    job = jobs.Ingestion(
-        paths, store_url, stdin=stdin, on_problem=on_problem, on_progress=on_progress
-    )
+    policy = job.options.on_conflict
     target: str | None = None
     turns = _Turns()
     pending: deque[Any] = deque()
@@ -103,7 +103,9 @@ def _ingest(
             if target is None:
                 pending.append(client.submit(jobs._process_batch, batch, pure=False))
             else:
-                task = client.submit(_process_and_write, target, batch, turns.job, i, pure=False)
+                task = client.submit(
+                    _process_and_write, target, batch, turns.job, i, policy, pure=False
+                )
                 pending.append(task)
             if len(pending) >= in_flight:
                 _take(job, target, pending.popleft().result(), turns)
@@ -252,7 +254,7 @@ class _Writing:
 _WRITING = _Writing()
 
 
-def _process_and_write(url: str, items: list[Any], job: str, index: int) -> Any:
+def _process_and_write(url: str, items: list[Any], job: str, index: int, policy: str) -> Any:
     """Parse a batch's lines, leave out the articles already stored, run the pipeline, then
     write the batch on this worker once the batch before it is written. A batch that must wait
     for its turn leaves the worker's thread pool, so the worker runs its next batch meanwhile
@@ -260,7 +262,7 @@ def _process_and_write(url: str, items: list[Any], job: str, index: int) -> Any:
     from distributed import Event, secede
 
     from rasid.ingest import IngestProblem, RawLine
-    from rasid.jobs import IngestReport, _process_batch, fresh_articles, write_outcomes
+    from rasid.jobs import IngestReport, _process_batch, settle_batch, write_outcomes
     from rasid.records import Article
 
     store = _worker_store(url)
@@ -269,14 +271,12 @@ def _process_and_write(url: str, items: list[Any], job: str, index: int) -> Any:
     for item in items:
         article = item.parse() if isinstance(item, RawLine) else item
         if isinstance(article, IngestProblem):
-            found.failed += 1
-            found.problems.append(str(article))
+            found.take_problem(article)
         else:
             found.read += isinstance(item, RawLine)
             articles.append(article)
-    fresh = fresh_articles(store, articles)
-    found.skipped = len(articles) - len(fresh)
-    results = _process_batch(fresh, _WRITING.pause)
+    settled = settle_batch(store, articles, policy, None, found)
+    results = _process_batch(settled.keep, _WRITING.pause)
     if index:
         turn = Event(_turn(job, index - 1))
         if not turn.is_set():
@@ -286,15 +286,34 @@ def _process_and_write(url: str, items: list[Any], job: str, index: int) -> Any:
                     raise ClusterError(f"ingest job stopped before batch {index} was written")
     try:
         with _WRITING:
-            written = write_outcomes(store, results)
+            # the batches before this one are written now: an id one of them stored with
+            # another text makes the article here a new version (processed again as such)
+            results, versions = _settle_again(store, settled, results, policy, found)
+            written = write_outcomes(store, results, versions)
     finally:
         # set on failure too: the client reports the failure, later batches still write
         Event(_turn(job, index)).set()
-    written.read = found.read
-    written.skipped += found.skipped
-    written.failed += found.failed
-    written.problems[:0] = found.problems
-    return written
+    found.add(written)
+    return found
+
+
+def _settle_again(
+    store: Any, settled: Any, results: list[Any], policy: str, found: Any
+) -> tuple[list[Any], dict[str, tuple[str, int]]]:
+    """The results of a batch, with the articles whose id was stored meanwhile with another
+    text settled again (renamed and processed again, or left out, by the policy)."""
+    from rasid.jobs import _process_batch, settle_batch
+
+    versions: dict[str, tuple[str, int]] = dict(settled.versions)
+    taken = store.hashes_of_ids([a.id for a in settled.keep])
+    again = [a for a in settled.keep if taken.get(a.id, a.content_hash) != a.content_hash]
+    if not again:
+        return results, versions
+    moved = {a.id for a in again}
+    kept = [r for a, r in zip(settled.keep, results, strict=True) if a.id not in moved]
+    resettled = settle_batch(store, again, policy, None, found)
+    versions.update(resettled.versions)
+    return kept + _process_batch(resettled.keep), versions
 
 
 def _close_store(url: str) -> None:

@@ -9,9 +9,13 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from rasid.store import Store
 
 app = typer.Typer(
     name="rasid",
@@ -51,6 +55,14 @@ def _root(
     settings.debug = debug or settings.debug
     level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+def open_existing_store() -> Store:
+    """The store a reading command reads: it must exist (nothing is created to be read), and
+    is brought up to date when it is older than this version of Rasid."""
+    from rasid.store import open_store
+
+    return open_store(store_url(), create=False, migrate=True)
 
 
 def store_url() -> str:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import typer
 
-from rasid.cli.app import app, err, out, settings, store_url
+from rasid.cli.app import app, err, open_existing_store, out, settings, store_url
 from rasid.errors import CliError, StoreError
+from rasid.ingest.problem import DEFAULT_MAX_BYTES
 
 
 @app.command()
@@ -21,17 +22,39 @@ def ingest(
     cluster: str = typer.Option(
         None, "--cluster", help="Run the stages on a Dask cluster: tcp://HOST:8786."
     ),
+    max_bytes: int = typer.Option(
+        DEFAULT_MAX_BYTES, "--max-bytes", min=1, help="Largest file or JSON line read (bytes)."
+    ),
+    follow_links: bool = typer.Option(
+        False, "--follow-links", help="Follow symbolic links out of a directory given."
+    ),
+    on_conflict: str = typer.Option(
+        "version",
+        "--on-conflict",
+        help="An id stored with another text: 'version' stores a new version, 'skip' does not.",
+    ),
 ) -> None:
-    """Read articles, extract events, and store them (the same article is stored once)."""
+    """Read articles, extract events, and store them (the same article is stored once).
+
+    Ends with one line that adds up: read = stored + already there + new versions + with
+    problems, and the paths not read. Exits 1 when nothing could be read or stored."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+    from rasid.jobs import ReadOptions
+    from rasid.store.versions import POLICIES
+
+    if on_conflict not in POLICIES:
+        raise CliError(f"--on-conflict must be one of {', '.join(POLICIES)}, not {on_conflict!r}")
+    options = ReadOptions(max_bytes=max_bytes, follow_links=follow_links, on_conflict=on_conflict)
     url = store_url()
     show_bar = not settings.quiet and sys.stderr.isatty()
-    problems: list[str] = []
 
     def on_problem(msg: str) -> None:
-        problems.append(msg)
         err.print(f"rasid: skipped: {msg}", markup=False)
+
+    def on_note(msg: str) -> None:
+        if not settings.quiet:
+            err.print(f"rasid: note: {msg}", markup=False)
 
     from rasid.cluster import ingest_on_cluster
     from rasid.jobs import ingest as run_ingest
@@ -55,6 +78,8 @@ def ingest(
                 stdin=stdin,
                 on_problem=on_problem,
                 on_progress=lambda n: progress.advance(task, n),
+                on_note=on_note,
+                options=options,
             )
         else:
             report = run_ingest(
@@ -64,29 +89,39 @@ def ingest(
                 stdin=stdin,
                 on_problem=on_problem,
                 on_progress=lambda n: progress.advance(task, n),
+                on_note=on_note,
+                options=options,
             )
     if not settings.quiet:
-        err.print(
-            f"rasid: {report.stored} stored, {report.skipped} already there, "
-            f"{report.failed} skipped with problems, into {url}",
-            markup=False,
-        )
-    if report.stored == 0 and report.skipped == 0 and report.failed:
+        err.print(f"rasid: {report.summary()}; into {url}", markup=False)
+    if report.stored + report.skipped + report.versions == 0 and (
+        report.failed or report.not_read or report.conflicts
+    ):
         raise typer.Exit(1)
 
 
 @app.command()
 def articles(
     as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
-    limit: int = typer.Option(100, "--limit", min=1),
-    offset: int = typer.Option(0, "--offset", min=0),
+    limit: int = typer.Option(100, "--limit", min=1, help="Articles to show (100 unless given)."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Articles to pass over first."),
 ) -> None:
-    """List stored articles, newest first."""
-    from rasid.store import open_store
-
-    store = open_store(store_url(), create=True)
-    rows = store.list_articles(limit=limit, offset=offset)
-    store.close()
+    """List stored articles, newest first (the first 100 unless --limit; a note on stderr says
+    how many there are when not all are shown)."""
+    store = open_existing_store()
+    try:
+        rows = store.list_articles(limit=limit, offset=offset)
+        total = store.count_articles()
+    finally:
+        store.close()
+    if (offset or len(rows) < total) and not settings.quiet:
+        # on stderr, so that --json output stays one JSON document
+        first = offset + 1 if rows else 0
+        err.print(
+            f"rasid: showing articles {first}-{offset + len(rows)} of {total:,}"
+            " (--limit and --offset show others)",
+            markup=False,
+        )
     if as_json:
         out.print(json.dumps(rows, ensure_ascii=False, indent=1), markup=False)
         return
@@ -107,9 +142,7 @@ def articles(
 @app.command()
 def show(article_id: str = typer.Argument(..., help="Article id.")) -> None:
     """Show an article's text with its sentences numbered (captions and headings marked)."""
-    from rasid.store import open_store
-
-    store = open_store(store_url(), create=True)
+    store = open_existing_store()
     data = store.get_article(article_id)
     store.close()
     if data is None:

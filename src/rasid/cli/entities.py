@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from rasid.cli.app import app, out, store_url
+from rasid.cli.app import app, err, open_existing_store, out, settings
 from rasid.errors import CliError
 from rasid.records import Entity
 
@@ -44,20 +44,22 @@ def entities_command(
     as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
 ) -> None:
     """Entities mentioned in the stored articles, most mentioned first."""
-    from rasid.store import open_store
-
-    store = open_store(store_url(), create=True)
+    store = open_existing_store()
     label = kind.upper() if kind and kind.upper() in LABELS else None
     rows: list[dict[str, Any]] = []
+    more = False
     for entity_id, count in store.mention_counts(article, label):
         name, name_ar, ent_kind = _name(entity_id, store)
         if kind and label is None and ent_kind != kind:
             continue
+        if len(rows) >= limit:
+            more = True
+            break
         rows.append(
             {"id": entity_id, "name": name, "name_ar": name_ar, "kind": ent_kind, "mentions": count}
         )
-        if len(rows) >= limit:
-            break
+    if more and not settings.quiet:
+        err.print(f"rasid: showing the first {limit} entities (--limit shows more)", markup=False)
     if as_json:
         out.print(json.dumps(rows, ensure_ascii=False, indent=2), markup=False)
         return
@@ -76,9 +78,7 @@ def entity_command(
     as_json: bool = typer.Option(False, "--json", help="JSON instead of text."),
 ) -> None:
     """One entity: names, aliases, affiliations, and its mentions in context."""
-    from rasid.store import open_store
-
-    store = open_store(store_url(), create=True)
+    store = open_existing_store()
     ent = _entity(entity_id, store)
     mentions = store.entity_mentions(entity_id, limit)
     if ent is None and not mentions:

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from rasid.cli.app import app, out, store_url
+from rasid.cli.app import app, open_existing_store, out
 from rasid.errors import CliError
 from rasid.store.query import EventQuery
 
@@ -58,9 +58,7 @@ TEXT_OPT = typer.Option(None, "--text", help="Words in the event (Arabic spellin
 
 
 def _open() -> Any:
-    from rasid.store import open_store
-
-    return open_store(store_url())
+    return open_existing_store()
 
 
 @app.command("events")

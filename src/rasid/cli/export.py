@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from rasid.cli.app import app, err, settings, store_url
+from rasid.cli.app import app, err, open_existing_store, settings
 from rasid.cli.events import (
     ACTOR_OPT,
     COUNTRY_OPT,
@@ -39,14 +39,13 @@ def export_command(
 ) -> None:
     """Export the stored records matching the filters (all of them without filters)."""
     from rasid.export import FORMAT_INFO, FORMATS, write_export
-    from rasid.store import open_store
     from rasid.store.lookups import iter_records
     from rasid.store.query import check_event_query, iter_events
 
     if fmt not in FORMATS:
         raise CliError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     query = FilterOptions(type_, mode, actor, target, place, country, since, until, text).query()
-    store = open_store(store_url())
+    store = open_existing_store()
     try:
         check_event_query(store, query)
         records = (

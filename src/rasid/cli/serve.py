@@ -6,7 +6,7 @@ import os
 
 import typer
 
-from rasid.cli.app import app, err, settings, store_url
+from rasid.cli.app import app, err, open_existing_store, settings, store_url
 
 
 @app.command("serve")
@@ -25,6 +25,8 @@ def serve_command(
 
     url = store_url()
     api_token = token or os.environ.get("RASID_API_TOKEN") or None
+    if not api_token:
+        open_existing_store().close()  # a read-only server creates no store to serve
     if not settings.quiet:
         mode = "accepting articles with the API token" if api_token else "read-only"
         err.print(

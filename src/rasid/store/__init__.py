@@ -11,6 +11,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
@@ -37,12 +38,22 @@ def default_url() -> str:
     return str(path)
 
 
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
 def _engine_url(url: str) -> str:
     if url.startswith(("postgresql://", "postgres://")):
         rest = url.split("://", 1)[1]
         return "postgresql+psycopg://" + rest
     if url.startswith(("postgresql+", "sqlite:")):
         return url
+    scheme = _SCHEME.match(url)
+    if scheme:
+        # a URL of another database is not a file name: say so, create nothing
+        raise StoreError(
+            f"{url}: unsupported store URL scheme {scheme.group(1)!r}"
+            " (use a SQLite file path, sqlite:///PATH or postgresql://USER@HOST/DB)"
+        )
     return "sqlite:///" + str(Path(url).expanduser())
 
 
@@ -76,11 +87,11 @@ def _describe(exc: BaseException, url: str) -> str:
 class Store:
     """Access to one store. Methods open short transactions; nothing is held between calls."""
 
-    def __init__(self, url: str, *, create: bool = True) -> None:
+    def __init__(self, url: str, *, create: bool = True, migrate: bool | None = None) -> None:
         self.url = url
         self.engine: Engine = self._make_engine(url, create=create)
         self.dialect = self.engine.dialect.name
-        if create:
+        if create if migrate is None else migrate:
             self.migrate()
 
     # -- set-up ------------------------------------------------------------------------------
@@ -174,6 +185,49 @@ class Store:
                 select(s.articles.c.content_hash).where(s.articles.c.content_hash.in_(hashes))
             ).scalars()
             return set(rows)
+
+    def hashes_of_ids(self, ids: Sequence[str]) -> dict[str, str]:
+        """The content hash stored under each of ``ids`` that is stored."""
+        if not ids:
+            return {}
+        a = s.articles
+        with self.connect() as conn:
+            rows = conn.execute(select(a.c.id, a.c.content_hash).where(a.c.id.in_(list(ids))))
+            return {r[0]: r[1] for r in rows}
+
+    def id_of_hash(self, content_hash: str) -> str | None:
+        """The id of the article stored with this content hash."""
+        a = s.articles
+        with self.connect() as conn:
+            found = conn.execute(select(a.c.id).where(a.c.content_hash == content_hash)).scalar()
+        return None if found is None else str(found)
+
+    def records_of_article(self, article_id: str) -> dict[str, Any]:
+        """What the store holds from one article: the ids of the stored events it reports (as
+        merged, so each resolves), and how many statements and figures it gave."""
+        with self.connect() as conn:
+            events = conn.execute(
+                select(s.event_mentions.c.event_id)
+                .where(s.event_mentions.c.article_id == article_id)
+                .distinct()
+                .order_by(s.event_mentions.c.event_id)
+            ).scalars()
+            counts = {
+                name: conn.execute(
+                    select(func.count()).select_from(table).where(table.c.article_id == article_id)
+                ).scalar_one()
+                for name, table in (("statements", s.statements), ("figures", s.figures))
+            }
+            return {"events": list(events), **counts}
+
+    def last_version(self, base: str) -> int:
+        """The highest version number stored of the article ``base`` (0 when none is)."""
+        a = s.articles
+        with self.connect() as conn:
+            value = conn.execute(
+                select(func.max(a.c.version)).where(a.c.version_of == base)
+            ).scalar()
+        return int(value or 0)
 
     def insert_article(self, conn: Connection, article: Article, text_norm: str) -> bool:
         """Insert the article row; False when its content hash (or id) is already stored."""
@@ -295,11 +349,17 @@ class Store:
         )
 
 
-def open_store(url: str | None = None, *, create: bool = True) -> Store:
-    """Open (and migrate) the store at ``url``: a file path, sqlite:/// URL or postgresql://."""
+def open_store(
+    url: str | None = None, *, create: bool = True, migrate: bool | None = None
+) -> Store:
+    """Open (and migrate) the store at ``url``: a file path, sqlite:/// URL or postgresql://.
+
+    ``create``: make a SQLite file (and its folders) that does not exist; without it a missing
+    file is a StoreError. ``migrate`` (default: ``create``): apply pending migrations.
+    """
     target = url or os.environ.get("RASID_DB") or default_url()
     try:
-        return Store(target, create=create)
+        return Store(target, create=create, migrate=migrate)
     except StoreError:
         raise
     except SQLAlchemyError as exc:

@@ -46,8 +46,14 @@ articles = Table(
     Column("captions", Text),
     Column("origin", Text),
     Column("ingested_at", String(40), nullable=False),
+    # a later text under a stored id is stored as a new version (``rasid.store.versions``):
+    # its id is ``ID~vN``, ``version_of`` the id it came under and ``version`` N; the first
+    # text has neither
+    Column("version_of", String(300)),
+    Column("version", Integer),
 )
 Index("ix_articles_published", articles.c.published)
+Index("ix_articles_version_of", articles.c.version_of)
 
 sentences = Table(
     "sentences",
@@ -247,6 +253,20 @@ def _m006_entity_name_keys(conn: Connection) -> None:
     )
 
 
+def _m007_article_versions(conn: Connection) -> None:
+    """Articles keep every text given under one id: later texts are new versions of it."""
+    from sqlalchemy import inspect
+
+    have = {c["name"] for c in inspect(conn).get_columns("articles")}
+    if "version_of" not in have:
+        conn.execute(text("ALTER TABLE articles ADD COLUMN version_of VARCHAR(300)"))
+    if "version" not in have:
+        conn.execute(text("ALTER TABLE articles ADD COLUMN version INTEGER"))
+    conn.execute(
+        text("CREATE INDEX IF NOT EXISTS ix_articles_version_of ON articles (version_of)")
+    )
+
+
 def name_key(name_ar: str | None) -> str | None:
     """The key of a provisional name: its last Arabic word (None when it has none)."""
     words = (name_ar or "").split()
@@ -260,4 +280,5 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("004_event_tallies", _m004_event_tallies),
     ("005_covering_block_indexes", _m005_covering_block_indexes),
     ("006_entity_name_keys", _m006_entity_name_keys),
+    ("007_article_versions", _m007_article_versions),
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +14,10 @@ from rasid.store.schema import name_key
 
 if TYPE_CHECKING:
     from rasid.pipeline import ArticleResult
+
+
+Row = tuple[Any, ...]
+STORED, VERSION, ALREADY, CONFLICT = "stored", "version", "already", "conflict"
 
 
 def _dump(value: Any) -> str:
@@ -47,12 +51,17 @@ def _article_row(article: Article, text_norm: str) -> tuple[Any, ...]:
     )
 
 
-def insert_article(cur: Cursor, article: Article, text_norm: str) -> bool:
-    """Insert the article row; False when its content hash (or id) is already stored."""
-    return cur.run(_INSERT_ARTICLE, (*_article_row(article, text_norm), now_iso())) > 0
+def insert_article(
+    cur: Cursor, article: Article, text_norm: str, version: tuple[str, int] | None = None
+) -> bool:
+    """Insert the article row; False when its content hash (or id) is already stored.
+    ``version``: the id this article is a new version of, and its number."""
+    return cur.run(_INSERT_ARTICLE, _stamped(_article_row(article, text_norm), version)) > 0
 
 
-Row = tuple[Any, ...]
+def _stamped(row: Row, version: tuple[str, int] | None) -> Row:
+    """An articles row with its ``ingested_at``, ``version_of`` and ``version``."""
+    return (*row, now_iso(), *(version or (None, None)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,22 +167,32 @@ class _Layers:
         cur.run_many(_INSERT_FIGURES, self.figures)
 
 
-def save_rows(store: Store, batch: Sequence[ArticleRows]) -> list[bool]:
-    """Store a batch of articles in one transaction; for each, False when already stored.
+def save_rows(
+    store: Store,
+    batch: Sequence[ArticleRows],
+    versions: Mapping[str, tuple[str, int]] | None = None,
+) -> list[str]:
+    """Store a batch of articles in one transaction; what became of each: STORED, VERSION (a
+    new version of a stored article, ``versions`` maps its id to the base id and number),
+    ALREADY (its text is stored) or CONFLICT (its id was stored with another text since its
+    id was settled, by another writer: not stored).
 
     A batch is all or nothing: a crash leaves no half article, and running again redoes it.
     """
     from rasid.merge import merge_into_store
 
-    stored: list[bool] = []
+    versions = versions or {}
+    stored: list[str] = []
     with store.begin() as conn:
         cur = Cursor(conn)
         if cur.postgres:
             cur.run("SELECT pg_advisory_xact_lock(7412002)")
         layers = _Layers()
         for rows in batch:
-            if cur.run(_INSERT_ARTICLE, (*rows.article, now_iso())) == 0:
-                stored.append(False)
+            version = versions.get(rows.article_id)
+            if cur.run(_INSERT_ARTICLE, _stamped(rows.article, version)) == 0:
+                same = "SELECT 1 FROM articles WHERE content_hash = ?"
+                stored.append(ALREADY if cur.rows(same, (rows.article[1],)) else CONFLICT)
                 continue
             linked = _link_entities(cur, rows.provisional)
             layers.add(rows, linked)
@@ -187,20 +206,29 @@ def save_rows(store: Store, batch: Sequence[ArticleRows]) -> list[bool]:
                 ],
             )
             merge_into_store(cur, rows.article_id, rows.events, rows.event_data)
-            stored.append(True)
+            stored.append(STORED if version is None else VERSION)
         layers.write(cur)
         cur.close()
     return stored
 
 
-def save_results(store: Store, results: Sequence[ArticleResult]) -> list[bool]:
+def save_results(
+    store: Store,
+    results: Sequence[ArticleResult],
+    versions: Mapping[str, tuple[str, int]] | None = None,
+) -> list[str]:
     """``save_rows`` for results of this process."""
-    return save_rows(store, [prepare(r) for r in results])
+    return save_rows(store, [prepare(r) for r in results], versions)
 
 
-def save_result(store: Store, result: ArticleResult) -> bool:
-    """Store one article and everything found in it; False when it was already stored."""
-    return save_results(store, [result])[0]
+def save_result(
+    store: Store, result: ArticleResult, version: tuple[str, int] | None = None
+) -> bool:
+    """Store one article and everything found in it; False when it was not stored (its text
+    is stored already, or its id was taken meanwhile by another text)."""
+    aid = result.doc.article.id
+    outcome = save_results(store, [result], {aid: version} if version else None)[0]
+    return outcome in (STORED, VERSION)
 
 
 def _entity_row(

@@ -165,8 +165,15 @@ class ArticleIn(BaseModel):
 
 
 class IngestResult(BaseModel):
+    """What became of a posted article. ``id`` is where it is stored: the id posted, the id of
+    the stored article with the same text (already there), or ``ID~vN`` for a new version of
+    the article stored under ID. ``events`` are the stored (merged) events it reports."""
+
     id: str
     stored: bool
+    outcome: Literal["stored", "new_version", "already_there"]
+    version_of: str | None = None
+    version: int | None = None
     events: list[str]
     statements: int
     figures: int
@@ -278,6 +285,10 @@ def _check_token(request: Request, authorization: str | None) -> None:
             "description": "The server is read-only",
             "content": {"application/json": {"schema": ERROR_SCHEMA}},
         },
+        409: {
+            "description": "The id is stored with another text and on_conflict is skip",
+            "content": {"application/json": {"schema": ERROR_SCHEMA}},
+        },
     },
 )
 def post_article(
@@ -285,29 +296,47 @@ def post_article(
     store: StoreDep,
     body: ArticleIn,
     authorization: Annotated[str | None, Header()] = None,
+    on_conflict: Annotated[
+        Literal["version", "skip"],
+        Query(description="An id stored with another text: store a new version, or refuse"),
+    ] = "version",
 ) -> Any:
     from fastapi.responses import JSONResponse
 
     from rasid.ingest import IngestProblem
     from rasid.ingest.jsonl import article_from_record
     from rasid.pipeline import process_article
-    from rasid.store.write import save_result
+    from rasid.store.versions import settle_ids
+    from rasid.store.write import ALREADY, CONFLICT, save_results
 
     _check_token(request, authorization)
     record = body.model_dump(exclude_none=True)
     article = article_from_record(record, "api", "request body", None)
     if isinstance(article, IngestProblem):
         raise ApiError(422, "invalid_article", article.reason)
-    result = process_article(article)
-    stored = save_result(store, result)
+    settled = settle_ids(store, [article], on_conflict)
+    outcome = ALREADY if settled.already else CONFLICT if settled.conflicts else None
+    if outcome is None:
+        article = settled.keep[0]
+        outcome = save_results(store, [process_article(article)], settled.versions)[0]
+    if outcome == CONFLICT:
+        raise ApiError(
+            409,
+            "id_conflict",
+            f"id {record.get('id')!r} is stored with another text; not stored"
+            " (on_conflict=version stores it as a new version)",
+        )
+    stored_id = store.id_of_hash(article.content_hash) if outcome == ALREADY else article.id
+    base, number = settled.versions.get(article.id, (None, None))
     payload = {
-        "id": article.id,
-        "stored": stored,
-        "events": [e.id for e in result.events],
-        "statements": len(result.statements),
-        "figures": len(result.figures),
+        "id": stored_id or article.id,
+        "stored": outcome != ALREADY,
+        "outcome": {ALREADY: "already_there", "version": "new_version"}.get(outcome, "stored"),
+        "version_of": base,
+        "version": number,
+        **store.records_of_article(stored_id or article.id),
     }
-    return JSONResponse(payload, status_code=201 if stored else 200)
+    return JSONResponse(payload, status_code=200 if outcome == ALREADY else 201)
 
 
 @router.get("/statements", response_model=ObjectPage, summary="Who said what")
