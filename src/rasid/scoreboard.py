@@ -570,9 +570,12 @@ def merge_scores(items: Sequence[tuple[str, str | None]]) -> dict[str, Any]:
     found_whole = sum(
         1 for k in rereported if len(records_of[k]) == 1 and all(r for kk, r in items if kk == k)
     )
+    found = [(k, r) for k, r in multi if r is not None]
     return {
         "all": _bcubed(items),
-        "rereported": _bcubed(multi),
+        # merging alone: the re-reported events' items that were found, and how they were joined
+        "rereported": _bcubed(found),
+        "rereported_with_misses": _bcubed(multi),
         "rereported_events": len(rereported),
         "rereported_one_record": found_whole,
         "split_events": sorted(k for k in rereported if len(records_of[k]) > 1),
