@@ -283,3 +283,74 @@ def test_ingest_needs_the_token(tmp_path: Path) -> None:
         stored = c.get("/api/articles/api-1").json()
         assert stored["text"] == article["text"]
         assert c.get("/api/meta").json()["ingest"] is True
+
+
+def _records(client: httpx.Client, **params: str) -> list[dict[str, Any]]:
+    resp = client.get("/api/export", params={"format": "jsonl", **params})
+    assert resp.status_code == 200, resp.text
+    return [json.loads(line) for line in resp.text.splitlines()]
+
+
+def _articles_of(record: dict[str, Any]) -> set[str]:
+    return {src["article"] for src in record.get("sources") or ()}
+
+
+@pytest.mark.parametrize(
+    ("filters", "fewer"),
+    [({"type": "ASSAULT"}, False), ({"country": "SY"}, True), ({"type": "PROTEST"}, True)],
+)
+def test_jsonl_export_filters_every_record_kind(
+    client: httpx.Client, filters: dict[str, str], fewer: bool
+) -> None:
+    records = _records(client, **filters)
+    events = [r for r in records if r["record"] == "event"]
+    others = [r for r in records if r["record"] != "event"]
+    reporting = set().union(*(_articles_of(e) for e in events))
+    # each statement and figure comes from an article that reports a matching event
+    assert all(_articles_of(r) <= reporting for r in others)
+    everything = _records(client)
+    if not events:
+        assert others == []
+    if fewer:  # before, every statement and figure was exported whatever the filters
+        assert len(others) < len([r for r in everything if r["record"] != "event"])
+
+
+def test_impossible_dates_are_refused_by_the_api(client: httpx.Client) -> None:
+    for path in ("/api/events", "/api/export", "/api/articles", "/api/statements"):
+        err = _error(client.get(path, params={"since": "2024-02-30"}))
+        assert err["status"] == 422
+        assert "February 2024 has 29 days" in err["message"]
+
+
+def test_a_changed_article_under_a_known_id_is_a_new_version(tmp_path: Path) -> None:
+    db = str(tmp_path / "versions.sqlite")
+    first = {
+        "id": "api-v",
+        "published": "2024-03-02",
+        "text": "بغداد - استهدف هجوم بطائرة مسيرة قاعدة عين الأسد الجوية في محافظة الأنبار "
+        "غربي العراق فجر السبت، دون أن يسفر عن إصابات.",
+    }
+    changed = {**first, "text": first["text"].replace("دون أن يسفر عن إصابات", "وقتل جنديان")}
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with LiveServer(db, token=TOKEN) as server, httpx.Client(base_url=server.url) as c:
+        one = c.post("/api/articles", json=first, headers=auth)
+        assert one.status_code == 201 and one.json()["outcome"] == "stored"
+        two = c.post("/api/articles", json=changed, headers=auth)
+        assert two.status_code == 201, two.text
+        body = two.json()
+        assert (body["id"], body["stored"], body["outcome"]) == ("api-v~v2", True, "new_version")
+        assert (body["version_of"], body["version"]) == ("api-v", 2)
+        assert body["events"]
+        for event_id in body["events"] + one.json()["events"]:
+            assert c.get(f"/api/events/{event_id}").status_code == 200
+        assert c.get("/api/articles/api-v~v2").json()["text"] == changed["text"]
+        assert c.get("/api/articles/api-v").json()["text"] == first["text"]
+        # the same text again, under any id: already there, with the ids it is stored under
+        again = c.post("/api/articles", json={**changed, "id": "other"}, headers=auth)
+        assert again.status_code == 200
+        assert (again.json()["id"], again.json()["outcome"]) == ("api-v~v2", "already_there")
+        assert again.json()["events"] == body["events"]
+        third = {**first, "text": first["text"] + " وأعلنت فصائل مسؤوليتها."}
+        refused = c.post("/api/articles?on_conflict=skip", json=third, headers=auth)
+        assert _error(refused)["code"] == "id_conflict" and refused.status_code == 409
+        assert c.get("/api/articles/api-v~v3").status_code == 404
