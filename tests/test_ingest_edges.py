@@ -199,3 +199,15 @@ def test_size_limit_messages_name_the_real_option(tmp_path: Path) -> None:
         f"{path}:2: line longer than 1,000 bytes; skipped ({RAISE_LIMIT})"
     ]
     assert "--max-bytes" in RAISE_LIMIT
+
+
+def test_json_lines_starting_with_a_list_line_lose_only_that_line(tmp_path: Path) -> None:
+    # found by the accounting property: the file was read as one JSON array, all lines lost
+    path = tmp_path / "list_first.jsonl"
+    path.write_bytes(b'["a", "list"]\n' + line(1) + line(2))
+    articles, problems = read_all([str(path)])
+    assert [a.id for a in articles] == ["a1", "a2"]
+    assert [str(p) for p in problems] == [f"{path}:1: not a JSON object but a list"]
+    array = tmp_path / "array.json"
+    array.write_bytes(b"[\n" + line(1).strip() + b",\n" + line(2).strip() + b"\n]\n")
+    assert [a.id for a in read_all([str(array)])[0]] == ["a1", "a2"]

@@ -20,6 +20,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
+import orjson
+
 from rasid.ingest.charsets import (
     UndecodableError,
     declared_charset,
@@ -163,6 +165,8 @@ def _read_opened(
                 return
             # named JSON Lines and not a known binary format: whatever lines are text are read
             sniffed = "jsonl"
+        if kind == "jsonl" and sniffed == "json" and _complete_first_line(head, alone=True):
+            sniffed = "jsonl"  # named JSON Lines, and its first line is one JSON value
         if kind is None or sniffed in {"jsonl", "json"}:
             kind = sniffed
     if kind == "jsonl":
@@ -241,13 +245,27 @@ def sniff_kind(head: bytes) -> str:
     if start.startswith(b"{"):
         return "jsonl"
     if start.startswith(b"["):
-        return "json"
+        return "jsonl" if _complete_first_line(sample) else "json"
     if start.startswith(b"<"):
         if looks_like_feed(lowered):
             return "feed"
         if lowered.startswith(_HTML_OPENINGS) or b"<html" in lowered:
             return "html"
     return "text"
+
+
+def _complete_first_line(sample: bytes, *, alone: bool = False) -> bool:
+    """True when the first line is a whole JSON value (and, unless ``alone``, more lines
+    follow): JSON Lines whose first line is not an object (one problem), not a JSON array
+    spread over lines."""
+    first, _, rest = _skip_bom(sample).lstrip().partition(b"\n")
+    if not alone and not rest.strip():
+        return False
+    try:
+        orjson.loads(first)
+    except orjson.JSONDecodeError:
+        return False
+    return True
 
 
 def has_json_line(head: bytes) -> bool:
