@@ -123,3 +123,14 @@ def pg_store_url(pg_url: str) -> Iterator[str]:
 @pytest.fixture
 def db_path(tmp_path: Path) -> str:
     return str(tmp_path / "rasid.sqlite")
+
+
+@pytest.fixture(scope="module")
+def rules_only() -> Iterator[None]:
+    """The rules' proposals with no trained decision: for tests of the rules and of merging,
+    whose cases the decider (measured by bench/quality.py) would otherwise thin."""
+    from rasid.events.decide import reset_decider, use_decider
+
+    use_decider(None)
+    yield
+    reset_decider()

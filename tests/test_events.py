@@ -19,6 +19,8 @@ from rasid.events import find_events
 from rasid.pipeline import annotate
 from rasid.records import Article, Event
 
+pytestmark = pytest.mark.usefixtures("rules_only")
+
 CASES = Path(__file__).parent / "data" / "event_cases.tsv"
 
 TYPE_FLOOR = 0.72

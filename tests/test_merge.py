@@ -6,6 +6,7 @@ import json
 from functools import cache
 from pathlib import Path
 
+import pytest
 import yaml
 
 from rasid.eval import score, score_merge
@@ -13,6 +14,8 @@ from rasid.ingest import IngestProblem, read_articles
 from rasid.merge import combine, compatible
 from rasid.pipeline import extract
 from rasid.records import ActorRef, Event, Location, Record, Source
+
+pytestmark = pytest.mark.usefixtures("rules_only")
 
 DATA = Path(__file__).parent / "data" / "merge"
 DEV = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "dev"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,10 +36,19 @@ def extract(
     what: str = typer.Option(
         None, "--what", help=f"Debug layers instead of records: {','.join(WHAT)}."
     ),
+    min_confidence: float = typer.Option(
+        None,
+        "--min-confidence",
+        min=0.0,
+        max=1.0,
+        help="Keep proposed events the decider gives at least this probability "
+        "(default: its own threshold; 0 keeps every proposal).",
+    ),
 ) -> None:
     """Run the whole pipeline in memory (no database) and print the records."""
     if fmt not in ("jsonl", "json", "table"):
         raise CliError(f"--format must be jsonl, json or table, not {fmt!r}")
+    set_min_confidence(min_confidence)
     articles = _read(inputs)
     if not articles:
         raise CliError("no article could be read from the inputs")
@@ -74,6 +84,14 @@ def extract(
             elif isinstance(r, Figure):
                 table.add_row("figure", r.unit, r.as_of or "", "", f"{r.quantity:g} {r.subject}")
         out.print(table)
+
+
+def set_min_confidence(value: float | None) -> None:
+    """The decider's threshold for this run (and the worker processes it starts)."""
+    if value is not None:
+        from rasid.events.decide import ENV_THRESHOLD
+
+        os.environ[ENV_THRESHOLD] = repr(value)
 
 
 def _print_layers(articles: list[Article], layers: list[str]) -> None:

@@ -131,7 +131,10 @@ def _oof(examples: Sequence[Example], c: float) -> list[float]:
     labels = [ex.label for ex in examples]
     groups = [ex.group for ex in examples]
     probs = [0.0] * len(examples)
-    for train_idx, test_idx in GroupKFold(n_splits=FOLDS).split(examples, labels, groups):
+    folds = min(FOLDS, len(set(groups)))
+    if folds < 2:
+        raise RasidError("cross-validation needs proposals from two articles or more")
+    for train_idx, test_idx in GroupKFold(n_splits=folds).split(examples, labels, groups):
         part = [examples[i] for i in train_idx]
         vocab = _vocabulary(part)
         model = LogisticRegression(C=c, solver="liblinear", max_iter=2000)

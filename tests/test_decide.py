@@ -1,0 +1,128 @@
+"""The trained decider: the packaged model, its threshold, and training it with `rasid train`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rasid.events import propose_events
+from rasid.events.decide import (
+    Decider,
+    decide_events,
+    decider_from_json,
+    load_decider,
+    reset_decider,
+    use_decider,
+)
+from rasid.pipeline import annotate, extract
+from rasid.records import Article, Event
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared" / "seeds" / "dev"
+
+STRIKE = Article(
+    id="t1",
+    text="قصفت طائرات التحالف الدولي مواقع لتنظيم داعش في الموصل يوم الاثنين وقتلت خمسة مسلحين.",
+    published="2018-03-20",
+)
+
+
+def rasid(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-c", "from rasid.cli import main; main()", *args]
+    return subprocess.run(
+        cmd, capture_output=True, text=True, check=False, env={**os.environ, **(env or {})}
+    )
+
+
+def test_the_packaged_model_is_small_and_decides_every_event() -> None:
+    decider = load_decider()
+    assert decider is not None
+    model = ROOT / "src" / "rasid" / "models" / "event_decider.json"
+    assert model.stat().st_size < 500_000
+    assert 0.0 < decider.threshold < 1.0
+    events = [r for r in extract([STRIKE]) if isinstance(r, Event)]
+    for ev in events:
+        assert ev.rules.get("decision") == decider.name
+        assert ev.confidence >= decider.threshold
+
+
+def test_a_model_keeps_what_it_trusts_and_names_itself() -> None:
+    doc = annotate(STRIKE)
+    proposed, _ = propose_events(doc)
+    assert any(e.type == "ASSAULT" for e in proposed)
+    trusting = Decider(weights={"t=ASSAULT": 3.0}, bias=-1.0, threshold=0.5, name="m.test")
+    kept = decide_events_with(trusting, doc, proposed)
+    assert [e.type for e in kept if e.type == "ASSAULT"]
+    assert all(e.rules["decision"] == "m.test" for e in kept)
+    assert all(e.type == "ASSAULT" for e in kept)  # other types score 1/(1+e) < 0.5
+    strict = Decider(weights={}, bias=-5.0, threshold=0.5, name="m.none")
+    assert decide_events_with(strict, doc, proposed) == []
+
+
+def decide_events_with(decider: Decider, doc: object, proposed: list[Event]) -> list[Event]:
+    use_decider(decider)
+    try:
+        return decide_events(doc, proposed)  # type: ignore[arg-type]
+    finally:
+        reset_decider()
+
+
+def test_min_confidence_zero_keeps_every_proposal() -> None:
+    doc = annotate(STRIKE)
+    proposed, _ = propose_events(doc)
+    os.environ["RASID_MIN_CONFIDENCE"] = "0"
+    try:
+        kept = decide_events(doc, proposed)
+    finally:
+        del os.environ["RASID_MIN_CONFIDENCE"]
+    assert len(kept) == len(proposed)
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="shared/ dev seeds not beside the checkout")
+def test_rasid_train_fits_a_model_that_loads(tmp_path: Path) -> None:
+    gsr = tmp_path / "assault.csv"
+    rows = ["id,event_type,label,accept,reject,total,text"]
+    for k in range(12):
+        rows.append(
+            f"y{k},assault,yes,3,0,3,قصفت طائرات حربية مواقع في بلدة رقم {k} أمس وقتلت {k + 2} مسلحين."
+        )
+        rows.append(
+            f"n{k},assault,easy no,0,3,3,يخشى السكان أن يشن الجيش هجوما في المستقبل على المدينة {k}."
+        )
+    gsr.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "decider.json"
+    res = rasid(
+        "train", "--gold", str(DEV / "gold.json"), "--articles", str(DEV / "articles.jsonl"),
+        "--gsr", str(gsr), "-o", str(out),
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    summary = json.loads(res.stdout)
+    assert 0 < summary["threshold"] < 1 and summary["features"] > 10
+    model = decider_from_json(json.loads(out.read_text(encoding="utf-8")))
+    assert model.weights and model.name
+
+
+def test_rasid_train_refuses_a_test_half_and_no_input(tmp_path: Path) -> None:
+    test_half = tmp_path / "ant-test.json"
+    test_half.write_text("[]", encoding="utf-8")
+    res = rasid("train", "--gold", str(test_half), "-o", str(tmp_path / "m.json"))
+    assert res.returncode == 1 and "test half only measures" in res.stderr
+    res = rasid("train", "-o", str(tmp_path / "m.json"))
+    assert res.returncode == 1 and "--gold" in res.stderr
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_extract_min_confidence_option_reaches_the_decider(tmp_path: Path) -> None:
+    article = {"id": "x1", "text": STRIKE.text, "published": "2018-03-20"}
+    src = tmp_path / "one.jsonl"
+    src.write_text(json.dumps(article, ensure_ascii=False) + "\n", encoding="utf-8")
+    everything = rasid("extract", "--min-confidence", "0", str(src))
+    nothing = rasid("extract", "--min-confidence", "1", str(src))
+    assert everything.returncode == 0 and nothing.returncode == 0
+    assert '"actors"' in everything.stdout
+    assert '"actors"' not in nothing.stdout
