@@ -137,7 +137,7 @@ def _oof(examples: Sequence[Example], c: float) -> list[float]:
     for train_idx, test_idx in GroupKFold(n_splits=folds).split(examples, labels, groups):
         part = [examples[i] for i in train_idx]
         vocab = _vocabulary(part)
-        model = LogisticRegression(C=c, solver="liblinear", max_iter=2000)
+        model = LogisticRegression(C=c, solver="liblinear", max_iter=2000, random_state=0)
         model.fit(_matrix(part, vocab), [labels[i] for i in train_idx])
         held = model.predict_proba(_matrix([examples[i] for i in test_idx], vocab))[:, 1]
         for i, p in zip(test_idx, held, strict=True):
@@ -188,7 +188,7 @@ def train_decider(examples: Sequence[Example], name: str = "model.decider") -> d
     c = min(C_GRID, key=lambda k: scores[k][0])
     threshold, cv = _best_threshold(examples, scores[c][1])
     vocab = _vocabulary(examples)
-    model = LogisticRegression(C=c, solver="liblinear", max_iter=2000)
+    model = LogisticRegression(C=c, solver="liblinear", max_iter=2000, random_state=0)
     model.fit(_matrix(examples, vocab), [ex.label for ex in examples])
     weights = {
         f: round(float(w), 4)
