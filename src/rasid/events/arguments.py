@@ -33,7 +33,7 @@ from typing import Any
 from rasid.events.context import Placed, SentenceView
 from rasid.events.lexicon import Lexicon, load_lexicon
 from rasid.events.rules import Candidate
-from rasid.records import Entity, TimeExpr
+from rasid.records import VERBAL_TYPES, Entity, TimeExpr
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,8 +142,16 @@ def assign_roles(
     rules: dict[str, str] = {}
     lo, hi = own_side(view, lex, cand.head, lo, hi)
     in_window = [p for p in view.mentions if lo <= p.first < hi and is_actor(p)]
+    material = cand.type not in VERBAL_TYPES
     participants = _collapse(
-        [p for p in in_window if not _backed(view, p) and not _land(view, lex, p)]
+        [
+            p
+            for p in in_window
+            if not _backed(view, p)
+            and not _land(view, lex, p)
+            and not _of_a_place(view, p)
+            and not (material and _reporter(p))
+        ]
     )
     actors: list[Placed] = []
     targets: list[Placed] = []
@@ -307,6 +315,22 @@ def _apposition(view: SentenceView, group: list[Placed]) -> list[Placed]:
         else:
             break
     return out
+
+
+def _reporter(p: Placed) -> bool:
+    """A monitor or rights group (sector NGO) tells of force; it does not use it or suffer it."""
+    return p.entity is not None and p.entity.sector == "NGO"
+
+
+def _of_a_place(view: SentenceView, p: Placed) -> bool:
+    """A nisba right after a place's name ("داغستان الروسية", "مدينة الموصل العراقية") says
+    whose the place is, not who took part."""
+    if p.mention is None or not p.mention.nisba or p.first == 0:
+        return False
+    return any(
+        q.last == p.first - 1 and q.entity is not None and q.entity.kind == "place"
+        for q in view.mentions
+    )
 
 
 def _land(view: SentenceView, lex: Lexicon, p: Placed) -> bool:
