@@ -354,3 +354,14 @@ def test_a_changed_article_under_a_known_id_is_a_new_version(tmp_path: Path) -> 
         refused = c.post("/api/articles?on_conflict=skip", json=third, headers=auth)
         assert _error(refused)["code"] == "id_conflict" and refused.status_code == 409
         assert c.get("/api/articles/api-v~v3").status_code == 404
+
+
+def test_min_confidence_keeps_the_events_trusted_enough(client: httpx.Client) -> None:
+    every = client.get("/api/events", params={"limit": 200}).json()
+    trusted = client.get("/api/events", params={"limit": 200, "min_confidence": 0.85}).json()
+    assert 0 < trusted["total"] < every["total"]
+    assert all(e["confidence"] >= 0.85 for e in trusted["items"])
+    low = [e for e in every["items"] if e["confidence"] < 0.85]
+    assert len(low) == every["total"] - trusted["total"]
+    bad = client.get("/api/events", params={"min_confidence": 2})
+    assert bad.status_code == 422

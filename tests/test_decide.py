@@ -126,3 +126,19 @@ def test_extract_min_confidence_option_reaches_the_decider(tmp_path: Path) -> No
     assert everything.returncode == 0 and nothing.returncode == 0
     assert '"actors"' in everything.stdout
     assert '"actors"' not in nothing.stdout
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="shared/ dev seeds not beside the checkout")
+def test_ingest_and_events_take_min_confidence(tmp_path: Path) -> None:
+    everything, default = str(tmp_path / "all.sqlite"), str(tmp_path / "default.sqlite")
+    src = str(DEV / "articles.jsonl")
+    assert rasid("--db", everything, "ingest", "--min-confidence", "0", src).returncode == 0
+    assert rasid("--db", default, "ingest", src).returncode == 0
+
+    def count(db: str, *extra: str) -> int:
+        res = rasid("--db", db, "events", "--json", "--limit", "1000", *extra)
+        assert res.returncode == 0, res.stderr
+        return int(json.loads(res.stdout)["total"])
+
+    assert count(everything) > count(default) > 0
+    assert count(everything, "--min-confidence", "0.99") < count(everything)

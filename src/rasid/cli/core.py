@@ -33,6 +33,14 @@ def ingest(
         "--on-conflict",
         help="An id stored with another text: 'version' stores a new version, 'skip' does not.",
     ),
+    min_confidence: float = typer.Option(
+        None,
+        "--min-confidence",
+        min=0.0,
+        max=1.0,
+        help="Store proposed events the decider gives at least this probability "
+        "(default: its own threshold; 0 keeps every proposal).",
+    ),
 ) -> None:
     """Read articles, extract events, and store them (the same article is stored once).
 
@@ -40,9 +48,11 @@ def ingest(
     problems, and the paths not read. Exits 1 when nothing could be read or stored."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+    from rasid.cli.extract import set_min_confidence
     from rasid.jobs import ReadOptions
     from rasid.store.versions import POLICIES
 
+    set_min_confidence(min_confidence)
     if on_conflict not in POLICIES:
         raise CliError(f"--on-conflict must be one of {', '.join(POLICIES)}, not {on_conflict!r}")
     options = ReadOptions(max_bytes=max_bytes, follow_links=follow_links, on_conflict=on_conflict)

@@ -80,16 +80,21 @@ def events_command(
     as_json: bool = typer.Option(
         False, "--json", help="JSON (the page and its total) instead of a table."
     ),
+    min_confidence: float = typer.Option(
+        None, "--min-confidence", min=0.0, max=1.0, help="Only events trusted at least this much."
+    ),
 ) -> None:
     """List merged events, newest first, filtered like the web UI."""
+    import dataclasses
+
     from rasid.store.query import query_events
 
     filters = FilterOptions(type_, mode, actor, target, place, country, since, until, text)
+    query = filters.query(limit=limit, offset=(page - 1) * limit, sort=sort)
+    query = dataclasses.replace(query, min_confidence=min_confidence)
     store = _open()
     try:
-        result = query_events(
-            store, filters.query(limit=limit, offset=(page - 1) * limit, sort=sort)
-        )
+        result = query_events(store, query)
     finally:
         store.close()
     if as_json:

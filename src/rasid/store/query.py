@@ -109,6 +109,7 @@ class EventQuery:
     sort: str = "-date"
     status: str | None = None
     located: bool = False
+    min_confidence: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,6 +345,10 @@ def event_conditions(
         conds.append(ev.c.mode.in_([m.lower() for m in modes]))
     if statuses := _split(q.status):
         conds.append(ev.c.status.in_([m.lower() for m in statuses]))
+    if q.min_confidence is not None:
+        if not 0.0 <= q.min_confidence <= 1.0:
+            raise QueryError(f"min_confidence must lie between 0 and 1, not {q.min_confidence}")
+        conds.append(ev.c.confidence >= q.min_confidence)
     if q.country:
         country = ev.c.country.concat("") if date_walk else ev.c.country
         conds.append(country.in_(_country_codes(q.country)))

@@ -68,6 +68,10 @@ def event_filters(
     text: Annotated[str | None, Query(max_length=200, description="Words in the event")] = None,
     status: Annotated[str | None, Query(max_length=100)] = None,
     located: Annotated[bool, Query(description="Only events with coordinates")] = False,
+    min_confidence: Annotated[
+        float | None,
+        Query(ge=0.0, le=1.0, description="Only events the decider trusts at least this much"),
+    ] = None,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "-date",
 ) -> EventQuery:
     return EventQuery(
@@ -82,6 +86,7 @@ def event_filters(
         text=text or None,
         status=status or None,
         located=located,
+        min_confidence=min_confidence,
         sort=sort or "-date",
     )
 
