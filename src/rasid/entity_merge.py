@@ -12,7 +12,7 @@ normalized text (rasid.text), so hamza and ta marbuta variants are already equal
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from rasid.records import Entity
 from rasid.text.normalize import normalize_key
@@ -35,7 +35,10 @@ def _distance(a: str, b: str, limit: int) -> int:
 
 def names_alike(a: str, b: str) -> bool:
     """Spelling variants of one name (normalized words compared one by one)."""
-    wa, wb = normalize_key(a).split(), normalize_key(b).split()
+    return _words_alike(normalize_key(a).split(), normalize_key(b).split())
+
+
+def _words_alike(wa: Sequence[str], wb: Sequence[str]) -> bool:
     if not wa or not wb:
         return False
     if wa == wb:
@@ -64,15 +67,72 @@ def same_entity(a: Entity, b: Entity) -> bool:
     return names_alike(a.name_ar or a.name, b.name_ar or b.name) and evidence_agrees(a, b)
 
 
-def link_provisional(new: Iterable[Entity], known: Mapping[str, Entity]) -> dict[str, str]:
-    """new id -> known id for the new provisional entities that are known ones."""
+class ProvisionalIndex:
+    """Known provisional entities, found by what a match must share: the same role, or an
+    organization, and then the same number of words or the same last word. A look-up reads one
+    small block, so linking a corpus costs time in proportion to it, not to its square."""
+
+    def __init__(self) -> None:
+        self._blocks: dict[tuple[str, ...], dict[str, list[tuple[str, Entity]]]] = {}
+        self._words: dict[str, tuple[str, ...]] = {}
+
+    def __contains__(self, entity_id: str) -> bool:
+        return entity_id in self._words
+
+    @staticmethod
+    def _evidence_keys(e: Entity) -> list[tuple[str, ...]]:
+        keys: list[tuple[str, ...]] = []
+        if e.role:
+            keys.append(("role", e.kind, normalize_key(e.role)))
+        keys += [("aff", e.kind, a) for a in e.affiliations]
+        return keys
+
+    def add(self, e: Entity) -> None:
+        if not e.provisional or e.id in self._words:
+            return
+        words = tuple(normalize_key(e.name_ar or e.name).split())
+        self._words[e.id] = words
+        if not words:
+            return
+        for key in self._evidence_keys(e):
+            block = self._blocks.setdefault(key, {})
+            block.setdefault(f"n{len(words)}", []).append((e.id, e))
+            block.setdefault(f"w{words[-1]}", []).append((e.id, e))
+
+    def find(self, e: Entity) -> str | None:
+        """The id of the known entity ``e`` is (the smallest id when several are), or None."""
+        words = tuple(normalize_key(e.name_ar or e.name).split())
+        if not words:
+            return None
+        best: str | None = None
+        for key in self._evidence_keys(e):
+            block = self._blocks.get(key)
+            if not block:
+                continue
+            for kid, k in (*block.get(f"n{len(words)}", ()), *block.get(f"w{words[-1]}", ())):
+                if best is not None and kid >= best:
+                    continue
+                if _words_alike(words, self._words[kid]) and evidence_agrees(e, k):
+                    best = kid
+        return best
+
+
+def link_provisional(
+    new: Iterable[Entity], known: Mapping[str, Entity] | ProvisionalIndex
+) -> dict[str, str]:
+    """new id -> known id for the new provisional entities that are known ones. ``known`` is
+    a mapping of entities or, to link a whole corpus in one pass, a ProvisionalIndex."""
+    if isinstance(known, ProvisionalIndex):
+        index = known
+    else:
+        index = ProvisionalIndex()
+        for k in known.values():
+            index.add(k)
     out: dict[str, str] = {}
     for e in new:
         if e.id in known:
             continue
-        match = next(
-            (k for k in sorted(known) if known[k].provisional and same_entity(e, known[k])), None
-        )
+        match = index.find(e)
         if match is not None:
             out[e.id] = match
     return out

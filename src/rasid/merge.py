@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 from rasid.events.summary import summarize
 from rasid.records import (
     ActorRef,
-    Entity,
     Event,
     Location,
     Record,
@@ -533,17 +532,18 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
 
 def merge_results(results: Iterable[ArticleResult]) -> list[Record]:
     """Records of a whole in-memory run: merged events, then statements and figures."""
-    from rasid.entity_merge import link_provisional
+    from rasid.entity_merge import ProvisionalIndex, link_provisional
 
     events: list[Event] = []
     statements: list[Record] = []
     figures: list[Record] = []
-    known: dict[str, Entity] = {}
+    known = ProvisionalIndex()
     for r in results:
         # one person spelled two ways in two articles is one participant (entity_merge)
         linked = link_provisional(r.doc.provisional.values(), known)
         for e in r.doc.provisional.values():
-            known.setdefault(linked.get(e.id, e.id), e)
+            if e.id not in linked:
+                known.add(e)
         events.extend(_relink(ev, linked) for ev in r.events)
         statements.extend(r.statements)
         figures.extend(r.figures)
