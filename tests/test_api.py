@@ -365,3 +365,14 @@ def test_min_confidence_keeps_the_events_trusted_enough(client: httpx.Client) ->
     assert len(low) == every["total"] - trusted["total"]
     bad = client.get("/api/events", params={"min_confidence": 2})
     assert bad.status_code == 422
+
+
+def test_sources_mean_articles_and_outlets(client: httpx.Client) -> None:
+    for sort in ("-sources", "-articles", "-outlets", "-mentions"):
+        res = client.get("/api/events", params={"sort": sort, "limit": 50})
+        assert res.status_code == 200, res.text
+        items = res.json()["items"]
+        assert items and all(e["n_articles"] >= 1 and e["n_outlets"] >= 1 for e in items)
+    by_articles = client.get("/api/events", params={"sort": "-sources", "limit": 50}).json()
+    counts = [e["n_articles"] for e in by_articles["items"]]
+    assert counts == sorted(counts, reverse=True)

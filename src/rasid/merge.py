@@ -308,6 +308,11 @@ class Tally:
     fatalities: Toll | None
     injuries: Toll | None
     sentences: tuple[str, ...]
+    outlets: tuple[str, ...] = ()  # distinct outlets, sorted (an article of none counts alone)
+
+    @property
+    def n_outlets(self) -> int:
+        return len(self.outlets)
 
     @classmethod
     def of(cls, sources: Sequence[Source], *, mentions: int, top: float) -> Tally:
@@ -321,6 +326,7 @@ class Tally:
             fatalities=_best_toll(sources, "fatalities"),
             injuries=_best_toll(sources, "injuries"),
             sentences=tuple(dict.fromkeys(s.sentence for s in sources))[:_SEARCH_SENTENCES],
+            outlets=outlets_of(sources),
         )
 
     def plus(self, other: Tally, *, shared_sources: int, shared_articles: int) -> Tally:
@@ -335,6 +341,7 @@ class Tally:
             fatalities=_plus(self.fatalities, other.fatalities),
             injuries=_plus(self.injuries, other.injuries),
             sentences=tuple(dict.fromkeys((*self.sentences, *other.sentences)))[:_SEARCH_SENTENCES],
+            outlets=tuple(sorted({*self.outlets, *other.outlets})),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -347,6 +354,7 @@ class Tally:
             "fatalities": _fields(self.fatalities) if self.fatalities else None,
             "injuries": _fields(self.injuries) if self.injuries else None,
             "sentences": list(self.sentences),
+            "outlets": list(self.outlets),
         }
 
     @classmethod
@@ -361,7 +369,14 @@ class Tally:
             fatalities=tolls[0],
             injuries=tolls[1],
             sentences=tuple(data["sentences"]),
+            outlets=tuple(data.get("outlets") or ()),
         )
+
+
+def outlets_of(sources: Iterable[Source]) -> tuple[str, ...]:
+    """The distinct outlets of sources: an outlet's name, or the article's own id when the
+    article names no outlet (it cannot be counted with any other)."""
+    return tuple(sorted({s.source or f"article:{s.article}" for s in sources}))
 
 
 def tally_of(event: Event, *, mentions: int = 1, top: float | None = None) -> Tally:

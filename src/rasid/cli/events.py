@@ -111,7 +111,7 @@ def events_command(
     table.add_column("place")
     table.add_column("killed", justify="right")
     table.add_column("injured", justify="right")
-    table.add_column("src", justify="right")
+    table.add_column("articles/outlets", justify="right")
     table.add_column(
         "id", no_wrap=True, min_width=max((len(e["id"]) for e in result.items), default=2)
     )
@@ -123,7 +123,7 @@ def events_command(
             ", ".join(x for x in (ev["place_name"], ev["country"]) if x),
             "" if ev["fatalities"] is None else str(ev["fatalities"]),
             "" if ev["injuries"] is None else str(ev["injuries"]),
-            str(ev["n_sources"]),
+            f"{ev['n_articles'] or ev['n_sources']}/{ev['n_outlets'] or 1}",
             ev["id"],
         )
     out.print(table)

@@ -44,6 +44,8 @@ def event_feature(event: Event) -> dict[str, Any] | None:
         "summary": event.summary,
         "confidence": event.confidence,
         "n_sources": len(event.sources),
+        "n_articles": len({s.article for s in event.sources}),
+        "n_outlets": len({s.source or f"article:{s.article}" for s in event.sources}),
         "articles": "; ".join(dict.fromkeys(s.article for s in event.sources)),
         "outlets": "; ".join(dict.fromkeys(s.source for s in event.sources if s.source)),
     }

@@ -96,6 +96,8 @@ def write_event(cur: Cursor, event: Event, tally: Tally, *, new: bool = False) -
         _search_text(event, tally.sentences),
         event_json(event, tally),
         now_iso(),
+        tally.n_articles,
+        tally.n_outlets,
     )
     if new:
         cur.run(_INSERT_EVENT, row)
@@ -191,6 +193,47 @@ def with_sources(data: dict[str, Any], sources: list[dict[str, Any]]) -> dict[st
     data.pop("tally", None)
     data["sources"] = sources
     return data
+
+
+def count_stored_outlets(conn: Connection) -> None:
+    """Give every stored event its count of articles and outlets, and its tally the outlets:
+    read from its mentions' articles, page by page, by id."""
+    from rasid.merge import Tally
+
+    ev, em, ar = schema.events, schema.event_mentions, schema.articles
+    last = ""
+    while True:
+        page = conn.execute(
+            select(ev.c.id, ev.c.data)
+            .where(ev.c.id > last, ev.c.n_outlets.is_(None))
+            .order_by(ev.c.id)
+            .limit(500)
+        ).all()
+        if not page:
+            return
+        ids = [event_id for event_id, _ in page]
+        outlets: dict[str, set[str]] = {i: set() for i in ids}
+        articles: dict[str, set[str]] = {i: set() for i in ids}
+        rows = conn.execute(
+            select(em.c.event_id, em.c.article_id, ar.c.source)
+            .select_from(em.outerjoin(ar, ar.c.id == em.c.article_id))
+            .where(em.c.event_id.in_(ids))
+        )
+        for event_id, article_id, outlet in rows:
+            articles[event_id].add(article_id)
+            outlets[event_id].add(outlet or f"article:{article_id}")
+        for event_id, raw in page:
+            data = json.loads(raw)
+            values: dict[str, Any] = {
+                "n_articles": len(articles[event_id]) or 1,
+                "n_outlets": len(outlets[event_id]) or 1,
+            }
+            if "tally" in data:
+                data["tally"]["outlets"] = sorted(outlets[event_id])
+                Tally.from_json(data["tally"])  # still a tally
+                values["data"] = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            conn.execute(ev.update().where(ev.c.id == event_id).values(**values))
+        last = page[-1][0]
 
 
 def tally_stored_events(conn: Connection) -> None:

@@ -69,8 +69,21 @@ _EVENT_COLUMNS = (
     "summary",
     "confidence",
     "n_sources",
+    "n_articles",
+    "n_outlets",
 )
-SORT_KEYS = ("date", "fatalities", "injuries", "sources", "confidence", "type", "updated")
+SORT_KEYS = (
+    "date",
+    "fatalities",
+    "injuries",
+    "sources",
+    "articles",
+    "outlets",
+    "mentions",
+    "confidence",
+    "type",
+    "updated",
+)
 STAT_KEYS = (
     "day",
     "week",
@@ -383,7 +396,11 @@ def _order(store: Store, sort: str) -> list[Any]:
         "date": ev.c.date_key,
         "fatalities": ev.c.fatalities,
         "injuries": ev.c.injuries,
-        "sources": ev.c.n_sources,
+        # "sources" are the articles that report an event; mentions count each sentence
+        "sources": ev.c.n_articles,
+        "articles": ev.c.n_articles,
+        "outlets": ev.c.n_outlets,
+        "mentions": ev.c.n_sources,
         "n_sources": ev.c.n_sources,
         "confidence": ev.c.confidence,
         "type": ev.c.type,

@@ -123,6 +123,8 @@ events = Table(
     Column("search_norm", Text),
     Column("data", Text, nullable=False),
     Column("updated_at", String(40), nullable=False),
+    Column("n_articles", Integer),
+    Column("n_outlets", Integer),
 )
 Index("ix_events_date", events.c.date_key)
 Index("ix_events_type_date", events.c.type, events.c.date_key)
@@ -262,9 +264,22 @@ def _m007_article_versions(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE articles ADD COLUMN version_of VARCHAR(300)"))
     if "version" not in have:
         conn.execute(text("ALTER TABLE articles ADD COLUMN version INTEGER"))
-    conn.execute(
-        text("CREATE INDEX IF NOT EXISTS ix_articles_version_of ON articles (version_of)")
-    )
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_articles_version_of ON articles (version_of)"))
+
+
+def _m008_event_outlets(conn: Connection) -> None:
+    """Events count their articles and outlets, not only their mentions: "most sources" means
+    most articles, and five articles of one outlet are one outlet."""
+    from sqlalchemy import inspect
+
+    from rasid.store.events import count_stored_outlets
+
+    have = {c["name"] for c in inspect(conn).get_columns("events")}
+    for column in ("n_articles", "n_outlets"):
+        if column not in have:
+            conn.execute(text(f"ALTER TABLE events ADD COLUMN {column} INTEGER"))
+    count_stored_outlets(conn)
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_events_n_articles ON events (n_articles)"))
 
 
 def name_key(name_ar: str | None) -> str | None:
@@ -281,4 +296,5 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("005_covering_block_indexes", _m005_covering_block_indexes),
     ("006_entity_name_keys", _m006_entity_name_keys),
     ("007_article_versions", _m007_article_versions),
+    ("008_event_outlets", _m008_event_outlets),
 )

@@ -37,7 +37,10 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 # YYYY, YYYY-MM or YYYY-MM-DD; empty means no filter (an empty form field)
 DATE_PATTERN = r"^([1-9]\d{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?)?$"
-SORT_PATTERN = r"^([-+]?(date|fatalities|injuries|sources|n_sources|confidence|type|updated))?$"
+SORT_PATTERN = (
+    r"^([-+]?(date|fatalities|injuries|sources|articles|outlets|mentions|n_sources|confidence"
+    r"|type|updated))?$"
+)
 
 router = APIRouter(prefix="/api", responses=_ERRORS)
 
@@ -117,6 +120,8 @@ class EventItem(BaseModel):
     summary: str | None
     confidence: float | None
     n_sources: int
+    n_articles: int | None
+    n_outlets: int | None
     actors: list[ActorBrief]
     targets: list[ActorBrief]
 
