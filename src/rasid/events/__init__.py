@@ -24,7 +24,7 @@ from rasid.events.context import DocIndex, Placed, SentenceView, view_sentence
 from rasid.events.lexicon import Lexicon, load_lexicon
 from rasid.events.rules import Candidate, find_candidates
 from rasid.events.setting import find_place, find_time
-from rasid.events.speech import SpeechAct, find_speech
+from rasid.events.speech import SpeechAct, find_speech, speech_types
 from rasid.events.summary import summarize
 from rasid.kb import KnowledgeBase
 from rasid.records import (
@@ -139,9 +139,11 @@ def propose_events(doc: Doc) -> tuple[list[Event], tuple[Statement, ...]]:
         if participants is not view.mentions:
             view = dataclasses.replace(view, mentions=participants)
         acts = find_speech(view, lex, state.last_speaker)
+        said: list[Statement] = []
         for act in acts:
-            statements.append(_statement(doc, view, act, pub, kb))
+            said.append(_statement(doc, view, act, pub, kb))
             state.last_speaker = act.speaker_group
+        statements += said
         cands = find_candidates(view, lex)
         alone = len({c.type for c in cands}) <= 1
         for cand in cands:
@@ -150,10 +152,84 @@ def propose_events(doc: Doc) -> tuple[list[Event], tuple[Statement, ...]]:
             )
             if ev is not None:
                 events.append(ev)
+        told = {e.type for e in events if e.sources[0].start == sent.start}
+        for act, st in zip(acts, said, strict=True):
+            events += speech_events(doc, view, lex, kb, act, st, told)
         times = [t.time for t in view.times if t.time is not None and t.time.value]
         if times:
             state.para_time[sent.paragraph] = times[-1]
     return events, tuple(statements)
+
+
+def speech_events(
+    doc: Doc,
+    view: SentenceView,
+    lex: Lexicon,
+    kb: KnowledgeBase,
+    act: SpeechAct,
+    statement: Statement,
+    told: set[str],
+) -> list[Event]:
+    """Verbal events a quote makes without a verb that names them ("الأنشطة الإيرانية تشكل
+    تهديداً" is an accusation; "سنرد بحزم" a threat): one per type its cues give, the speaker's
+    side as actor, the names of the quote as targets. Types a trigger of the sentence already
+    gave are left to it."""
+    if act.speaker is None or not act.speaker_group:
+        return []
+    quote = doc.article.text[act.quote_start : act.quote_end]
+    out: list[Event] = []
+    for etype, rule in speech_types(quote, lex):
+        if etype in told:
+            continue
+        affiliation = kb.affiliation
+        actors = _sides(act.speaker_group, kb)
+        ids = {a.id for a in actors}
+        source = statement.sources[0]
+        date = statement.date
+        from_pub = bool(date and doc.anchor and date == doc.anchor and not _dated(view))
+        event = Event(
+            id=proposal_id_of(doc.article.id, view.sentence.start, etype, act.verb),
+            type=etype,
+            mode=None,
+            date=date,
+            date_end=None,
+            location=None,
+            actors=tuple(_actor_ref(a, affiliation) for a in actors),
+            targets=tuple(s for s in statement.subjects if (s.entity_id or "") not in ids),
+            claimed_by=(),
+            fatalities=None,
+            injuries=None,
+            fatalities_bound=None,
+            injuries_bound=None,
+            disrupted=False,
+            status="occurred",
+            figures_disputed=False,
+            summary="",
+            confidence=0.5,
+            sources=(dataclasses.replace(source, date=date),),
+            date_from_publication=from_pub,
+            rules={
+                "type": rule,
+                "actors": "speaker",
+                "targets": "quote_subject",
+                "date": "date.publication" if from_pub else "date.clause",
+                "location": "place.none",
+                "toll": "toll.none",
+                "clause": f"{view.sentence.start}:speech{act.verb}:0",
+            },
+        )
+        out.append(dataclasses.replace(event, summary=summarize(event)))
+    return out
+
+
+def _dated(view: SentenceView) -> bool:
+    return any(t.time is not None and t.time.value for t in view.times)
+
+
+def proposal_id_of(article: str, sentence_start: int, etype: str, head: int) -> str:
+    """The stable id of a proposed event mention."""
+    raw = f"{article}|{sentence_start}|{etype}|{head}".encode()
+    return "ev_" + hashlib.sha1(raw).hexdigest()[:16]
 
 
 def _publication(doc: Doc) -> dt.date | None:

@@ -124,3 +124,32 @@ def _role_text(view: SentenceView, lo: int, hi: int) -> str | None:
     b = norm.to_original_span(words[-1].start, words[-1].end)[1]
     role = view.doc.article.text[a:b].strip(" ،,")
     return role or None
+
+
+SPEECH_TYPES = (
+    ("THREATEN", "speech_threaten"),
+    ("REJECT", "speech_reject"),
+    ("ACCUSE", "speech_accuse"),
+    ("REQUEST", "speech_request"),
+    ("SUPPORT", "speech_support"),
+)
+
+
+def speech_types(quote: str, lex: Lexicon) -> list[tuple[str, str]]:
+    """The verbal types a quote's own words give (cues of data/cues.yaml), each with its rule:
+    "speech.ACCUSE:تهديد" names the cue that proposed it."""
+    from rasid.text.normalize import normalize_key
+
+    words = normalize_key(quote).split()
+    if not words:
+        return []
+    bare = [w[1:] if w[:1] in ("و", "ف") and len(w) > 3 else w for w in words]
+    text = " " + " ".join(bare) + " "
+    found = []
+    for etype, key in SPEECH_TYPES:
+        for cue in lex.cues.get(key, ()):
+            phrase = " ".join(cue) if isinstance(cue, tuple) else str(cue)
+            if f" {phrase} " in text or f" ال{phrase} " in text:
+                found.append((etype, f"speech.{etype}:{phrase}"))
+                break
+    return found
