@@ -45,6 +45,7 @@ from rasid.kb.morph import (
     morphology,
     strip_proclitics,
 )
+from rasid.names import generic_nouns, romanize_name
 from rasid.records import Entity, Mention
 from rasid.text import normalize_key
 
@@ -146,13 +147,22 @@ def provisional_id(name: str) -> str:
 
 
 def transliterate(name: str) -> str:
-    """A rough Latin reading of an Arabic name ("ريناد منصور" -> "Rynad Mnswr")."""
-    table = cues().translit
-    words = []
-    for word in normalize_key(name).split():
-        latin = "".join(table.get(ch, ch) for ch in word)
-        words.append(latin[:1].upper() + latin[1:])
-    return " ".join(words)
+    """The English of an Arabic name as the press spells it ("ريناد منصور" -> "Rinad Mansour");
+    rasid.names says how."""
+    return romanize_name(name)
+
+
+def is_generic_name(name: str) -> bool:
+    """A found "name" that is a collective or generic noun ("شهود عيان", "مصدر أمني"): it names
+    no person (kb/rules/not_persons.txt); the first word decides, with or without "و"/"ف"."""
+    words = normalize_key(name).split()
+    if not words:
+        return True
+    first = words[0]
+    nouns = generic_nouns()
+    return first in nouns or (
+        len(first) > 3 and first[0] in morphology().conjunctions and first[1:] in nouns
+    )
 
 
 class _Finder:
@@ -554,6 +564,8 @@ class _Linker:
         norm = self.doc.norm
         start, end = norm.to_original_span(a, b)
         surface = self.doc.article.text[start:end]
+        if found.kind == "person" and is_generic_name(surface):
+            return  # witnesses, sources, residents: no one in particular
         eid = provisional_id(surface)
         if eid not in self.entities:
             affiliations = (found.affiliation,) if found.affiliation else ()
@@ -666,6 +678,8 @@ class _Linker:
             if b <= a or not self.free(a, b):
                 continue
             surface = self.doc.article.text[m.start : m.end]
+            if m.label == "PERS" and is_generic_name(surface):
+                continue  # witnesses, sources, residents: no one in particular
             eid = m.entity_id or provisional_id(surface)
             if eid not in self.entities and eid.startswith("px:"):
                 self.entities[eid] = Entity(

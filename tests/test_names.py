@@ -1,0 +1,106 @@
+"""English names: the press's spelling, readable, and never a generic noun as a person."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from rasid.entities import find_mentions, is_generic_name
+from rasid.kb.morph import given_names
+from rasid.names import (
+    fold_latin,
+    generic_nouns,
+    is_consonant_skeleton,
+    is_readable_name,
+    romanize_name,
+)
+from rasid.pipeline import segment
+from rasid.records import Article
+
+TABLE = Path(__file__).parent / "data" / "names" / "person_names.tsv"
+
+
+def _rows() -> list[tuple[str, str, list[str]]]:
+    rows = []
+    for line in TABLE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or line.startswith("arabic\t") or not line.strip():
+            continue
+        arabic, english, variants, _qid = line.split("\t")
+        rows.append((arabic, english, [v for v in variants.split("|") if v]))
+    return rows
+
+
+def _key(name: str) -> str:
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z]", "", plain)
+
+
+def test_table_romanized_as_the_press_spells_it() -> None:
+    rows = _rows()
+    assert len(rows) >= 180
+    right = [a for a, en, var in rows if _key(romanize_name(a)) in {_key(x) for x in [en, *var]}]
+    assert len(right) / len(rows) >= 0.85
+
+
+def test_every_romanized_name_of_the_table_is_readable() -> None:
+    for arabic, _en, _var in _rows():
+        assert is_readable_name(romanize_name(arabic)), arabic
+
+
+@pytest.mark.parametrize(
+    ("arabic", "english"),
+    [
+        ("عمر البشير", "Omar al-Bashir"),
+        ("محمود عباس", "Mahmoud Abbas"),
+        ("جورج دبليو بوش", "George W. Bush"),
+        ("فيسبوك", "Facebook"),
+        ("منصور_العتيبي", "Mansour al-Otaibi"),
+        ("ستيفن منوشين", "Steven Mnuchin"),
+        ("ستيفن مونشن", "Steven Mnuchin"),
+        ("ميدان الحمداني", "Midan al-Hamdani"),
+    ],
+)
+def test_romanize_name(arabic: str, english: str) -> None:
+    assert romanize_name(arabic) == english
+
+
+@pytest.mark.parametrize(
+    ("name", "skeleton"),
+    [("Mhmwd 'bas", True), ("Jwrj Dblyw Bwsh", True), ("Mahmoud Abbas", False), ("Ng", False)],
+)
+def test_is_consonant_skeleton(name: str, skeleton: bool) -> None:
+    assert is_consonant_skeleton(name) is skeleton
+
+
+def test_fold_latin_drops_accents_underscores_and_apostrophes() -> None:
+    assert fold_latin("Omar_Béchir 'Abbas") == "Omar Bechir Abbas"
+
+
+def test_generic_nouns_are_no_given_names() -> None:
+    assert not generic_nouns() & given_names()
+
+
+@pytest.mark.parametrize("name", ["شهود عيان", "مصدر أمني", "وناشطون محليون", "سكان المدينة"])
+def test_is_generic_name(name: str) -> None:
+    assert is_generic_name(name)
+
+
+@pytest.mark.parametrize("name", ["محمد الحجوري", "سامي عنان", "ناصر بوريطة"])
+def test_real_names_are_not_generic(name: str) -> None:
+    assert not is_generic_name(name)
+
+
+def test_witnesses_are_no_person() -> None:
+    text = "وقال شهود عيان، إن الانفجار وقع قرب السوق. وقال مصدر أمني، إن القتلى ثلاثة."
+    doc = find_mentions(segment(Article(id="w1", text=text, published="2018-03-01")))
+    assert not [e for e in doc.provisional.values() if e.kind == "person"]
+
+
+def test_found_person_gets_an_english_name() -> None:
+    text = "وقال الباحث في تشاتام هاوس ريناد منصور، إن الزيارة مهمة."
+    doc = find_mentions(segment(Article(id="w2", text=text, published="2018-03-01")))
+    names = [e.name for e in doc.provisional.values() if e.kind == "person"]
+    assert names == ["Rinad Mansour"]
