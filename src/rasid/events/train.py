@@ -244,6 +244,7 @@ def crossval_recipe(
     gsr_sentences: Sequence[Any] = (),
     *,
     folds: int = FOLDS,
+    salt: str = "",
 ) -> Any:
     """The whole training recipe judged on the gold articles it did not see: each fold of
     ``gold_data``'s articles (re-report groups kept whole) is extracted with a decider trained
@@ -258,7 +259,7 @@ def crossval_recipe(
     unit = {str(d["doc"]): str(d.get("group") or d["doc"]) for d in gold_data}
 
     def fold_of(doc: str) -> int:
-        return int(hashlib.sha256(unit[doc].encode()).hexdigest(), 16) % folds
+        return int(hashlib.sha256((salt + unit[doc]).encode()).hexdigest(), 16) % folds
 
     records: list[Any] = []
     try:
