@@ -1,0 +1,53 @@
+"""Every entity of a 3,000-article run of the ANT corpus has a readable English name, and no
+generic noun is a person (the first 3,000 lines of the corpus; skipped where it is absent)."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from rasid.entities import is_generic_name
+from rasid.ingest import IngestProblem, read_articles
+from rasid.kb.load import load_kb
+from rasid.names import is_consonant_skeleton, is_readable_name
+from rasid.pipeline import annotate
+from rasid.records import Entity
+
+CORPUS = Path("/work/shared/corpora/ant-multisource/ant_v2.1_multisource.jsonl")
+
+
+@pytest.fixture(scope="session")
+def run_entities(tmp_path_factory: pytest.TempPathFactory) -> list[Entity]:
+    if not CORPUS.exists():
+        pytest.skip("the ANT corpus is not on this machine")
+    path = tmp_path_factory.mktemp("ant") / "ant3k.jsonl"
+    with CORPUS.open(encoding="utf-8") as src:
+        path.write_text("".join(itertools.islice(src, 3000)), encoding="utf-8")
+    kb = load_kb()
+    found: dict[str, Entity] = {}
+    for article in read_articles([str(path)]):
+        if isinstance(article, IngestProblem):
+            continue
+        doc = annotate(article)
+        for m in doc.mentions:
+            ent = doc.provisional.get(m.entity_id) or kb.get(m.entity_id)
+            if ent is not None:
+                found.setdefault(ent.id, ent)
+    return list(found.values())
+
+
+def test_no_underscore_or_skeleton(run_entities: list[Entity]) -> None:
+    bad = [e.name for e in run_entities if "_" in e.name or is_consonant_skeleton(e.name)]
+    assert len(run_entities) > 1000
+    assert not bad
+
+
+def test_provisional_names_readable(run_entities: list[Entity]) -> None:
+    assert not [e.name for e in run_entities if e.provisional and not is_readable_name(e.name)]
+
+
+def test_no_generic_noun_is_a_person(run_entities: list[Entity]) -> None:
+    people = [e for e in run_entities if e.kind == "person"]
+    assert not [e.name_ar for e in people if e.name_ar and is_generic_name(e.name_ar)]
