@@ -21,7 +21,8 @@ app = typer.Typer(
     name="rasid",
     help="Rasid (راصد): Arabic conflict news to a sourced record of events.",
     no_args_is_help=True,
-    add_completion=False,
+    # ``rasid --install-completion`` sets up completion of commands and options for the shell
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 
@@ -40,6 +41,21 @@ class Settings:
 settings = Settings()
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from rasid import __version__
+
+        out.print(f"rasid {__version__}", markup=False)
+        raise typer.Exit(0)
+
+
+def _fit_output_to_pipe() -> None:
+    """Tables written to a pipe or a file are not cut at 80 columns: rich only knows a
+    terminal's width, so elsewhere (unless COLUMNS says) lines are as long as their content."""
+    if not out.is_terminal and "COLUMNS" not in os.environ:
+        out.width = 10_000
+
+
 @app.callback()
 def _root(
     db: str = typer.Option(
@@ -48,7 +64,19 @@ def _root(
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Only errors."),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="More detail."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_print_version,
+        is_eager=True,
+        help="Print Rasid's version and exit.",
+    ),
 ) -> None:
+    """Rasid (راصد): Arabic conflict news to a sourced record of events.
+
+    Global options may come before or after the command: ``rasid --db X events`` and
+    ``rasid events --db X`` are the same."""
+    _fit_output_to_pipe()
     settings.db = db or os.environ.get("RASID_DB")
     settings.quiet = quiet
     settings.verbose = verbose

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from rasid.cli.app import app, err, open_existing_store, out, settings, store_url
+from rasid.cli.output import CSV_OPT, NL_OPT, TSV_OPT, OutputChoice, print_rows
 from rasid.errors import CliError, StoreError
 from rasid.ingest.problem import DEFAULT_MAX_BYTES
 
@@ -113,11 +114,15 @@ def ingest(
 @app.command()
 def articles(
     as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
+    as_csv: bool = CSV_OPT,
+    as_tsv: bool = TSV_OPT,
+    as_nl: bool = NL_OPT,
     limit: int = typer.Option(100, "--limit", min=1, help="Articles to show (100 unless given)."),
     offset: int = typer.Option(0, "--offset", min=0, help="Articles to pass over first."),
 ) -> None:
     """List stored articles, newest first (the first 100 unless --limit; a note on stderr says
     how many there are when not all are shown)."""
+    choice = OutputChoice.from_flags(as_json=as_json, csv=as_csv, tsv=as_tsv, nl=as_nl)
     store = open_existing_store()
     try:
         rows = store.list_articles(limit=limit, offset=offset)
@@ -132,21 +137,23 @@ def articles(
             " (--limit and --offset show others)",
             markup=False,
         )
-    if as_json:
-        out.print(json.dumps(rows, ensure_ascii=False, indent=1), markup=False)
-        return
-    from rich.table import Table
 
-    table = Table("id", "published", "source", "title", "chars")
-    for r in rows:
-        table.add_row(
-            r["id"],
-            r["published"] or "?",
-            r["source"] or "",
-            (r["title"] or "")[:70],
-            str(r["chars"]),
-        )
-    out.print(table)
+    def table() -> Any:
+        from rich.table import Table
+
+        table = Table("id", "published", "source", "title", "chars")
+        for r in rows:
+            table.add_row(
+                r["id"],
+                r["published"] or "?",
+                r["source"] or "",
+                (r["title"] or "")[:70],
+                str(r["chars"]),
+            )
+        return table
+
+    columns = list(rows[0]) if rows else ["id", "published", "source", "title", "chars"]
+    print_rows(choice, rows, columns, table=table)
 
 
 @app.command()

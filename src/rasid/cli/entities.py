@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from rasid.cli.app import app, err, open_existing_store, out, settings
+from rasid.cli.output import CSV_OPT, NL_OPT, TSV_OPT, OutputChoice, print_rows
 from rasid.errors import CliError
 from rasid.records import Entity
 
@@ -42,8 +43,12 @@ def entities_command(
     ),
     limit: int = typer.Option(100, "--limit", min=1),
     as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
+    as_csv: bool = CSV_OPT,
+    as_tsv: bool = TSV_OPT,
+    as_nl: bool = NL_OPT,
 ) -> None:
     """Entities mentioned in the stored articles, most mentioned first."""
+    choice = OutputChoice.from_flags(as_json=as_json, csv=as_csv, tsv=as_tsv, nl=as_nl)
     store = open_existing_store()
     label = kind.upper() if kind and kind.upper() in LABELS else None
     rows: list[dict[str, Any]] = []
@@ -60,15 +65,16 @@ def entities_command(
         )
     if more and not settings.quiet:
         err.print(f"rasid: showing the first {limit} entities (--limit shows more)", markup=False)
-    if as_json:
-        out.print(json.dumps(rows, ensure_ascii=False, indent=2), markup=False)
-        return
-    from rich.table import Table
 
-    table = Table("id", "name", "name_ar", "kind", "mentions")
-    for row in rows:
-        table.add_row(row["id"], row["name"], row["name_ar"], row["kind"], str(row["mentions"]))
-    out.print(table)
+    def table() -> Any:
+        from rich.table import Table
+
+        table = Table("id", "name", "name_ar", "kind", "mentions")
+        for row in rows:
+            table.add_row(row["id"], row["name"], row["name_ar"], row["kind"], str(row["mentions"]))
+        return table
+
+    print_rows(choice, rows, ("id", "name", "name_ar", "kind", "mentions"), table=table)
 
 
 @app.command("entity")

@@ -9,6 +9,7 @@ from typing import Any
 import typer
 
 from rasid.cli.app import app, open_existing_store, out
+from rasid.cli.output import CSV_OPT, NL_OPT, TSV_OPT, OutputChoice, print_rows
 from rasid.errors import CliError
 from rasid.store.query import EventQuery
 
@@ -44,8 +45,38 @@ class FilterOptions:
         )
 
 
+def check_types(value: str | None) -> str | None:
+    """``--type``: PLOVER types, comma-separated; any other word is a usage error naming them."""
+    if not value:
+        return value
+    from rasid.records import EVENT_TYPES
+
+    wrong = [t for t in (p.strip() for p in value.split(",")) if t and t.upper() not in EVENT_TYPES]
+    if wrong:
+        raise typer.BadParameter(
+            f"{', '.join(map(repr, wrong))} is not a PLOVER type; the types are "
+            + ", ".join(EVENT_TYPES)
+        )
+    return ",".join(t.strip().upper() for t in value.split(",") if t.strip())
+
+
+def check_sort(value: str) -> str:
+    """``--sort``: a key of the store's sorts, '-' first for descending."""
+    from rasid.store.query import SORT_KEYS
+
+    if value.lstrip("-+") not in SORT_KEYS:
+        raise typer.BadParameter(
+            f"{value!r} is not a sort key; one of {', '.join(SORT_KEYS)} ('-' first: descending)"
+        )
+    return value
+
+
 TYPE_OPT = typer.Option(
-    None, "--type", "-t", help="PLOVER types, comma-separated (ASSAULT,COERCE)."
+    None,
+    "--type",
+    "-t",
+    callback=check_types,
+    help="PLOVER types, comma-separated (ASSAULT,COERCE).",
 )
 MODE_OPT = typer.Option(None, "--mode", help="Modes, comma-separated (drone,rocket).")
 ACTOR_OPT = typer.Option(None, "--actor", help="Initiator: entity id or name, Arabic or English.")
@@ -73,13 +104,19 @@ def events_command(
     until: str = UNTIL_OPT,
     text: str = TEXT_OPT,
     sort: str = typer.Option(
-        "-date", "--sort", help="date, fatalities, sources, confidence; '-' first for descending."
+        "-date",
+        "--sort",
+        callback=check_sort,
+        help="date, fatalities, sources, confidence; '-' first for descending.",
     ),
     limit: int = typer.Option(50, "--limit", "-n", min=1, max=1000, help="Events per page."),
     page: int = typer.Option(1, "--page", min=1, help="Page number."),
     as_json: bool = typer.Option(
         False, "--json", help="JSON (the page and its total) instead of a table."
     ),
+    as_csv: bool = CSV_OPT,
+    as_tsv: bool = TSV_OPT,
+    as_nl: bool = NL_OPT,
     min_confidence: float = typer.Option(
         None, "--min-confidence", min=0.0, max=1.0, help="Only events trusted at least this much."
     ),
@@ -89,6 +126,7 @@ def events_command(
 
     from rasid.store.query import query_events
 
+    choice = OutputChoice.from_flags(as_json=as_json, csv=as_csv, tsv=as_tsv, nl=as_nl)
     filters = FilterOptions(type_, mode, actor, target, place, country, since, until, text)
     query = filters.query(limit=limit, offset=(page - 1) * limit, sort=sort)
     query = dataclasses.replace(query, min_confidence=min_confidence)
@@ -97,13 +135,43 @@ def events_command(
         result = query_events(store, query)
     finally:
         store.close()
-    if as_json:
-        out.print(json.dumps(result.to_json(), ensure_ascii=False, indent=1), markup=False)
-        return
+    print_rows(
+        choice,
+        result.items,
+        EVENT_COLUMNS,
+        table=lambda: _events_table(result.items, result.total, page, limit),
+        json_doc=result.to_json(),
+    )
+
+
+# the columns of ``rasid events --csv``: the event list's own fields, flat
+EVENT_COLUMNS = (
+    "id",
+    "type",
+    "mode",
+    "date",
+    "date_end",
+    "country",
+    "admin1",
+    "place_name",
+    "lat",
+    "lon",
+    "fatalities",
+    "injuries",
+    "status",
+    "confidence",
+    "n_articles",
+    "n_outlets",
+    "n_sources",
+    "summary",
+)
+
+
+def _events_table(items: list[dict[str, Any]], total: int, page: int, limit: int) -> Any:
     from rich.table import Table
 
-    first = (page - 1) * limit + 1 if result.items else 0
-    table = Table(title=f"events {first}-{max(first + len(result.items) - 1, 0)} of {result.total}")
+    first = (page - 1) * limit + 1 if items else 0
+    table = Table(title=f"events {first}-{max(first + len(items) - 1, 0)} of {total}")
     # ids and dates must stay whole: they are what `rasid event ID` and filters take
     table.add_column("date", no_wrap=True)
     table.add_column("type", no_wrap=True)
@@ -112,10 +180,8 @@ def events_command(
     table.add_column("killed", justify="right")
     table.add_column("injured", justify="right")
     table.add_column("articles/outlets", justify="right")
-    table.add_column(
-        "id", no_wrap=True, min_width=max((len(e["id"]) for e in result.items), default=2)
-    )
-    for ev in result.items:
+    table.add_column("id", no_wrap=True, min_width=max((len(e["id"]) for e in items), default=2))
+    for ev in items:
         table.add_row(
             ev["date"] or "?",
             ev["type"] + (f"/{ev['mode']}" if ev["mode"] else ""),
@@ -126,7 +192,7 @@ def events_command(
             f"{ev['n_articles'] or ev['n_sources']}/{ev['n_outlets'] or 1}",
             ev["id"],
         )
-    out.print(table)
+    return table
 
 
 def _names(actors: list[dict[str, Any]]) -> str:

@@ -1,24 +1,39 @@
-"""ACLED-style CSV: ACLED's column names, event types, sub-event types and actor categories.
+"""ACLED-style CSV: ACLED's columns, event types, sub-event types, actors and codes.
 
 The mapping from PLOVER type and mode to ACLED's types is documented, case by case, in
 docs/acled-mapping.md. Only material events map: ASSAULT, PROTEST and the strategic
 developments (MOBILIZE, RETREAT, AGREE, COERCE). Verbal events (ACCUSE, THREATEN, ...) and the
-other PLOVER types have no ACLED counterpart and are left out, as are planned events and events
-without a date or a country, which ACLED rows cannot lack.
+other PLOVER types have no ACLED counterpart and are left out, as are planned events, events
+without a day or month, a country or a place ACLED can code, and events dated outside the time
+frame of their articles (after the last one, or over a year before the first: a past event the
+article recalls); every row left out is counted with its reason.
 
-Risky: ACLED's actor categories (inter1/inter2) need judgement a type cannot carry; an armed
-group counts as a political militia unless its Wikidata id is in REBEL_GROUPS.
+Codes follow ACLED's codebook: inter1/inter2 are the actor type codes 1-8, interaction their
+two-digit joint code with the lower first ("13", "18"; "10" for an actor alone); time_precision
+1 (day), 2 (within a week), 3 (within a month); geo_precision 1 (the town or site), 2 (a part of
+a region, coded to it), 3 (only a governorate or the country). ``timestamp`` is when the record
+last changed: the publication time of the latest article that reports it.
+
+Risky: ACLED's actor categories need judgement a type cannot carry; an armed group counts as a
+political militia unless the crosswalk (``data/acled_actors.tsv``) or REBEL_GROUPS says rebel.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import functools
 import io
-import time
 from collections.abc import Iterable, Iterator, Sequence
-from typing import NamedTuple
+from importlib import resources
+from typing import TYPE_CHECKING, NamedTuple
 
+from rasid.export.countries import Country, country
+from rasid.export.modes import read_mode
 from rasid.records import ActorRef, Event
+
+if TYPE_CHECKING:
+    from rasid.export import ExportReport
 
 ACLED_COLUMNS: tuple[str, ...] = (
     "event_id_cnty",
@@ -54,28 +69,6 @@ ACLED_COLUMNS: tuple[str, ...] = (
     "timestamp",
 )
 
-# ISO 3166-1 alpha-2 -> (numeric code, alpha-3, ACLED country name, ACLED region)
-COUNTRIES: dict[str, tuple[int, str, str, str]] = {
-    "IQ": (368, "IRQ", "Iraq", "Middle East"),
-    "SY": (760, "SYR", "Syria", "Middle East"),
-    "JO": (400, "JOR", "Jordan", "Middle East"),
-    "LB": (422, "LBN", "Lebanon", "Middle East"),
-    "IL": (376, "ISR", "Israel", "Middle East"),
-    "PS": (275, "PSE", "Palestine", "Middle East"),
-    "IR": (364, "IRN", "Iran", "Middle East"),
-    "TR": (792, "TUR", "Turkey", "Middle East"),
-    "SA": (682, "SAU", "Saudi Arabia", "Middle East"),
-    "KW": (414, "KWT", "Kuwait", "Middle East"),
-    "BH": (48, "BHR", "Bahrain", "Middle East"),
-    "QA": (634, "QAT", "Qatar", "Middle East"),
-    "AE": (784, "ARE", "United Arab Emirates", "Middle East"),
-    "OM": (512, "OMN", "Oman", "Middle East"),
-    "YE": (887, "YEM", "Yemen", "Middle East"),
-    "EG": (818, "EGY", "Egypt", "Northern Africa"),
-    "CY": (196, "CYP", "Cyprus", "Europe"),
-    "US": (840, "USA", "United States", "North America"),
-}
-
 # Wikidata ids of armed groups ACLED files as rebel groups rather than political militias.
 REBEL_GROUPS = frozenset({"Q2429253"})  # Islamic State
 
@@ -109,7 +102,7 @@ class AcledType(NamedTuple):
 
 def classify(event: Event) -> AcledType | None:
     """ACLED's disorder type, event type and sub-event type, or None when it has none."""
-    mode = (event.mode or "").lower()
+    mode = (read_mode(event) or "").lower()
     if event.status == "planned":
         return None
     if event.type == "ASSAULT":
@@ -140,7 +133,7 @@ def classify(event: Event) -> AcledType | None:
             return AcledType(
                 POLITICAL_VIOLENCE, "Violence against civilians", "Abduction/forced disappearance"
             )
-        if mode in ("seize", "seizure", "destroy", "demolish", "loot"):
+        if mode in ("seize", "seizure", "confiscate", "destroy", "demolish", "loot"):
             return AcledType(STRATEGIC, STRATEGIC, "Looting/property destruction")
         return AcledType(STRATEGIC, STRATEGIC, "Arrests")
     return None
@@ -158,64 +151,235 @@ def _is_civilian(actor: ActorRef) -> bool:
     return actor.kind == "civilians" or "civilian" in actor.name.lower()
 
 
-def inter_category(actor: ActorRef, event_country: str | None) -> str:
-    """ACLED's actor category (the text form of inter1/inter2)."""
+INTER_CODES: dict[str, int] = {
+    "State forces": 1,
+    "Rebel group": 2,
+    "Political militia": 3,
+    "Identity militia": 4,
+    "Rioters": 5,
+    "Protesters": 6,
+    "Civilians": 7,
+    "External/Other forces": 8,
+}
+
+
+@functools.cache
+def _crosswalk() -> dict[str, tuple[str, int]]:
+    """Knowledge-base id -> (ACLED actor name, inter code), from ``data/acled_actors.tsv``."""
+    text = resources.files("rasid.export").joinpath("data/acled_actors.tsv").read_text("utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return {r[0]: (r[1], int(r[2])) for r in rows[1:] if len(r) >= 3}
+
+
+def inter_code(actor: ActorRef, event_country: str | None) -> int:
+    """ACLED's actor type code (1-8) of an actor in an event in ``event_country``."""
+    known = _crosswalk().get(actor.entity_id or "")
+    at_home = actor.country is None or actor.country == event_country
+    if known is not None:
+        code = known[1]
+        return 8 if code == 1 and not at_home else code
     if actor.kind in _STATE_KINDS:
-        at_home = actor.country is None or actor.country == event_country
-        return "State forces" if at_home else "External/Other forces"
+        return 1 if at_home else 8
     if actor.kind == "coalition":
-        return "External/Other forces"
+        return 8
     if actor.kind == "armed_group":
-        return "Rebel group" if actor.wikidata in REBEL_GROUPS else "Political militia"
+        return 2 if actor.wikidata in REBEL_GROUPS else 3
     if actor.kind == "protesters":
-        return "Protesters"
-    if _is_civilian(actor):
-        return "Civilians"
-    return ""
+        return 6
+    if actor.kind == "person" and actor.affiliation is not None:
+        return 1 if at_home else 8
+    return 7
 
 
-def _actor_name(actor: ActorRef, country_name: str) -> str:
+def inter_category(actor: ActorRef, event_country: str | None) -> str:
+    """ACLED's actor category as text (the name of the inter code)."""
+    code = inter_code(actor, event_country)
+    return next(name for name, c in INTER_CODES.items() if c == code)
+
+
+def interaction(inter1: int, inter2: int | None) -> str:
+    """ACLED's joint code: the two actor codes, lower first; an actor alone is "X0"."""
+    if not inter2:
+        return f"{inter1}0"
+    low, high = sorted((inter1, inter2))
+    return f"{low}{high}"
+
+
+_KIND_NAMES = {
+    "military": "Military Forces of {}",
+    "state": "Military Forces of {}",
+    "police": "Police Forces of {}",
+    "government": "Government of {}",
+}
+
+
+def actor_name(actor: ActorRef, place: Country) -> str:
+    """The actor as ACLED names it: the crosswalk's name, or by kind and country."""
+    known = _crosswalk().get(actor.entity_id or "")
+    if known is not None:
+        return known[0]
     if _is_civilian(actor) and actor.kind != "person":
-        return f"Civilians ({country_name})"
+        return f"Civilians ({place.name})"
+    if actor.kind == "protesters":
+        return f"Protesters ({place.name})"
+    home = country(actor.country)
+    if actor.kind in _KIND_NAMES and home is not None:
+        name = home.name
+        if name in ("United States", "United Kingdom"):
+            name = "the " + name
+        return _KIND_NAMES[actor.kind].format(name)
     return actor.name or actor.name_ar
 
 
-def _side(actors: Sequence[ActorRef], country_name: str) -> tuple[str, str]:
-    names = list(dict.fromkeys(_actor_name(a, country_name) for a in actors))
+def _side(actors: Sequence[ActorRef], place: Country) -> tuple[str, str]:
+    names = list(dict.fromkeys(actor_name(a, place) for a in actors))
     return (names[0], "; ".join(names[1:])) if names else ("", "")
 
 
-def _event_date(date: str) -> tuple[str, int]:
-    """ACLED needs a day: a month or year date becomes its first day, at precision 3."""
-    if len(date) >= 10:
-        return date[:10], 1
+# who acts when the text names nobody: ACLED's "unidentified" actors by event type
+_UNNAMED: dict[str, tuple[str, int]] = {
+    "Protests": ("Protesters ({})", 6),
+    "Riots": ("Rioters ({})", 5),
+    STRATEGIC: ("Unidentified Armed Group ({})", 3),
+}
+_UNNAMED_DEFAULT = ("Unidentified Armed Group ({})", 3)
+
+# ACLED codes the town or site (1), a part of a region (2), or only a larger region (3)
+_GEO_PRECISION = {"site": 1, "city": 1, "admin1": 3, "country": 3}
+_DISTRICT_TYPES = frozenset({"district", "subdistrict", "region"})
+
+
+def _place_facts(event: Event) -> tuple[str | None, str | None, str | None]:
+    """(place type, admin1, admin2) the gazetteer knows for the event's place."""
+    loc = event.location
+    if loc is None or not loc.entity_id:
+        return None, None, None
+    from rasid.kb.load import load_kb
+
+    kb = load_kb()
+    ent = kb.entities.get(loc.entity_id)
+    info = kb.info.get(loc.entity_id)
+    if ent is None:
+        return None, None, None
+    return ent.place_type, ent.admin1, info.admin2 if info is not None else None
+
+
+def geo_precision(event: Event) -> int | None:
+    """ACLED's geo_precision, or None when the place is no place ACLED can code (a region)."""
+    loc = event.location
+    if loc is None or loc.precision == "region":
+        return None
+    place_type, _, _ = _place_facts(event)
+    if place_type in _DISTRICT_TYPES and loc.precision in ("site", "city"):
+        return 2
+    return _GEO_PRECISION.get(loc.precision, 3)
+
+
+def event_date(date: str, date_end: str | None) -> tuple[str, int] | None:
+    """ACLED's day and time_precision: a day is 1, a span of up to a week 2, a month or a
+    longer span 3 (coded to its first day); a year alone is too coarse for an ACLED row."""
     if len(date) == 7:
         return date + "-01", 3
-    return date[:4] + "-01-01", 3
+    if len(date) < 10:
+        return None
+    day = date[:10]
+    if date_end and len(date_end) >= 10 and date_end[:10] > day:
+        try:
+            span = (dt.date.fromisoformat(date_end[:10]) - dt.date.fromisoformat(day)).days
+        except ValueError:
+            span = 0
+        return day, 2 if span <= 7 else 3
+    return day, 1
+
+
+def _day(text: str | None) -> dt.date | None:
+    if not text or len(text) < 10:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def out_of_frame(event: Event) -> str | None:
+    """Why an event's date falls outside the time frame of its articles, or None."""
+    day = _day(event.date) or (_day((event.date or "") + "-01") if event.date else None)
+    published = [d for d in (_day(s.published) for s in event.sources) if d is not None]
+    if day is None or not published:
+        return None
+    if day > max(published) + dt.timedelta(days=1):
+        return "dated after its articles"
+    if day < min(published) - dt.timedelta(days=366):
+        return "dated over a year before its articles"
+    return None
+
+
+def last_update(event: Event) -> int:
+    """Unix time of the latest article that reports the event (the event's day without one)."""
+    stamps = []
+    for src in event.sources:
+        if not src.published:
+            continue
+        text = src.published.replace("Z", "+00:00")
+        try:
+            when = dt.datetime.fromisoformat(text if len(text) > 10 else text + "T00:00:00")
+        except ValueError:
+            continue
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+        stamps.append(int(when.timestamp()))
+    if stamps:
+        return max(stamps)
+    day = _day(event.date)
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()) if day else 0
+
+
+def why_left_out(event: Event) -> str | None:
+    """Why an event has no ACLED row, or None when it has one."""
+    if event.status == "planned":
+        return "planned, not done"
+    if classify(event) is None:
+        return f"{event.type} (no ACLED type)"
+    if not event.date:
+        return "no date"
+    if event_date(event.date, event.date_end) is None:
+        return "date known only to the year"
+    loc = event.location
+    if loc is None or not loc.country:
+        return "no country"
+    if country(loc.country) is None:
+        return "unknown country code"
+    if geo_precision(event) is None:
+        return "only a vague region"
+    return out_of_frame(event)
 
 
 def acled_row(event: Event, *, timestamp: int | None = None) -> dict[str, str] | None:
-    """One CSV row (column -> text) for an event, or None when ACLED has no place for it."""
+    """One CSV row (column -> text) for an event, or None when ACLED has no place for it
+    (``why_left_out`` says why)."""
+    if why_left_out(event) is not None:
+        return None
     kind = classify(event)
     loc = event.location
-    if kind is None or not event.date or loc is None or not loc.country:
-        return None
-    numeric, iso3, country_name, region = COUNTRIES.get(
-        loc.country, (0, loc.country, loc.country, "")
-    )
-    event_date, precision = _event_date(event.date)
-    if event.date_end and event.date_end != event.date and precision == 1:
-        precision = 2  # a span of days: ACLED's "within a few days"
+    assert kind is not None and loc is not None and event.date
+    place = country(loc.country)
+    dated = event_date(event.date, event.date_end)
+    geo = geo_precision(event)
+    assert place is not None and dated is not None and geo is not None
+    day, precision = dated
     first_side = event.actors or event.claimed_by
-    actor1, assoc1 = _side(first_side, country_name)
-    if not actor1 and kind.disorder_type == POLITICAL_VIOLENCE:
-        actor1 = f"Unidentified Armed Group ({country_name})"
-    actor2, assoc2 = _side(event.targets, country_name)
-    inter1 = inter_category(first_side[0], loc.country) if first_side else ""
-    if not first_side and actor1:
-        inter1 = "Political militia"
-    inter2 = inter_category(event.targets[0], loc.country) if event.targets else ""
-    interaction = f"{inter1}-{inter2}" if inter1 and inter2 else f"{inter1} only" if inter1 else ""
+    second_side = event.targets
+    if not first_side and second_side and kind.disorder_type == STRATEGIC:
+        first_side, second_side = second_side, ()  # actor1 is never empty: ACLED's actors
+        # carry no direction, so a strategic development's only named party is its actor1
+    actor1, assoc1 = _side(first_side, place)
+    if first_side:
+        inter1 = inter_code(first_side[0], loc.country)
+    else:
+        pattern, inter1 = _UNNAMED.get(kind.event_type, _UNNAMED_DEFAULT)
+        actor1 = pattern.format(place.name)
+    actor2, assoc2 = _side(second_side, place)
+    inter2 = inter_code(second_side[0], loc.country) if second_side else None
     outlets = list(dict.fromkeys(s.source or s.article for s in event.sources))
     tags = []
     if event.figures_disputed:
@@ -225,28 +389,30 @@ def acled_row(event: Event, *, timestamp: int | None = None) -> dict[str, str] |
         tags.append("claimed only")
     if event.fatalities_bound and event.fatalities_bound != "exact":
         tags.append(f"fatalities {event.fatalities_bound.replace('_', ' ')}")
-    geo = {"site": 1, "city": 1}.get(loc.precision, 3)
-    row = {
-        "event_id_cnty": f"{iso3}-{event.id}",
-        "event_date": event_date,
-        "year": event_date[:4],
+    if loc.precision == "country":
+        tags.append("location: country only")
+    _, kb_admin1, kb_admin2 = _place_facts(event)
+    return {
+        "event_id_cnty": f"{place.alpha3}-{event.id}",
+        "event_date": day,
+        "year": day[:4],
         "time_precision": str(precision),
         "disorder_type": kind.disorder_type,
         "event_type": kind.event_type,
         "sub_event_type": kind.sub_event_type,
         "actor1": actor1,
         "assoc_actor_1": assoc1,
-        "inter1": inter1,
+        "inter1": str(inter1),
         "actor2": actor2,
         "assoc_actor_2": assoc2,
-        "inter2": inter2,
-        "interaction": interaction,
-        "civilian_targeting": "Civilian targeting" if inter2 == "Civilians" else "",
-        "iso": str(numeric) if numeric else "",
-        "region": region,
-        "country": country_name,
-        "admin1": loc.admin1 or "",
-        "admin2": "",
+        "inter2": "" if inter2 is None else str(inter2),
+        "interaction": interaction(inter1, inter2),
+        "civilian_targeting": "Civilian targeting" if inter2 == 7 else "",
+        "iso": str(place.numeric),
+        "region": place.region,
+        "country": place.name,
+        "admin1": loc.admin1 or kb_admin1 or "",
+        "admin2": kb_admin2 or "",
         "admin3": "",
         "location": loc.name or loc.name_ar,
         "latitude": "" if loc.lat is None else f"{loc.lat:.4f}",
@@ -257,9 +423,8 @@ def acled_row(event: Event, *, timestamp: int | None = None) -> dict[str, str] |
         "notes": f"{event.summary} [rasid:{event.id}]".strip(),
         "fatalities": str(event.fatalities or 0),
         "tags": "; ".join(tags),
-        "timestamp": str(int(time.time()) if timestamp is None else timestamp),
+        "timestamp": str(last_update(event) if timestamp is None else timestamp),
     }
-    return row
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -290,11 +455,21 @@ def _line(values: Sequence[str]) -> str:
     return buf.getvalue()
 
 
-def iter_acled(events: Iterable[Event], *, timestamp: int | None = None) -> Iterator[str]:
-    """The CSV text: the header, then one line per event that ACLED has a place for."""
-    stamp = int(time.time()) if timestamp is None else timestamp
+def iter_acled(
+    events: Iterable[Event],
+    *,
+    timestamp: int | None = None,
+    report: ExportReport | None = None,
+) -> Iterator[str]:
+    """The CSV text: the header, then one line per event that ACLED has a place for; the
+    others are counted in ``report`` with their reason."""
     yield _line(ACLED_COLUMNS)
     for event in events:
-        row = acled_row(event, timestamp=stamp)
-        if row is not None:
-            yield _line([_defuse(c, row[c]) for c in ACLED_COLUMNS])
+        row = acled_row(event, timestamp=timestamp)
+        if row is None:
+            if report is not None:
+                report.leave_out(why_left_out(event) or "no ACLED row")
+            continue
+        if report is not None:
+            report.written += 1
+        yield _line([_defuse(c, row[c]) for c in ACLED_COLUMNS])
