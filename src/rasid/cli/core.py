@@ -40,7 +40,7 @@ def ingest(
         min=0.0,
         max=1.0,
         help="Store proposed events the decider gives at least this probability "
-        "(default: its own threshold; 0 keeps every proposal).",
+        "(default: its own threshold; 0 keeps every proposal naming someone or somewhere).",
     ),
 ) -> None:
     """Read articles, extract events, and store them (the same article is stored once).

@@ -42,7 +42,7 @@ def extract(
         min=0.0,
         max=1.0,
         help="Keep proposed events the decider gives at least this probability "
-        "(default: its own threshold; 0 keeps every proposal).",
+        "(default: its own threshold; 0 keeps every proposal naming someone or somewhere).",
     ),
 ) -> None:
     """Run the whole pipeline in memory (no database) and print the records."""

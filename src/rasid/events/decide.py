@@ -16,7 +16,9 @@ proposal is a sum over a few dozen weights, with no library at run time.
 The probability becomes the event's confidence and ``rules["decision"]`` names the model; a
 proposal below the threshold (chosen on the train half by cross-validation, for precision) is
 dropped. ``RASID_MIN_CONFIDENCE`` (or ``rasid extract/ingest --min-confidence``) moves the
-threshold; with no model file the proposals pass unchanged (``rules["decision"] = "none"``).
+threshold; with no model file the proposals pass unchanged. A proposal with neither actor,
+target, claimant nor place is never an event record (it names nobody and nowhere: the sentence
+stays searchable in its article).
 """
 
 from __future__ import annotations
@@ -193,6 +195,8 @@ def decide_events(doc: Doc, proposed: Sequence[Event]) -> list[Event]:
     per_type = Counter(e.type for e in proposed)
     kept = []
     for ev in proposed:
+        if not (ev.actors or ev.targets or ev.claimed_by or ev.location):
+            continue  # nobody and nowhere: a mention to search, not an event record
         feats = event_features(doc, ev, per_sentence[ev.sources[0].start], per_type[ev.type])
         p = decider.probability(feats)
         if p < threshold:
