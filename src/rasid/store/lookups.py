@@ -25,7 +25,7 @@ from rasid.store.query import (
     QueryError,
     _article_meta,
     _fill,
-    _has,
+    _has_any,
     _ilike,
     _loads,
     _paging,
@@ -36,6 +36,7 @@ from rasid.store.query import (
     iter_events,
     kb_entity,
     resolve_names,
+    text_keys,
 )
 from rasid.text.normalize import normalize, normalize_key
 
@@ -301,15 +302,25 @@ def _span(kind: str, ref: str, label: str, src: Mapping[str, Any]) -> dict[str, 
     }
 
 
-def _snippets(text: str, key: str, *, width: int = 90, most: int = 3) -> list[dict[str, Any]]:
-    """Windows of the ORIGINAL text around each hit of ``key`` in its normalized form."""
+def _snippets(
+    text: str, keys: Iterable[str], *, width: int = 90, most: int = 3
+) -> list[dict[str, Any]]:
+    """Windows of the ORIGINAL text around the first hits of any of ``keys`` in its normalized
+    form, in text order."""
     norm = normalize(text)
     hay = norm.text
+    hits: list[tuple[int, int]] = []
+    for key in keys:
+        pos = hay.find(key)
+        while pos >= 0 and len(hits) < 200:
+            hits.append((pos, pos + len(key)))
+            pos = hay.find(key, pos + len(key))
     out: list[dict[str, Any]] = []
-    pos = hay.find(key)
     last_end = -1
-    while pos >= 0 and len(out) < most:
-        start, end = norm.to_original_span(pos, pos + len(key))
+    for lo_n, hi_n in sorted(hits):
+        if len(out) >= most:
+            break
+        start, end = norm.to_original_span(lo_n, hi_n)
         if start >= last_end:
             lo, hi = max(0, start - width), min(len(text), end + width)
             out.append(
@@ -322,27 +333,35 @@ def _snippets(text: str, key: str, *, width: int = 90, most: int = 3) -> list[di
                 }
             )
             last_end = hi
-        pos = hay.find(key, pos + len(key))
     return out
 
 
+def _article_match(store: Store, keys: list[str]) -> ColumnElement[bool]:
+    a = s.articles
+    if store.dialect != "postgresql":
+        return _has_any(store, a.c.text_norm, keys)
+    doc = func.to_tsvector(
+        literal_column("'simple'"), func.coalesce(a.c.title, "") + " " + a.c.text_norm
+    )
+    queries = [func.plainto_tsquery(literal_column("'simple'"), k) for k in keys]
+    either: ColumnElement[Any] = queries[0]
+    for tsq in queries[1:]:
+        either = either.op("||")(tsq)
+    return doc.op("@@")(either)
+
+
 def search_articles(store: Store, query: str, *, limit: int = 20, offset: int = 0) -> Page:
-    """Articles containing ``query`` (normalized), newest first, with highlighted snippets, plus
-    the number of events whose text or names contain it."""
+    """Articles containing ``query`` (normalized) or another name of what it names, in either
+    language ("Mosul" finds "الموصل"; ``text_keys``), newest first, with highlighted snippets,
+    plus the number of events whose text or names contain one of them."""
     limit, offset = _paging(limit, offset)
     key = normalize_key(query)
     if not key:
         raise QueryError("q: give some text to search for")
     a = s.articles
     with store.connect() as conn:
-        cond: ColumnElement[bool]
-        if store.dialect == "postgresql":
-            doc = func.to_tsvector(
-                literal_column("'simple'"), func.coalesce(a.c.title, "") + " " + a.c.text_norm
-            )
-            cond = doc.op("@@")(func.plainto_tsquery(literal_column("'simple'"), key))
-        else:
-            cond = _has(store, a.c.text_norm, key)
+        keys = text_keys(conn, query)
+        cond = _article_match(store, keys)
         total = conn.execute(select(func.count()).select_from(a).where(cond)).scalar_one()
         rows = conn.execute(
             select(a.c.id, a.c.title, a.c.source, a.c.url, a.c.published, a.c.text)
@@ -354,19 +373,19 @@ def search_articles(store: Store, query: str, *, limit: int = 20, offset: int = 
         items = []
         for r in rows:
             item = {k: r[k] for k in ("id", "title", "source", "url", "published")}
-            item["snippets"] = _snippets(r["text"], key)
+            item["snippets"] = _snippets(r["text"], keys)
             items.append(item)
         n_events = conn.execute(
             select(func.count())
             .select_from(s.events)
-            .where(_has(store, s.events.c.search_norm, key))
+            .where(_has_any(store, s.events.c.search_norm, keys))
         ).scalar_one()
     return Page(
         items=items,
         total=int(total),
         limit=limit,
         offset=offset,
-        extra={"query": query, "key": key, "events": int(n_events)},
+        extra={"query": query, "key": key, "keys": keys, "events": int(n_events)},
     )
 
 

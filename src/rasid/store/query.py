@@ -10,7 +10,9 @@ group's entity id, whatever name the event row carries.
 
 Text search compares normalized keys (``normalize_key``: hamza, ta marbuta, alef maqsura and
 diacritics folded) against ``articles.text_norm`` and ``events.search_norm``; PostgreSQL answers
-article searches from its full-text index (migration 002) instead of scanning.
+article searches from its full-text index (migration 002) instead of scanning. A query also
+finds the other names of what it names, in either language ("Mosul" finds "الموصل"):
+``text_keys`` ORs them.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ log = logging.getLogger(__name__)
 
 MAX_LIMIT = 1000
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_ARABIC = re.compile("[\u0600-\u06ff]")
 _EVENT_COLUMNS = (
     "id",
     "type",
@@ -192,6 +195,30 @@ def _has(store: Store, column: Any, needle: str) -> ColumnElement[bool]:
     if store.dialect == "postgresql":
         return func.strpos(column, needle) > 0
     return func.instr(column, needle) > 0
+
+
+def _has_any(store: Store, column: Any, keys: Iterable[str]) -> ColumnElement[bool]:
+    """Any of ``keys`` is a substring of ``column``."""
+    return or_(*(_has(store, column, k) for k in keys))
+
+
+def text_keys(conn: Connection, text: str) -> list[str]:
+    """The normalized keys a text search ORs: the query's, its other names in the knowledge base
+    and the names dictionary (``rasid.kb.synonyms.expand_query``), and the Arabic names of
+    stored provisional entities whose English name is the query ("Abd Rabbuh Mansur Hadi")."""
+    from rasid.kb.synonyms import SHORTEST, expand_query
+
+    keys = expand_query(text)
+    if not keys or len(keys[0]) < SHORTEST or _ARABIC.search(keys[0]):
+        return keys
+    ent = s.entities
+    rows = conn.execute(
+        select(ent.c.name_ar)
+        .where(func.lower(ent.c.name) == keys[0], ent.c.name_ar.is_not(None))
+        .limit(20)
+    ).scalars()
+    extra = [normalize_key(n) for n in rows if n]
+    return list(dict.fromkeys([*keys, *(k for k in extra if k)]))
 
 
 def _ilike(column: Any, needle: str) -> ColumnElement[bool]:
@@ -381,8 +408,8 @@ def event_conditions(
         conds.append(_role_condition(conn, "target", q.target.strip()))
     if q.place and q.place.strip():
         conds.append(_place_condition(q.place.strip()))
-    if q.text and (key := normalize_key(q.text)):
-        conds.append(_has(store, ev.c.search_norm, key))
+    if q.text and (keys := text_keys(conn, q.text)):
+        conds.append(_has_any(store, ev.c.search_norm, keys))
     if q.located:
         conds.append(and_(ev.c.lat.is_not(None), ev.c.lon.is_not(None)))
     return conds

@@ -143,6 +143,10 @@ class ObjectPage(BaseModel):
 class SearchPage(ObjectPage):
     query: str
     key: str
+    keys: list[str] = Field(
+        default_factory=list,
+        description="The keys searched: the query's and the other names of what it names",
+    )
     events: int
 
 
@@ -405,7 +409,11 @@ def figure_series(
     return L.figure_series(store, unit=unit, subject=subject, since=since, until=until)
 
 
-@router.get("/search", response_model=SearchPage, summary="Articles containing words (Arabic)")
+@router.get(
+    "/search",
+    response_model=SearchPage,
+    summary="Articles with the words or another name of what they name (Arabic, English)",
+)
 def search(
     store: StoreDep,
     q: Annotated[str, Query(min_length=1, max_length=200)],

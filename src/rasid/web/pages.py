@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException
 
 from rasid import __version__
+from rasid.kb.synonyms import expand_query
 from rasid.records import EVENT_TYPES
 from rasid.store import Store
 from rasid.store import lookups as L  # noqa: N812 (the query modules read better short)
@@ -276,17 +277,16 @@ def actor_page(request: Request, store: StoreDep, entity_id: str) -> Response:
 
 
 def _hit_spans(text: str, query: str) -> list[dict[str, Any]]:
-    key = normalize_key(query)
-    if not key:
-        return []
+    """The hits of the query and of the other names of what it names ("Mosul": "الموصل")."""
     norm = normalize(text)
     spans: list[dict[str, Any]] = []
-    pos = norm.text.find(key)
-    while pos >= 0 and len(spans) < 200:
-        start, end = norm.to_original_span(pos, pos + len(key))
-        spans.append({"start": start, "end": end, "kind": "hit", "ref": "search"})
-        pos = norm.text.find(key, pos + len(key))
-    return spans
+    for key in expand_query(query):
+        pos = norm.text.find(key)
+        while pos >= 0 and len(spans) < 200:
+            start, end = norm.to_original_span(pos, pos + len(key))
+            spans.append({"start": start, "end": end, "kind": "hit", "ref": "search"})
+            pos = norm.text.find(key, pos + len(key))
+    return sorted(spans, key=lambda sp: (sp["start"], sp["end"]))
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
