@@ -34,6 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from rasid.bench import cpu_model, reference_pass
 from rasid.cluster import BATCH
 from rasid.jobs import _batches, _process_batch, ingest, warm
 
@@ -134,6 +135,8 @@ def main() -> None:
     runs: dict[str, list[dict[str, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         data = sample(args.corpus, args.n, Path(tmp) / "sample.jsonl")
+        # the reference pass over the same articles in this run: rates become comparable ratios
+        reference = reference_pass(str(data), None)
         count = itertools.count()
 
         def store() -> str:
@@ -183,9 +186,14 @@ def main() -> None:
                         )
     results: dict[str, Any] = {"articles": args.n, "repeat": args.repeat}
     results["store"] = "postgresql" if args.postgres else "sqlite"
+    results["reference"] = reference
+    results["cpu"] = cpu_model()
     for name, figures in runs.items():
         results[name] = max(figures, key=lambda f: f["articles_per_s"])
         results[name]["all_articles_per_s"] = [f["articles_per_s"] for f in figures]
+        results[name]["ratio"] = round(
+            results[name]["articles_per_s"] / reference["articles_per_s"], 4
+        )
     for kind in sorted(kinds):
         one, two = results[f"{kind}_1"], results[f"{kind}_2"]
         results[f"{kind}_speedup"] = round(two["articles_per_s"] / one["articles_per_s"], 2)

@@ -44,3 +44,9 @@ def test_bench_command_reports_each_phase(tmp_path: Path) -> None:
     assert results["read"]["articles"] == results["pipeline"]["articles"] == 6
     assert results["pipeline"]["events"] > 0 and results["pipeline"]["articles_per_s"] > 0
     assert results["ingest"]["articles"] == 6 and results["ingest"]["db_mb"] > 0
+    # every phase is also a ratio to the reference pass over the same articles, same process
+    for r in results.values():
+        assert r["reference"]["articles"] == 6 and r["reference"]["articles_per_s"] > 0
+        assert r["ratio"] == round(r["articles_per_s"] / r["reference"]["articles_per_s"], 4)
+    assert results["pipeline"]["pipeline_ratio"] > 0
+    assert json.loads(out.stdout)["machine"]["cpus"] >= 1

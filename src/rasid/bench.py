@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import re
 import resource
 import subprocess
@@ -107,10 +108,66 @@ class _Progress:
         print(json.dumps(line), file=sys.stderr, flush=True)
 
 
+# The reference pass: the least a reader of the corpus does (parse each JSON line, look for a
+# few conflict words with one regular expression, normalize nothing). Every phase's rate is also
+# given as a ratio to it, measured in the same process right after: machines differ by a factor
+# of two or more, ratios much less.
+_REFERENCE_WORDS = re.compile("هجوم|غارة|قصف|مقتل|انفجار|اشتباك|صاروخ|قوات")
+
+
+def reference_pass(path: str, limit: int | None, repeat: int = 1) -> dict[str, Any]:
+    """Articles per second of the reference pass over the same articles a phase reads."""
+    n = hits = 0
+    started = time.perf_counter()
+    for _ in range(repeat):
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                if limit is not None and n >= limit:
+                    break
+                text = json.loads(line).get("text") or ""
+                hits += len(_REFERENCE_WORDS.findall(text))
+                n += 1
+    elapsed = time.perf_counter() - started
+    return {
+        "articles": n,
+        "seconds": round(elapsed, 3),
+        "articles_per_s": round(n / elapsed, 1) if elapsed else None,
+        "matches": hits,
+    }
+
+
+def cpu_model() -> str | None:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or None
+
+
 def run_phase(
     phase: str, path: str, limit: int | None, workers: int, repeat: int
 ) -> dict[str, Any]:
-    """One phase in this process; returns its figures."""
+    """One phase in this process, after the reference pass; returns its figures."""
+    result = _run_phase(phase, path, limit, workers, repeat)
+    reference = reference_pass(path, limit, repeat)
+    ref_rate = reference["articles_per_s"]
+    result["reference"] = reference
+    for key, rate_key in (
+        ("ratio", "articles_per_s"),
+        ("pipeline_ratio", "pipeline_articles_per_s"),
+    ):
+        rate = result.get(rate_key)
+        if rate and ref_rate:
+            result[key] = round(rate / ref_rate, 4)
+    return result
+
+
+def _run_phase(
+    phase: str, path: str, limit: int | None, workers: int, repeat: int
+) -> dict[str, Any]:
     started = time.perf_counter()
     n = 0
     chars = 0

@@ -29,9 +29,15 @@ def bench(
     if bad:
         raise CliError(f"--phases takes {', '.join(PHASES)}; unknown: {', '.join(bad)}")
     results = run(corpus, wanted, limit or None, workers, repeat)
+    from rasid.bench import cpu_model
+
     report = {
         "corpus": corpus,
-        "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": __import__("os").cpu_count(),
+            "cpu": cpu_model(),
+        },
         "results": results,
     }
     out.print(json.dumps(report, ensure_ascii=False, indent=1), markup=False)
