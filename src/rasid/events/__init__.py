@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Callable
 
@@ -116,6 +117,7 @@ def propose_events(doc: Doc) -> tuple[list[Event], tuple[Statement, ...]]:
     capitals = _capitals(doc, kb, entities)
     connectors = lex.words.get("clause_connectors", frozenset())
     pub = _publication(doc)
+    dateline_end = place_dateline_end(doc.article.text)
     state = _ArticleState()
     events: list[Event] = []
     statements: list[Statement] = []
@@ -133,6 +135,14 @@ def propose_events(doc: Doc) -> tuple[list[Event], tuple[Statement, ...]]:
         ):
             continue
         view = view_sentence(doc, sent, entities, connectors, index)
+        if sent.start < dateline_end:
+            # "دبي، الإمارات العربية المتحدة (CNN)--": where the story was filed, not where
+            # anything happened, and nobody in it takes part
+            kept = tuple(
+                p for p in view.mentions if p.mention is None or p.mention.start >= dateline_end
+            )
+            if len(kept) != len(view.mentions):
+                view = dataclasses.replace(view, mentions=kept)
         if sent.kind == "caption" and not any(t.time and t.time.value for t in view.times):
             continue  # an undated caption may show any day's picture
         participants = _as_participants(view, kb)
@@ -230,6 +240,19 @@ def proposal_id_of(article: str, sentence_start: int, etype: str, head: int) -> 
     """The stable id of a proposed event mention."""
     raw = f"{article}|{sentence_start}|{etype}|{head}".encode()
     return "ev_" + hashlib.sha1(raw).hexdigest()[:16]
+
+
+# a filing place with the outlet or agency in brackets, then a dash, opening the text
+_PLACE_DATELINE = re.compile(
+    r"^\s*[^\n()]{2,70}?\s*\((?:[A-Za-z][A-Za-z .]{1,24}|أ ?ف ?ب|ا ?ف ?ب|رويترز|د ?ب ?أ)\)"
+    r"\s*[-\u2013\u2014]{1,2}"
+)
+
+
+def place_dateline_end(text: str) -> int:
+    """Where a place dateline at the top of the text ends (0 when there is none)."""
+    m = _PLACE_DATELINE.match(text)
+    return m.end() if m and len(m.group().split()) <= 8 else 0
 
 
 def _publication(doc: Doc) -> dt.date | None:
