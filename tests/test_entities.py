@@ -173,3 +173,28 @@ def test_cli_unknown_entity_is_an_error(stored_db: str) -> None:
     result = CliRunner().invoke(app, ["--db", stored_db, "entity", "ac:nobody"])
     assert result.exit_code != 0
     assert isinstance(result.exception, CliError)
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        # a compound surname alone is the person named in full in the same article
+        (
+            "قال رئيس الوزراء اليمني أحمد عبيد بن دغر إن الحكومة ستدفع الرواتب. وأضاف رئيس"
+            " الوزراء بن دغر أن الأزمة ستنتهي.",
+            True,
+        ),
+        # a given name first may be the father: "محمد صالح" is not "طارق محمد صالح"
+        (
+            "قال القائد طارق محمد صالح إن قواته تقدمت. وقال الوزير محمد صالح إن الوزارة تتابع.",
+            False,
+        ),
+    ],
+)
+def test_a_shorter_name_joins_the_longer_one_in_the_article(text: str, joined: bool) -> None:
+    from rasid.pipeline import annotate
+    from rasid.records import Article
+
+    doc = annotate(Article(id="t", text=text, published="2018-05-01"))
+    persons = {k for k, e in doc.provisional.items() if e.kind == "person"}
+    assert (len(persons) == 1) is joined, persons

@@ -137,3 +137,41 @@ def test_names_stored_before_keys_are_keyed_and_linked(
     ingest([_write(tmp_path / "2.jsonl", _TWO_SPELLINGS[1:])], url)  # migrates first
     merged = _tabrizi(url)
     assert list(merged.values()) == [2], merged
+
+
+def test_spellings_the_press_writes_alike_in_english_are_one_person() -> None:
+    a = Entity(
+        id="px:a", kind="person", name="Steven Mnuchin", name_ar="ستيفن منوتشين", provisional=True
+    )
+    b = Entity(
+        id="px:b", kind="person", name="Steven Mnuchin", name_ar="ستيفن منوشين", provisional=True
+    )
+    assert link_provisional([b], {"px:a": a}) == {"px:b": "px:a"}
+    other_role = Entity(
+        id="px:c",
+        kind="person",
+        name="Steven Mnuchin",
+        name_ar="ستيفن منوشين",
+        provisional=True,
+        role="doctor",
+    )
+    assert (
+        link_provisional(
+            [other_role],
+            {
+                "px:a": Entity(
+                    id="px:a",
+                    kind="person",
+                    name="Steven Mnuchin",
+                    name_ar="ستيفن منوتشين",
+                    provisional=True,
+                    role="minister",
+                )
+            },
+        )
+        == {}
+    )
+    # the same English but Arabic names not alike: two people
+    c = Entity(id="px:d", kind="person", name="Ali Hassan", name_ar="علي حسن", provisional=True)
+    d = Entity(id="px:e", kind="person", name="Ali Hassan", name_ar="علاء حسن", provisional=True)
+    assert link_provisional([d], {"px:d": c}) == {}

@@ -653,6 +653,66 @@ class _Linker:
                 if self.free(a, b):
                     self._link(a, b, eid, ent, "context.surname", 0.7)
 
+    def join_contained(self) -> None:
+        """One entity per person within the article: a person name inside a longer one found
+        here, ending in the same word, is that person ("بن دغر", "أحمد عبيد بن دغر"; "أحمد بن
+        دغر", same first word). Keyed by the last word; the article is ignored ("الغرير",
+        "غرير"). A suffix that starts with a given name may be the father ("محمد صالح" in "طارق
+        محمد صالح"), so only a compound surname (a name particle first) joins as a suffix; a
+        short name inside two different longer ones stays apart."""
+        particles = cues().particles
+        by_last: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for eid, ent in self.entities.items():
+            words = tuple(_without_article(w) for w in normalize_key(ent.name_ar).split())
+            if ent.kind == "person" and len(words) >= 2:
+                by_last.setdefault(words[-1], []).append((eid, words))
+        into: dict[str, str] = {}
+        for group in by_last.values():
+            for eid, words in group:
+                hosts = {
+                    oid
+                    for oid, other in group
+                    if len(other) > len(words)
+                    and _in_order(words, other)
+                    and (
+                        words[0] == other[0]
+                        or (words == other[-len(words) :] and words[0] in particles)
+                    )
+                }
+                if len(hosts) == 1:
+                    into[eid] = hosts.pop()
+        lengths = {eid: len(words) for group in by_last.values() for eid, words in group}
+        for eid in sorted(into, key=lengths.__getitem__):  # a chain ends at the longest name
+            host = into[eid]
+            short, long_ = self.entities.pop(eid), self.entities[host]
+            self.entities[host] = dataclasses.replace(
+                long_,
+                role=long_.role or short.role,
+                affiliations=long_.affiliations or short.affiliations,
+                aliases=(*long_.aliases, short.name_ar, *short.aliases),
+            )
+            self.mentions = [
+                dataclasses.replace(m, entity_id=host) if m.entity_id == eid else m
+                for m in self.mentions
+            ]
+
+    def to_known_persons(self, kb: KnowledgeBase) -> None:
+        """A found person whose name is a knowledge-base person's name or alias is that person."""
+        names = kb_person_names(kb)
+        for eid, ent in list(self.entities.items()):
+            # a hashtag joins the words with "_" ("#حسن_روحاني")
+            key = normalize_key(ent.name_ar.replace("_", " "))
+            kid = names.get(key) if ent.kind == "person" else None
+            if kid is None:
+                continue
+            del self.entities[eid]
+            self.mentions = [
+                dataclasses.replace(m, entity_id=kid, rule=m.rule + ".kb_alias")
+                if m.entity_id == eid
+                else m
+                for m in self.mentions
+            ]
+
     def _link(self, a: int, b: int, eid: str, ent: Entity, rule: str, conf: float) -> None:
         start, end = self.doc.norm.to_original_span(a, b)
         self.mentions.append(
@@ -691,6 +751,36 @@ class _Linker:
                 )
             self.mentions.append(dataclasses.replace(m, text=surface, entity_id=eid))
             self.taken.append((a, b))
+
+
+def _without_article(word: str) -> str:
+    art = morphology().article
+    return word[len(art) :] if word.startswith(art) and len(word) > len(art) + 2 else word
+
+
+def _in_order(short: Sequence[str], long_: Sequence[str]) -> bool:
+    """``short``'s words appear in ``long_`` in the same order."""
+    rest = iter(long_)
+    return all(w in rest for w in short)
+
+
+@functools.cache
+def kb_person_names(kb: KnowledgeBase) -> dict[str, str]:
+    """Normalized names and aliases of the knowledge base's persons -> id (names two persons
+    share are left out: they decide nothing)."""
+    out: dict[str, str] = {}
+    shared: set[str] = set()
+    for eid, ent in kb.entities.items():
+        if ent.kind != "person":
+            continue
+        for name in (ent.name_ar, *ent.aliases):
+            key = normalize_key(name or "")
+            if len(key.split()) < 2:
+                continue
+            if out.get(key, eid) != eid:
+                shared.add(key)
+            out[key] = eid
+    return {k: v for k, v in out.items() if k not in shared}
 
 
 def _same_word(token: str, word: str) -> bool:
@@ -734,8 +824,10 @@ def find_names(
         )
         linker.mentions.append(Mention(start, end, surface, eid, "PERS", "context.latin_name", 0.6))
         linker.taken.append((doc.norm.to_normalized(start), doc.norm.to_normalized(end)))
+    linker.join_contained()
     linker.repeats()
     linker.extra(extra_spans)
+    linker.to_known_persons(kb)
     return linker.mentions, linker.entities
 
 

@@ -4,7 +4,9 @@ Two outlets write one person's name differently ("أنيسة بصيري تبري
 "ماثيو تولر", "ماثيو تيولر"). Two provisional entities are one when their names are alike (the
 same number of words, each within one or two letters of the other, or one name's words inside
 the other's with the same last word) and the evidence agrees: the same role or the same
-organization. A name alike but with a different role or organization stays separate.
+organization; or the press writes both the same in English and nothing else differs
+("ستيفن منوتشين", "ستيفن منوشين": Steven Mnuchin). A name alike but with a different role or
+organization stays separate.
 
 Written here because no record-linkage library knows Arabic name variants; the comparison is on
 normalized text (rasid.text), so hamza and ta marbuta variants are already equal.
@@ -63,8 +65,29 @@ def evidence_agrees(a: Entity, b: Entity) -> bool:
     return False
 
 
+def _english_key(e: Entity) -> tuple[str, ...] | None:
+    """A person's English name as a key when it has two words or more ("steven mnuchin")."""
+    words = tuple(e.name.lower().split()) if e.kind == "person" and e.name_ar else ()
+    return ("en", e.kind, *words) if len(words) >= 2 else None
+
+
+def spelled_alike(a: Entity, b: Entity) -> bool:
+    """Two spellings of one person's name that the press writes the same in English
+    ("ستيفن منوتشين", "ستيفن منوشين": Steven Mnuchin), with no role or organization that
+    differs. A join on the English alone would take two people with one common name for one,
+    as the same Arabic spelling already does; the Arabic must be alike too."""
+    if _english_key(a) is None or _english_key(a) != _english_key(b):
+        return False
+    if a.role and b.role and normalize_key(a.role) != normalize_key(b.role):
+        return False
+    if a.affiliations and b.affiliations and not set(a.affiliations) & set(b.affiliations):
+        return False
+    return names_alike(a.name_ar, b.name_ar)
+
+
 def same_entity(a: Entity, b: Entity) -> bool:
-    return names_alike(a.name_ar or a.name, b.name_ar or b.name) and evidence_agrees(a, b)
+    alike = names_alike(a.name_ar or a.name, b.name_ar or b.name)
+    return (alike and evidence_agrees(a, b)) or spelled_alike(a, b)
 
 
 class ProvisionalIndex:
@@ -82,6 +105,8 @@ class ProvisionalIndex:
     @staticmethod
     def _evidence_keys(e: Entity) -> list[tuple[str, ...]]:
         keys: list[tuple[str, ...]] = []
+        if (english := _english_key(e)) is not None:
+            keys.append(english)
         if e.role:
             keys.append(("role", e.kind, normalize_key(e.role)))
         keys += [("aff", e.kind, a) for a in e.affiliations]
@@ -112,7 +137,10 @@ class ProvisionalIndex:
             for kid, k in (*block.get(f"n{len(words)}", ()), *block.get(f"w{words[-1]}", ())):
                 if best is not None and kid >= best:
                     continue
-                if _words_alike(words, self._words[kid]) and evidence_agrees(e, k):
+                if key[0] == "en":
+                    if spelled_alike(e, k):
+                        best = kid
+                elif _words_alike(words, self._words[kid]) and evidence_agrees(e, k):
                     best = kid
         return best
 
