@@ -69,10 +69,12 @@ def shot(page: Any, name: str) -> None:
 
 def test_timeline_filter_and_event_evidence(page: Any, base_url: str) -> None:
     page.goto(f"{base_url}/?lang=en")
+    assert page.locator("#event-count").inner_text() == "8 events"  # named and placed only
+    page.goto(f"{base_url}/?lang=en&complete=0")
     assert page.locator("#event-count").inner_text() == "11 events"
     assert page.locator("figure.chart svg rect[fill^='#']").count() >= 6
     shot(page, "timeline-en")
-    page.select_option("select[name=type]", "ASSAULT")
+    page.check("input[name=type][value=ASSAULT]")
     page.fill("input[name=text]", "مسيرة")
     page.click("form.filters button[type=submit]")
     page.wait_for_url("**/?*type=ASSAULT*")

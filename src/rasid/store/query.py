@@ -126,6 +126,9 @@ class EventQuery:
     status: str | None = None
     located: bool = False
     min_confidence: float | None = None
+    actor_kind: str | None = None  # kinds of an actor or target (state, armed_group ...)
+    min_fatalities: int | None = None
+    complete: bool = False  # only events naming a participant and a place
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,7 +415,30 @@ def event_conditions(
         conds.append(_has_any(store, ev.c.search_norm, keys))
     if q.located:
         conds.append(and_(ev.c.lat.is_not(None), ev.c.lon.is_not(None)))
+    if kinds := _split(q.actor_kind):
+        conds.append(_kind_condition(conn, [k.lower() for k in kinds]))
+    if q.min_fatalities is not None:
+        conds.append(ev.c.fatalities >= q.min_fatalities)
+    if q.complete:
+        ea = s.event_actors
+        named = select(ea.c.event_id).where(ea.c.role.in_(("actor", "target")))
+        conds.append(ev.c.id.in_(named))
+        conds.append(or_(ev.c.place_name.is_not(None), ev.c.country.is_not(None)))
     return conds
+
+
+def _kind_condition(conn: Connection, kinds: list[str]) -> ColumnElement[bool]:
+    """Events where an actor or a target is of one of ``kinds``: the stored entity's kind, or
+    the knowledge base's for entities only the knowledge base holds."""
+    ea, ent = s.event_actors, s.entities
+    stored = select(ent.c.id).where(ent.c.kind.in_(kinds))
+    ids = {eid for eid, e in _kb_index().entities.items() if getattr(e, "kind", None) in kinds}
+    match = or_(ea.c.entity_id.in_(stored), ea.c.entity_id.in_(ids)) if ids else (
+        ea.c.entity_id.in_(stored)
+    )
+    return s.events.c.id.in_(
+        select(ea.c.event_id).where(ea.c.role.in_(("actor", "target")), match)
+    )
 
 
 def _order(store: Store, sort: str) -> list[Any]:

@@ -76,6 +76,17 @@ def event_filters(
         Query(ge=0.0, le=1.0, description="Only events the decider trusts at least this much"),
     ] = None,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "-date",
+    actor_kind: Annotated[
+        str | None,
+        Query(max_length=200, description="Kinds of an actor or target (state, armed_group ...)"),
+    ] = None,
+    min_fatalities: Annotated[
+        str | None,
+        Query(pattern=r"^\d{0,7}$", description="Only events with at least this many killed"),
+    ] = None,
+    complete: Annotated[
+        bool, Query(description="Only events naming an actor or target and a place")
+    ] = False,
 ) -> EventQuery:
     return EventQuery(
         type=type or None,
@@ -91,6 +102,9 @@ def event_filters(
         located=located,
         min_confidence=min_confidence,
         sort=sort or "-date",
+        actor_kind=actor_kind or None,
+        min_fatalities=int(min_fatalities) if min_fatalities else None,  # "" is an empty field
+        complete=complete,
     )
 
 

@@ -27,6 +27,7 @@ from rasid.store.query import EventQuery, QueryError
 from rasid.text.normalize import normalize, normalize_key
 from rasid.web.api import Filters, get_store
 from rasid.web.charts import series_chart, stacked_bars
+from rasid.web.display import country_name, format_date, format_number, summarize_ar
 from rasid.web.render import (
     LANG_COOKIE,
     LANGS,
@@ -35,6 +36,7 @@ from rasid.web.render import (
     pick_lang,
     translate,
 )
+from rasid.web.timeline import fatality_total, page_numbers, timeline
 
 PAGE_SIZE = 50
 SOURCES_WITH_TEXT = 10
@@ -47,14 +49,14 @@ PageNo = Annotated[int, Query(ge=1, le=200_000)]
 
 
 def _here(request: Request, **changes: Any) -> str:
-    """This page's URL with some query parameters changed (None or "" drops one)."""
-    params = {k: v for k, v in request.query_params.items() if k != "lang"}
+    """This page's URL with some query parameters changed (None or "" drops one); repeated
+    parameters (several types) are kept."""
+    items = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     for key, value in changes.items():
-        if value is None or value == "":
-            params.pop(key, None)
-        else:
-            params[key] = str(value)
-    query = urlencode([(k, v) for k, v in params.items() if v != ""])
+        items = [(k, v) for k, v in items if k != key]
+        if value is not None and value != "":
+            items.append((key, str(value)))
+    query = urlencode([(k, v) for k, v in items if v != ""])
     return request.url.path + (f"?{query}" if query else "")
 
 
@@ -70,6 +72,13 @@ def _entity_label(lang: str, entity_id: str | None, fallback: str | None) -> str
         if ent is not None and ent.name_ar:
             return str(ent.name_ar)
     return fallback or entity_id or ""
+
+
+def _event_summary(lang: str, event: dict[str, Any]) -> str:
+    """The English summary on English pages, one built from the Arabic names on Arabic ones."""
+    if lang != "ar":
+        return str(event.get("summary") or event.get("id") or "")
+    return summarize_ar(event, partial(_entity_label, "ar"))
 
 
 def render(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
@@ -95,7 +104,10 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
         type_label=lambda name: t(f"type.{name}"),
         types=EVENT_TYPES,
         static=lambda path: f"/static/{path}?v={__version__}",
-        num=lambda n: "" if n is None else f"{n:,}",
+        num=partial(format_number, lang=lang),
+        date=partial(format_date, lang=lang),
+        country=partial(country_name, lang=lang),
+        summary=partial(_event_summary, lang),
         **context,
     )
     response = HTMLResponse(html, status_code=status)
@@ -105,6 +117,13 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
 
 
 def render_error(request: Request, status: int, code: str, message: str) -> Response:
+    lang, _ = pick_lang(request)
+    if lang == "ar":  # the English detail stays in the JSON API; the page says it in Arabic
+        message = (
+            translate(lang, f"error.msg.{code}")
+            if f"error.msg.{code}" in _ar_keys()
+            else (translate(lang, "error.msg.other"))
+        )
     return render(
         request, "error.html", status=status, status_code=status, code=code, message=message
     )
@@ -121,6 +140,27 @@ def _suggestions(request: Request, store: Store) -> list[dict[str, Any]]:
     return items
 
 
+def _ar_keys() -> set[str]:
+    from rasid.web.render import strings
+
+    return set(strings().get("ar", {}))
+
+
+def _complete_of(request: Request) -> bool:
+    """The "only events with participants and place" switch: on unless the form turned it off
+    (the form sends complete=0 before the box, so a ticked box sends 0 then 1)."""
+    given = request.query_params.getlist("complete")
+    return not given or given[-1] in ("1", "true", "on")
+
+
+def page_query(request: Request, q: EventQuery) -> EventQuery:
+    """The filters of a page: several types and kinds (repeated or comma-separated), and the
+    complete-events switch, on by default."""
+    types = ",".join(v for v in request.query_params.getlist("type") if v)
+    kinds = ",".join(v for v in request.query_params.getlist("actor_kind") if v)
+    return replace(q, type=types or None, actor_kind=kinds or None, complete=_complete_of(request))
+
+
 def _filters_of(request: Request) -> dict[str, str]:
     keys = (
         "type",
@@ -134,8 +174,42 @@ def _filters_of(request: Request) -> dict[str, str]:
         "text",
         "status",
         "sort",
+        "min_fatalities",
     )
-    return {k: request.query_params.get(k, "") for k in keys}
+    out: dict[str, Any] = {k: request.query_params.get(k, "") for k in keys}
+    out["types"] = [t for v in request.query_params.getlist("type") for t in v.split(",") if t]
+    out["kinds"] = [
+        k for v in request.query_params.getlist("actor_kind") for k in v.split(",") if k
+    ]
+    out["complete"] = _complete_of(request)
+    out["active"] = sum(
+        1 for k in (*keys, "type", "actor_kind") if k != "sort" and request.query_params.get(k)
+    )
+    return out
+
+
+def _query_string(q: EventQuery) -> list[tuple[str, str]]:
+    """The filters of ``q`` as URL parameters, for the API the map reads and the exports."""
+    pairs = [
+        ("type", q.type),
+        ("mode", q.mode),
+        ("actor", q.actor),
+        ("target", q.target),
+        ("place", q.place),
+        ("country", q.country),
+        ("since", q.since),
+        ("until", q.until),
+        ("text", q.text),
+        ("status", q.status),
+        ("actor_kind", q.actor_kind),
+        ("min_fatalities", None if q.min_fatalities is None else str(q.min_fatalities)),
+        ("min_confidence", None if q.min_confidence is None else str(q.min_confidence)),
+        ("complete", "true" if q.complete else None),
+    ]
+    return [(k, v) for k, v in pairs if v]
+
+
+KINDS = ("state", "government", "military", "armed_group", "coalition", "party", "person")
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -147,55 +221,82 @@ def index(
     bucket: Literal["auto", "week", "month"] = "auto",
 ) -> Response:
     lang, _ = pick_lang(request)
+    q = page_query(request, q)
     error = None
+    killed = 0
     try:
         result = Q.query_events(store, replace(q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE))
-        stats = Q.event_stats(store, q, bucket)
+        stats = timeline(store, q, bucket)
+        killed = fatality_total(store, q)
     except QueryError as exc:
-        error = str(exc)
+        error = str(exc) if lang != "ar" else translate(lang, "error.msg.bad_filter")
         result = Q.Page(items=[], total=0, limit=PAGE_SIZE)
-        stats = {"by": "week", "items": [], "undated": 0, "coarser_than_bucket": 0}
+        stats = {"by": "week", "items": [], "undated": 0, "coarser_than_bucket": 0, "outside": 0}
     chart = stacked_bars(
         stats["items"], EVENT_TYPES, TYPE_COLORS, label=lambda name: translate(lang, f"type.{name}")
     )
+    for bar, item in zip(chart["bars"], stats["items"], strict=True):
+        bar["fatalities"] = item["fatalities"]
+        bar["href"] = _here(request, since=item["since"], until=item["until"], page=None)
+        bar["label"] = format_date(item["key"], lang)
+    for tick in chart["xticks"]:
+        tick["label"] = format_date(tick["label"], lang)
+    for tick in chart["yticks"]:
+        tick["label"] = format_number(int(float(str(tick["label"]).replace(",", ""))), lang)
+    pages = max(1, math.ceil(result.total / PAGE_SIZE))
     return render(
         request,
         "index.html",
+        status=404 if page > pages else 200,
         nav="timeline",
         events=result,
+        killed=killed,
         chart=chart,
         stats=stats,
         bucket=stats["by"],
         page=page,
-        pages=max(1, math.ceil(result.total / PAGE_SIZE)),
+        pages=pages,
+        page_numbers=page_numbers(min(page, pages), pages),
         filters=_filters_of(request),
+        kinds=KINDS,
         suggestions=_suggestions(request, store),
         error=error,
-        export_qs="".join(f"{urlencode({k: v})}&" for k, v in _filters_of(request).items() if v),
+        export_qs="".join(f"{urlencode({k: v})}&" for k, v in _query_string(q)),
+        map_url=_link("/map")
+        + ("?" + urlencode(_here_pairs(request)) if request.query_params else ""),
     )
+
+
+def _here_pairs(request: Request) -> list[tuple[str, str]]:
+    return [
+        (k, v) for k, v in request.query_params.multi_items() if k not in ("lang", "page", "bucket")
+    ]
 
 
 @router.get("/map", response_class=HTMLResponse)
 def map_page(request: Request, store: StoreDep, q: Filters) -> Response:
+    lang, _ = pick_lang(request)
+    q = page_query(request, q)
     error = None
     try:
         located = Q.query_events(store, replace(q, located=True, limit=1)).total
     except QueryError as exc:
-        error, located = str(exc), 0
+        error, located = str(exc) if lang != "ar" else translate(lang, "error.msg.bad_filter"), 0
     return render(
         request,
         "map.html",
         nav="map",
         filters=_filters_of(request),
+        kinds=KINDS,
         located=located,
         suggestions=_suggestions(request, store),
         error=error,
+        timeline_url="/" + ("?" + urlencode(_here_pairs(request)) if request.query_params else ""),
         page_data={
+            # every located event, a thousand a request (the API's most)
             "api": "/api/events?"
-            + urlencode(
-                [(k, v) for k, v in request.query_params.items() if v and k not in ("lang", "page")]
-                + [("located", "true"), ("limit", "1000")]
-            ),
+            + urlencode([*_query_string(q), ("located", "true"), ("limit", "1000")]),
+            "total": located,
             "colors": TYPE_COLORS,
         },
     )

@@ -20,6 +20,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 from starlette.requests import Request
 
+from rasid.web.display import neutralize_bidi
+
 WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
 TEMPLATE_DIR = WEB_DIR / "templates"
@@ -103,6 +105,7 @@ def highlight(text: str, spans: Sequence[Mapping[str, Any]]) -> Markup:
     for a, b in itertools.pairwise(bounds):
         piece = text[a:b]
         active = [sp for sp in good if int(sp["start"]) <= a and b <= int(sp["end"])]
+        piece = neutralize_bidi(piece)
         if not active:
             out.append(escape(piece))
             continue
@@ -127,12 +130,21 @@ def snippet_html(snippet: Mapping[str, Any]) -> Markup:
     return pre + body + post
 
 
+def _finalize(value: Any) -> Any:
+    """Every ``{{ }}`` of every template: text loses its bidirectional controls (Markup was
+    built from neutralized pieces)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return neutralize_bidi(value)
+    return value
+
+
 def make_env() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATE_DIR)),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_finalize,
     )
     env.filters["highlight"] = highlight
     env.filters["snippet"] = snippet_html

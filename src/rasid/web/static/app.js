@@ -18,3 +18,10 @@
     });
   });
 })();
+
+/* The filters are folded behind a button on phones and open on wider screens. */
+(function () {
+  "use strict";
+  var fold = document.getElementById("filter-fold");
+  if (fold && window.matchMedia("(min-width: 641px)").matches) { fold.open = true; }
+})();

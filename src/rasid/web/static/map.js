@@ -14,9 +14,9 @@
   }
 
   var map = L.map("map", {
-    zoomSnap: 0.5, minZoom: 4, maxZoom: 13, maxBounds: [[6, 14], [48, 68]], worldCopyJump: false
-  }).setView([33.2, 42.5], 5.5);
-  map.attributionControl.setPrefix("Leaflet");
+    zoomSnap: 0.5, minZoom: 2, maxZoom: 13, maxBounds: [[-85, -200], [85, 200]], worldCopyJump: false
+  }).setView([33.2, 42.5], 5);
+  map.attributionControl.setPrefix("<span translate=\"no\">Leaflet</span>");
 
   function countryStyle(feature) {
     var p = feature.properties;
@@ -30,6 +30,19 @@
   }
 
   function placeName(p) { return (lang === "ar" && p.name_ar) ? p.name_ar : p.name; }
+
+  function addWorld() {
+    // Natural Earth's countries (public domain), simplified: the sea is the map's background
+    return fetch("/static/basemap/world.geojson").then(function (r) { return r.json(); })
+      .then(function (fc) {
+        L.geoJSON(fc, {
+          style: function () {
+            return { color: "#b9bcc0", weight: 0.6, fillColor: "#e6e6e1", fillOpacity: 1 };
+          },
+          interactive: false
+        }).addTo(map);
+      });
+  }
 
   function addBasemap() {
     return fetch("/static/basemap/region.geojson").then(function (r) { return r.json(); })
@@ -76,8 +89,8 @@
       var li = document.createElement("li");
       var a = document.createElement("a");
       a.href = "/events/" + encodeURIComponent(ev.id);
-      a.textContent = (ev.date || "?") + " · " + (ev.summary || ev.type);
-      a.setAttribute("dir", "ltr");
+      a.textContent = (ev.date || "?") + " · " + (lang === "ar" ? t("type." + ev.type) : (ev.summary || ev.type));
+      a.setAttribute("dir", "auto");
       li.appendChild(a);
       list.appendChild(li);
     });
@@ -91,18 +104,42 @@
     return box;
   }
 
-  function addEvents() {
-    return fetch(page.api, { headers: { Accept: "application/json" } })
+  // Every located event of the filters, a thousand a request, clustered as the map zooms out.
+  function fetchAll(url, offset, items) {
+    return fetch(url + "&offset=" + offset, { headers: { Accept: "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (data) {
+        items = items.concat(data.items || []);
+        if (status) { status.textContent = t("map.loading", { n: items.length, total: data.total }); }
+        if ((data.items || []).length && items.length < data.total) {
+          return fetchAll(url, offset + data.items.length, items);
+        }
+        return items;
+      });
+  }
+
+  function addEvents() {
+    return fetchAll(page.api, 0, []).then(function (items) {
         var groups = {};
-        (data.items || []).forEach(function (ev) {
+        items.forEach(function (ev) {
           if (ev.lat === null || ev.lon === null) { return; }
           var key = ev.lat.toFixed(3) + "," + ev.lon.toFixed(3);
           if (!groups[key]) {
             groups[key] = { lat: ev.lat, lon: ev.lon, place: ev.place_name || "", items: [] };
           }
           groups[key].items.push(ev);
+        });
+        var cluster = L.markerClusterGroup({
+          showCoverageOnHover: false, maxClusterRadius: 45,
+          iconCreateFunction: function (c) {
+            var n = 0;
+            c.getAllChildMarkers().forEach(function (m) { n += m.options.count || 1; });
+            var size = n < 10 ? "small" : n < 100 ? "medium" : "large";
+            return L.divIcon({
+              html: "<div><span>" + n + "</span></div>",
+              className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40)
+            });
+          }
         });
         var markers = [];
         Object.keys(groups).forEach(function (key) {
@@ -113,12 +150,16 @@
           var marker = L.circleMarker([g.lat, g.lon], {
             radius: 5 + Math.min(14, Math.sqrt(g.items.length) * 2.5),
             color: "#ffffff", weight: 1.5, fillColor: (page.colors || {})[top] || "#c0392b",
-            fillOpacity: 0.85, className: "event-marker"
+            fillOpacity: 0.85, className: "event-marker", count: g.items.length
           }).bindPopup(popupFor(g));
-          marker.addTo(map);
+          cluster.addLayer(marker);
           markers.push(marker);
         });
-        document.getElementById("map").setAttribute("data-markers", String(markers.length));
+        map.addLayer(cluster);
+        var box = document.getElementById("map");
+        box.setAttribute("data-markers", String(markers.length));
+        box.setAttribute("data-events", String(items.length));
+        if (status && page.total) { status.textContent = t("map.located", { total: items.length }); }
         if (markers.length) {
           map.fitBounds(L.featureGroup(markers).getBounds(), { maxZoom: 7, padding: [40, 40] });
         } else if (status) {
@@ -129,6 +170,7 @@
 
   fetch("/static/i18n.json").then(function (r) { return r.json(); })
     .then(function (all) { strings = all[lang] || all.en; })
+    .then(addWorld)
     .then(addBasemap)
     .then(addPlaces)
     .then(addEvents)
