@@ -376,3 +376,56 @@ def test_sources_mean_articles_and_outlets(client: httpx.Client) -> None:
     by_articles = client.get("/api/events", params={"sort": "-sources", "limit": 50}).json()
     counts = [e["n_articles"] for e in by_articles["items"]]
     assert counts == sorted(counts, reverse=True)
+
+
+def _raw_post(port: int, headers: dict[str, str], first_bytes: bytes) -> tuple[int, bytes]:
+    """Send a POST's headers and the first bytes of its body only; read what comes back."""
+    head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(f"POST /api/articles HTTP/1.1\r\nHost: x\r\n{head}\r\n".encode() + first_bytes)
+        data = b""
+        while b"\r\n\r\n" not in data or len(data.split(b"\r\n\r\n", 1)[1]) < 10:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    status = int(data.split(b" ", 2)[1])
+    return status, data.split(b"\r\n\r\n", 1)[1]
+
+
+def test_a_write_without_the_token_is_refused_before_its_body_is_read(tmp_path: Path) -> None:
+    db = str(tmp_path / "guard.sqlite")
+    huge = {"content-type": "application/json", "content-length": str(150 * 2**20)}
+    with LiveServer(db, token=TOKEN) as server:
+        # the server answers from the headers: it never waits for the 150 MB announced
+        status, body = _raw_post(server.port, huge, b'{"id": "a",')
+        assert status == 401
+        assert json.loads(body)["error"]["code"] == "unauthorized"
+        status, _ = _raw_post(server.port, {**huge, "authorization": "Bearer nope"}, b"{")
+        assert status == 401
+    with LiveServer(db) as server:  # no token: read-only, refused the same way
+        status, body = _raw_post(server.port, huge, b"{")
+        assert status == 403 and json.loads(body)["error"]["code"] == "read_only"
+
+
+def test_a_body_over_the_limit_is_413(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RASID_MAX_BODY_BYTES", "2000")
+    db = str(tmp_path / "limit.sqlite")
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    big = {"id": "big", "text": "قصفت طائرات مواقع في الموصل. " * 200}
+    with LiveServer(db, token=TOKEN) as server, httpx.Client(base_url=server.url) as c:
+        announced = c.post("/api/articles", json=big, headers=auth)
+        assert announced.status_code == 413
+        assert announced.json()["error"]["code"] == "too_large"
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: the limit holds while reading
+            payload = json.dumps(big, ensure_ascii=False).encode()
+            for i in range(0, len(payload), 500):
+                yield payload[i : i + 500]
+
+        streamed = c.post("/api/articles", content=chunks(), headers=auth)
+        assert streamed.status_code == 413
+        small = c.post(
+            "/api/articles", json={"id": "s", "text": "قصفت طائرات الموصل."}, headers=auth
+        )
+        assert small.status_code == 201, small.text

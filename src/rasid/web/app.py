@@ -23,6 +23,7 @@ from rasid.store import open_store
 from rasid.web.api import router as api_router
 from rasid.web.asgi import HttpMiddleware
 from rasid.web.errors import install_error_handlers
+from rasid.web.guard import RequestGuard, max_body_from_env
 from rasid.web.pages import render_error
 from rasid.web.pages import router as pages_router
 from rasid.web.render import STATIC_DIR, make_env
@@ -107,5 +108,7 @@ def create_app(store_url: str, api_token: str | None = None) -> FastAPI:
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=2000, compresslevel=5)
+    # writes are refused from their headers, bodies bounded while read (rasid.web.guard)
+    app.add_middleware(RequestGuard, token=token, max_body=max_body_from_env())
     app.add_middleware(SecurityHeaders)
     return app
