@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import gettext
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from markupsafe import Markup
 
 # LRE, RLE, PDF, LRO, RLO and LRI, RLI, FSI, PDI: they reorder what follows them
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -104,23 +107,36 @@ def country_name(code: str | None, lang: str) -> str:
     return name
 
 
-def _join(names: Sequence[str], limit: int = 2) -> str:
+def _join(names: Sequence[Markup], limit: int = 2) -> Markup:
     p = _phrases()
     unique = list(dict.fromkeys(n for n in names if n))
-    text = p["and"].join(unique[:limit])
+    text = Markup(p["and"]).join(unique[:limit])
     if len(unique) > limit:
-        text += p["more"].format(n=format_number(len(unique) - limit, "ar"))
-    return str(text)
+        text += Markup(p["more"]).format(n=format_number(len(unique) - limit, "ar"))
+    return text
+
+
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+
+
+def _name(text: str) -> Markup:
+    """A name inside an Arabic sentence: escaped, bidi controls dropped; one with no Arabic form
+    is set apart (its own direction, marked as not to translate)."""
+    clean = neutralize_bidi(text)
+    if _ARABIC_LETTER.search(clean):
+        return Markup("{}").format(clean)
+    return Markup('<bdi class="ext" translate="no">{}</bdi>').format(clean)
 
 
 def summarize_ar(
     event: Mapping[str, Any],
     name_of: Callable[[str | None, str | None], str],
-) -> str:
+) -> Markup:
     """One Arabic line for an event (a list row or a full record): who did what to whom, where.
 
     ``name_of(entity_id, fallback)`` gives the Arabic name of an entity or place (the
-    knowledge base's), else its fallback. Date and toll are left to their own columns."""
+    knowledge base's), else its fallback. Date and toll are left to their own columns. The line
+    is Markup: each name escaped, names with no Arabic form set apart."""
     p = _phrases()
     who = _join([_actor_name(a, name_of) for a in _role(event, "actors")])
     if not who:
@@ -128,38 +144,38 @@ def summarize_ar(
     whom = _join([_actor_name(a, name_of) for a in _role(event, "targets")])
     etype, mode = str(event.get("type") or ""), event.get("mode")
     if etype == "ASSAULT" and mode in p["assault_modes"]:
-        what = p["assault_modes"][mode]
+        what = Markup(p["assault_modes"][mode])
         if whom:
-            what = p["on"].format(what=what, whom=whom)
+            what = Markup(p["on"]).format(what=what, whom=whom)
         if event.get("disrupted"):
-            line = p["intercepted"].format(what=what)
+            line = Markup(p["intercepted"]).format(what=what)
             if who:
-                line = p["by"].format(what=line, who=who)
+                line = Markup(p["by"]).format(what=line, who=who)
         else:
-            line = p["by"].format(what=what, who=who) if who else what
+            line = Markup(p["by"]).format(what=what, who=who) if who else what
     else:
-        actor = who or p["unknown_actor"]
-        verb = p["verbs"].get(etype, etype)
+        actor = who or Markup(p["unknown_actor"])
+        verb = Markup(p["verbs"].get(etype, etype))
         if whom and etype not in p["no_object"]:
-            verb = p["object_verbs"].get(etype, verb)
+            verb = Markup(p["object_verbs"].get(etype, verb))
             joiner = "" if verb.endswith("لـ") else " "
-            line = f"{actor} {verb}{joiner}{whom}"
+            line = Markup("{} {}{}{}").format(actor, verb, joiner, whom)
         else:
-            line = f"{actor} {verb}"
+            line = Markup("{} {}").format(actor, verb)
     place = _place_name(event, name_of)
     if place:
-        line += p["in"].format(place=place)
+        line += Markup(p["in"]).format(place=_name(place))
     if event.get("status") == "planned":
-        line = p["planned"] + line
-    return str(line)
+        line = Markup(p["planned"]) + line
+    return line
 
 
 def _actor_name(
     actor: Mapping[str, Any], name_of: Callable[[str | None, str | None], str]
-) -> str:
+) -> Markup:
     if actor.get("name_ar"):
-        return str(actor["name_ar"])
-    return name_of(actor.get("id") or actor.get("entity_id"), actor.get("name"))
+        return _name(str(actor["name_ar"]))
+    return _name(name_of(actor.get("id") or actor.get("entity_id"), actor.get("name")) or "")
 
 
 def _role(event: Mapping[str, Any], role: str) -> list[Mapping[str, Any]]:

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 from starlette.exceptions import HTTPException
 
 from rasid import __version__
@@ -74,7 +75,7 @@ def _entity_label(lang: str, entity_id: str | None, fallback: str | None) -> str
     return fallback or entity_id or ""
 
 
-def _event_summary(lang: str, event: dict[str, Any]) -> str:
+def _event_summary(lang: str, event: dict[str, Any]) -> str | Markup:
     """The English summary on English pages, one built from the Arabic names on Arabic ones."""
     if lang != "ar":
         return str(event.get("summary") or event.get("id") or "")
