@@ -35,6 +35,7 @@ from operator import itemgetter
 
 from rasid.caches import word_cache
 from rasid.doc import Doc
+from rasid.kb.context_links import link_by_context
 from rasid.kb.load import KnowledgeBase, load_kb
 from rasid.kb.match import match_kb
 from rasid.kb.morph import (
@@ -845,6 +846,7 @@ def find_mentions(
     context, provisional = find_names(doc, kb_mentions, base, extra_spans)
     kept = [m for m in kb_mentions if not any(m.start < c.end and c.start < m.end for c in context)]
     mentions = sorted([*kept, *context], key=lambda m: (m.start, m.end))
+    mentions = link_by_context(doc, mentions, base)  # "التحالف" by the story's war
     used = {m.entity_id for m in mentions}
     return dataclasses.replace(
         doc,
