@@ -137,3 +137,33 @@ def test_postgres_search_finds_the_same_articles(pg_store_url: str) -> None:
                 assert found == expected, q
     finally:
         store.close()
+
+
+@pytest.mark.browser
+def test_browser_english_query_finds_and_marks_the_arabic_name(db: str) -> None:
+    import os
+
+    from test_web_browser import ARGS, CHROMIUM
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with LiveServer(db) as server, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(locale="en-US")
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{server.url}/search?lang=en")
+        page.fill("input[name=q]", "Mosul")
+        page.press("input[name=q]", "Enter")
+        page.wait_for_selector("ol.hits")
+        titles = page.locator("ol.hits a.hit-title").all_inner_texts()
+        assert "مقتل جنديين بانفجار عبوة في الموصل" in titles
+        assert "Roadside bomb kills two Iraqi soldiers in Mosul" in titles
+        assert "الموصل" in page.locator("ol.hits mark").all_inner_texts()
+        page.click("a.hit-title[href*='ar-mosul-1']")
+        page.wait_for_selector(".article-text mark.hl-hit")
+        assert page.locator(".article-text mark.hl-hit").first.inner_text() == "الموصل"
+        browser.close()
+        assert errors == []
