@@ -53,12 +53,12 @@ def _words(text: str) -> set[str]:
     text = DIACRITICS.sub("", text)
     text = re.sub("[أإآ]", "ا", text).replace("ة", "ه").replace("ى", "ي")
     words = set()
-    for w in ARABIC_WORD.findall(text):
-        if w.startswith("ال") and len(w) > 4:
-            w = w[2:]
-        elif w.startswith(("وال", "بال", "فال")) and len(w) > 5:
-            w = w[3:]
-        words.add(w)
+    for word in ARABIC_WORD.findall(text):
+        if word.startswith("ال") and len(word) > 4:
+            word = word[2:]  # noqa: PLW2901  (the bare form is the word compared)
+        elif word.startswith(("وال", "بال", "فال")) and len(word) > 5:
+            word = word[3:]  # noqa: PLW2901
+        words.add(word)
     return words
 
 
@@ -134,10 +134,14 @@ def find_groups(pool: list[dict]) -> list[list[dict]]:
             if by_id[b]["source"] not in {by_id[x]["source"] for x in groups[ga]}:
                 group_of[b] = ga
                 groups[ga].append(b)
-        elif gb is not None and ga is None and len(groups[gb]) < 3:
-            if by_id[a]["source"] not in {by_id[x]["source"] for x in groups[gb]}:
-                group_of[a] = gb
-                groups[gb].append(a)
+        elif (
+            gb is not None
+            and ga is None
+            and len(groups[gb]) < 3
+            and by_id[a]["source"] not in {by_id[x]["source"] for x in groups[gb]}
+        ):
+            group_of[a] = gb
+            groups[gb].append(a)
     return [[by_id[x] for x in sorted(g)] for g in groups]
 
 
@@ -172,7 +176,7 @@ def draw(pool: list[dict]) -> tuple[list[list[dict]], list[dict]]:
 def split(groups: list[list[dict]], singles: list[dict]) -> dict[str, str]:
     half: dict[str, str] = {}
     n_test = 0
-    for k, g in enumerate(groups):
+    for g in groups:
         unit = "group:" + g[0]["id"]
         if _hash(unit) % 2 == 0:
             n_test += len(g)
@@ -213,7 +217,7 @@ def main() -> None:
     groups, singles = draw(pool)
     half = split(groups, singles)
     batch = batches(groups, singles)
-    group_of = {r["id"]: "g%02d" % (k + 1) for k, g in enumerate(groups) for r in g}
+    group_of = {r["id"]: f"g{k + 1:02d}" for k, g in enumerate(groups) for r in g}
     items = [
         {
             "id": r["id"],
