@@ -13,7 +13,17 @@ from typing import Any
 
 from rasid.errors import RasidError
 
-COMMAND_MODULES = ("core", "entities", "extract", "events", "export", "serve", "bench", "train")
+COMMAND_MODULES = (
+    "core",
+    "entities",
+    "extract",
+    "events",
+    "export",
+    "serve",
+    "bench",
+    "train",
+    "watch",
+)
 
 # global options of ``rasid`` (see ``rasid.cli.app._root``), with whether they take a value
 GLOBAL_OPTIONS: dict[str, bool] = {

@@ -282,6 +282,13 @@ def _m008_event_outlets(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_events_n_articles ON events (n_articles)"))
 
 
+def _m012_watch(conn: Connection) -> None:
+    """The monitor's feeds, seen items, watchlists and alerts (``rasid.watch.state``)."""
+    from rasid.watch.state import create_watch_tables
+
+    create_watch_tables(conn)
+
+
 def name_key(name_ar: str | None) -> str | None:
     """The key of a provisional name: its last Arabic word (None when it has none)."""
     words = (name_ar or "").split()
@@ -297,4 +304,5 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("006_entity_name_keys", _m006_entity_name_keys),
     ("007_article_versions", _m007_article_versions),
     ("008_event_outlets", _m008_event_outlets),
+    ("012_watch", _m012_watch),
 )

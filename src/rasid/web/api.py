@@ -479,3 +479,8 @@ def export(
         media_type=info.media_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+from rasid.web.watch_api import router as watch_router  # noqa: E402 (after this module's routes)
+
+router.include_router(watch_router)
