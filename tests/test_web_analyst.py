@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -110,7 +111,72 @@ def _add_records(db: str) -> None:
                 rec["sources"] = [{"article": "hostile-1", "sentence": LONG_WORD}]
             _place_sources(rec, texts, dates)
             import_event(Cursor(conn), event_from_json(rec))
+        _add_loose_figures(store, conn)
     store.close()
+
+
+# Three counts of "fighters" from three unrelated stories: their subject is the noun alone.
+LOOSE = [
+    ("fg-indicted", 12, "2023-03-01", "وجهت المحكمة الاتهام إلى 12 مقاتلا."),
+    ("fg-crowd", 3000, "2023-06-01", "وتجمع نحو 3000 مقاتل في الساحة."),
+    ("fg-afghan", 400, "2023-09-01", "وانسحب 400 مقاتل من ولاية هلمند."),
+]
+
+
+def _add_loose_figures(store: Any, conn: Any) -> None:
+    from rasid.records import figure_from_json, record_to_json
+    from rasid.store import schema as s
+
+    text = " ".join(sentence for *_, sentence in LOOSE)
+    store.insert_article(
+        conn,
+        Article(
+            id="fighters-1",
+            text=text,
+            title="أعداد",
+            url="https://example.org/fighters",
+            source="Example",
+            published="2023-09-02",
+            published_from="record",
+            lang="ar",
+            content_hash=hashlib.sha256(text.encode()).hexdigest(),
+        ),
+        normalize(text).text,
+    )
+    for fid, quantity, as_of, sentence in LOOSE:
+        start = text.index(sentence)
+        fg = figure_from_json(
+            {
+                "id": fid,
+                "quantity": quantity,
+                "approximate": False,
+                "bound": "exact",
+                "unit": "fighters",
+                "subject": "fighters",
+                "as_of": as_of,
+                "sources": [
+                    {
+                        "article": "fighters-1",
+                        "sentence": sentence,
+                        "start": start,
+                        "end": start + len(sentence),
+                        "published": "2023-09-02",
+                    }
+                ],
+            }
+        )
+        conn.execute(
+            s.figures.insert(),
+            {
+                "id": fg.id,
+                "article_id": "fighters-1",
+                "unit": fg.unit,
+                "subject": fg.subject,
+                "quantity": fg.quantity,
+                "as_of": fg.as_of,
+                "data": json.dumps(record_to_json(fg), ensure_ascii=False),
+            },
+        )
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +227,6 @@ def test_hostile_text_is_neutralized_and_wraps(browser: Any, base_url: str) -> N
     assert _overflow(pg) <= 1
     pg.context.close()
     # the stored text keeps the character
-    import json
     import urllib.request
 
     with urllib.request.urlopen(f"{base_url}/api/articles/hostile-1") as r:
@@ -308,3 +373,30 @@ def test_screens_at_desktop_and_phone(browser: Any, base_url: str, lang: str) ->
         assert _overflow(pg) <= 1
         shot(pg, f"event-{lang}{suffix}")
         pg.context.close()
+
+
+def test_figures_one_series_per_subject_and_unit(browser: Any, base_url: str) -> None:
+    pg = _page(browser)
+    pg.goto(f"{base_url}/figures?lang=en")
+    # the first series has a subject; the bare noun is not offered as one
+    assert pg.locator("section h2").inner_text().startswith("US troops in Iraq")
+    assert pg.locator("figure.chart > svg circle").count() == 3
+    series = pg.locator("nav.kinds.series").inner_text()
+    assert "US troops in Iraq" in series and "fighters" not in series
+    loose = pg.locator("nav.kinds.loose a")
+    assert loose.count() == 1 and loose.inner_text().startswith("fighters")
+    loose.click()
+    pg.wait_for_url("**subject=fighters*")
+    # three unrelated counts: listed with their sentences, never joined into one line
+    assert pg.locator(".loose-note").is_visible()
+    assert pg.locator("figure.chart").count() == 0
+    assert pg.locator("polyline").count() == 0
+    assert pg.locator("table.points tbody tr").count() == 3
+    pg.goto(f"{base_url}/figures?lang=ar")
+    assert pg.locator("section h2").inner_text().startswith("جنود الولايات المتحدة في العراق")
+    for where in ("nav.kinds.series", "nav.kinds.loose", "section h2"):
+        assert not LATIN.search(pg.locator(where).inner_text()), where
+    assert not re.search("[0-9]", pg.locator("table.points tbody td").first.inner_text())
+    shot(pg, "figures-ar")
+    pg.context.close()
+

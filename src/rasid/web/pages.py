@@ -29,6 +29,7 @@ from rasid.text.normalize import normalize, normalize_key
 from rasid.web.api import Filters, get_store
 from rasid.web.charts import series_chart, stacked_bars
 from rasid.web.display import country_name, format_date, format_number, summarize_ar
+from rasid.web.figures import is_bare, subject_ar
 from rasid.web.render import (
     LANG_COOKIE,
     LANGS,
@@ -447,17 +448,35 @@ def figures_page(
     unit: Annotated[str, Query(max_length=100)] = "",
     subject: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
+    """One series per subject and unit; counts whose subject is the noun alone (whose count
+    it is unsaid) are listed apart, and never drawn as one line."""
+    lang, _ = pick_lang(request)
     kinds = L.figure_kinds(store)
+    series = [k for k in kinds if not is_bare(k["subject"])]
+    loose = [k for k in kinds if is_bare(k["subject"])]
     if not unit and kinds:
-        unit, subject = kinds[0]["unit"] or "", kinds[0]["subject"] or ""
+        first = (series or loose)[0]
+        unit, subject = first["unit"] or "", first["subject"] or ""
     points = L.figure_series(store, unit=unit, subject=subject or None) if unit else []
+    bare = is_bare(subject)
+    t = partial(translate, lang)
+
+    def subject_label(value: str | None, of_unit: str | None) -> str | Markup:
+        if lang == "ar":
+            return subject_ar(value, of_unit, t)
+        return value or optional_label(lang, "unit", of_unit)
+
     return render(
         request,
         "figures.html",
         nav="figures",
         kinds=kinds,
+        series=series,
+        loose=loose,
         unit=unit,
         subject=subject,
+        bare=bare,
         points=points,
-        chart=series_chart(points),
+        subject_label=subject_label,
+        chart=series_chart([] if bare else points),
     )
