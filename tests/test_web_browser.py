@@ -6,6 +6,7 @@ Screenshots go to artifacts/screenshots/ so a person can look at what a user see
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -102,11 +103,28 @@ def test_map_draws_the_offline_basemap_and_events(page: Any, base_url: str) -> N
     shot(page, "map-en")
 
 
-def open_popup(page: Any) -> Any:
-    """Click the first event marker until its popup shows (the map may still be settling)."""
+def test_map_speaks_arabic_on_arabic_pages(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/map?lang=ar")
+    page.wait_for_selector("#map[data-markers]")
+    status = page.locator("#map-status").inner_text()
+    assert re.search("[\u0660-\u0669]", status) and not re.search("[0-9]", status)
+    places = set()
+    for i in range(page.locator("#map path.event-marker").count()):
+        popup = open_popup(page, i)
+        place = popup.locator(".popup-place").inner_text()
+        places.add(place)
+        assert not re.search("[A-Za-z0-9]", popup.inner_text()), place  # names, dates, counts
+        page.locator(".leaflet-popup-close-button").click(force=True)
+        popup.wait_for(state="hidden")
+    assert {"بغداد", "البرج ٢٢"} <= places
+    shot(page, "map-ar-popup")
+
+
+def open_popup(page: Any, nth: int = 0) -> Any:
+    """Click an event marker until its popup shows (the map may still be settling)."""
     popup = page.locator(".leaflet-popup-content")
     for _ in range(5):
-        page.locator("#map path.event-marker").first.click(force=True)
+        page.locator("#map path.event-marker").nth(nth).click(force=True)
         try:
             popup.wait_for(timeout=4000)
             return popup

@@ -31,6 +31,33 @@
 
   function placeName(p) { return (lang === "ar" && p.name_ar) ? p.name_ar : p.name; }
 
+  // Numbers as the page writes them: Arabic-Indic digits and separators on Arabic pages.
+  function num(value) {
+    var text = String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    if (lang !== "ar") { return text; }
+    return text.replace(/,/g, "\u066c").replace(/\./g, "\u066b").replace(/[0-9]/g, function (d) {
+      return String.fromCharCode(0x0660 + Number(d));
+    });
+  }
+
+  function digits(text) {
+    return lang === "ar" ? String(text).replace(/[0-9]/g, function (d) {
+      return String.fromCharCode(0x0660 + Number(d));
+    }) : String(text);
+  }
+
+  // An event's place on Arabic pages: the knowledge base's Arabic name (sent with the page),
+  // else the English one, marked as a name not to translate.
+  function eventPlace(ev, node) {
+    var arabic = lang === "ar" && (page.places || {})[ev.place_id || ev.place_name];
+    node.textContent = arabic ? digits(arabic) : (ev.place_name || "");
+    if (lang === "ar" && !arabic && ev.place_name) {
+      node.setAttribute("translate", "no");
+      node.className += " ext";
+      node.setAttribute("dir", "ltr");
+    }
+  }
+
   function addWorld() {
     // Natural Earth's countries (public domain), simplified: the sea is the map's background
     return fetch("/static/basemap/world.geojson").then(function (r) { return r.json(); })
@@ -81,7 +108,7 @@
     var box = document.createElement("div");
     var head = document.createElement("div");
     head.className = "popup-place";
-    head.textContent = group.place;
+    eventPlace(group.items[0], head);
     box.appendChild(head);
     var list = document.createElement("ul");
     list.className = "popup-list";
@@ -89,7 +116,7 @@
       var li = document.createElement("li");
       var a = document.createElement("a");
       a.href = "/events/" + encodeURIComponent(ev.id);
-      a.textContent = (ev.date || "?") + " · " + (lang === "ar" ? t("type." + ev.type) : (ev.summary || ev.type));
+      a.textContent = digits(ev.date || "?") + " · " + (lang === "ar" ? t("type." + ev.type) : (ev.summary || ev.type));
       a.setAttribute("dir", "auto");
       li.appendChild(a);
       list.appendChild(li);
@@ -98,7 +125,7 @@
     if (group.items.length > 12) {
       var more = document.createElement("div");
       more.className = "muted";
-      more.textContent = t("map.more", { n: group.items.length - 12 });
+      more.textContent = t("map.more", { n: num(group.items.length - 12) });
       box.appendChild(more);
     }
     return box;
@@ -110,7 +137,7 @@
       .then(function (r) { return r.json(); })
       .then(function (data) {
         items = items.concat(data.items || []);
-        if (status) { status.textContent = t("map.loading", { n: items.length, total: data.total }); }
+        if (status) { status.textContent = t("map.loading", { n: num(items.length), total: num(data.total) }); }
         if ((data.items || []).length && items.length < data.total) {
           return fetchAll(url, offset + data.items.length, items);
         }
@@ -136,7 +163,7 @@
             c.getAllChildMarkers().forEach(function (m) { n += m.options.count || 1; });
             var size = n < 10 ? "small" : n < 100 ? "medium" : "large";
             return L.divIcon({
-              html: "<div><span>" + n + "</span></div>",
+              html: "<div><span>" + num(n) + "</span></div>",
               className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40)
             });
           }
@@ -159,7 +186,7 @@
         var box = document.getElementById("map");
         box.setAttribute("data-markers", String(markers.length));
         box.setAttribute("data-events", String(items.length));
-        if (status && page.total) { status.textContent = t("map.located", { total: items.length }); }
+        if (status && page.total) { status.textContent = t("map.located", { total: num(items.length) }); }
         if (markers.length) {
           map.fitBounds(L.featureGroup(markers).getBounds(), { maxZoom: 7, padding: [40, 40] });
         } else if (status) {
