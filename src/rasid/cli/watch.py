@@ -47,8 +47,12 @@ def watch_command(
     Prints one status line per feed and round. A restart (or a kill) loses and repeats
     nothing: what was seen is kept in the store."""
     from rasid.watch import read_config, watch
-    from rasid.watch.fetch import USER_AGENT  # noqa: F401 (fails early when httpx is missing)
     from rasid.watch.state import list_feeds
+
+    try:
+        import httpx  # noqa: F401 (the fetcher's client: say so before any work)
+    except ImportError as exc:
+        raise CliError("rasid watch needs httpx: pip install httpx") from exc
 
     paths = [f for f in feeds if not f.startswith(("http://", "https://"))]
     urls = [f for f in feeds if f.startswith(("http://", "https://"))]
