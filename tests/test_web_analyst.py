@@ -400,3 +400,19 @@ def test_figures_one_series_per_subject_and_unit(browser: Any, base_url: str) ->
     shot(pg, "figures-ar")
     pg.context.close()
 
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_phone_map_first_filters_folded(browser: Any, base_url: str, lang: str) -> None:
+    pg = _page(browser, width=390, locale=lang)
+    pg.set_viewport_size({"width": 390, "height": 844})
+    pg.goto(f"{base_url}/map?lang={lang}&type=ASSAULT")
+    pg.wait_for_selector("#map[data-events]")
+    assert not pg.locator("form.filters").is_visible()  # folded behind the button
+    assert pg.locator("summary.filter-toggle .badge").is_visible()  # which says filters are on
+    box = pg.locator("#map").bounding_box()
+    assert box["y"] < 844 * 0.3  # the map near the top
+    assert box["y"] + box["height"] <= 844  # and whole on the first screen
+    assert _overflow(pg) <= 1
+    pg.click("summary.filter-toggle")
+    assert pg.locator("form.filters").is_visible()
+    pg.context.close()
