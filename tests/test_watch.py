@@ -316,6 +316,8 @@ def test_bad_feeds_are_one_status_line_each_and_the_good_feed_still_works(
     assert all("1 errors" in line for line in lines)
     assert f"{site.base}/feed.xml: ok, 3 new (3 stored" in out
     assert _rows(db, "SELECT count(*) FROM articles") == [(3,)]
+    code, _, err = rasid([*args[:3], bad[0], *args[-9:]], capsys)
+    assert code == 1 and err.endswith("rasid: error: no feed could be read (see the lines above)\n")
 
 
 def test_a_kill_mid_watch_loses_and_repeats_nothing(

@@ -45,7 +45,8 @@ def watch_command(
     """Poll RSS/Atom feeds, ingest each new item's page, alert on watched events.
 
     Prints one status line per feed and round. A restart (or a kill) loses and repeats
-    nothing: what was seen is kept in the store."""
+    nothing: what was seen is kept in the store. With --once, exits 1 when no feed could be
+    read."""
     from rasid.watch import read_config, watch
     from rasid.watch.state import list_feeds
 
@@ -95,6 +96,9 @@ def watch_command(
             out.print(f"{len(report.alerts)} alerts", markup=False)
         if report.pending:
             err.print(f"{report.pending} alerts not delivered yet", markup=False)
+        if once and report.feeds and not any(f.ok for f in report.feeds):
+            # for cron: a round in which no feed could be read is a failure
+            raise CliError("no feed could be read (see the lines above)")
 
 
 @watchlist_app.command("add")

@@ -10,7 +10,8 @@ The webhook receives each alert as a JSON POST, signed in ``X-Rasid-Signature``
 (``sha256=`` and the HMAC-SHA256 hex of the body under the shared secret). An alert not taken
 is kept and offered again next round, up to ``MAX_ATTEMPTS`` posts.
 
-Risky: an event merged into another after its alert keeps its alerts under its old id.
+Risky: two watchers writing one store at once may each raise the same alert (each reads the
+last alert before the other writes its own); run one watcher a store.
 """
 
 from __future__ import annotations
