@@ -239,3 +239,21 @@ def test_an_area_noun_makes_an_ambiguous_name_a_place() -> None:
     }
     events = extract(case)
     assert [e.location.name if e.location else None for e in events] == ["Al-Qaim"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("أسفر الهجوم عن مقتل 3 أشخاص وإصابة 5 آخرين في بغداد.", 3, 5),
+        ("سقط 3 قتلى و7 جرحى في انفجار ببغداد.", 3, 7),
+        ("قتل 25 فلسطينيا وأصيب أكثر من 900 برصاص الجيش الإسرائيلي قرب غزة.", 25, 900),
+        ("قتلى وجرحى في انفجار ببغداد.", None, None),
+    ],
+)
+def test_each_toll_word_takes_its_own_number(
+    sentence: str, killed: int | None, injured: int | None
+) -> None:
+    article = Article(id="toll", text=sentence, published="2024-02-08")
+    events, _ = find_events(annotate(article))
+    assault = [e for e in events if e.type == "ASSAULT"]
+    assert assault and (assault[0].fatalities, assault[0].injuries) == (killed, injured)

@@ -471,13 +471,35 @@ def _count_after(
             if first is None:
                 return None
             return first + _more_victims(view, j, hi, persons), "exact"
-    for q in view.quantities:
+    counts = [
+        q
+        for q in view.quantities
+        if q.quantity is not None
+        and not q.quantity.vague
+        and q.quantity.value >= 1
+        and q.quantity.value == int(q.quantity.value)
+    ]
+    # the number right before the word ("3 قتلى"), else the first after it ("إصابة 5"), else
+    # one a little before; never across another toll word: "مقتل 3 أشخاص وإصابة 5" gives 5
+    # injured, not the 3 killed, and "3 قتلى و7 جرحى" gives 3 killed, not 7
+    toll_words = lex.words["kill_words"] | lex.words["injure_words"]
+
+    def clear(a: int, b: int) -> bool:
+        return not any(words[k].is_in(toll_words) for k in range(a, b))
+
+    adjacent = [q for q in counts if q.last == i - 1]
+    after = [q for q in counts if i < q.first <= i + 4 and clear(i + 1, q.first)]
+    before = [
+        q
+        for q in counts
+        if i - 3 <= q.last < i
+        and clear(q.last + 1, i)
+        and not (q.first > 0 and words[q.first - 1].is_in(toll_words))
+    ]
+    for q in (*adjacent, *after, *before[-1:]):
         qq = q.quantity
-        if qq is None or qq.vague:
-            continue
-        near = i < q.first <= i + 4 or i - 3 <= q.last < i
-        if near and qq.value >= 1 and qq.value == int(qq.value):
-            return int(qq.value), qq.bound
+        assert qq is not None
+        return int(qq.value), qq.bound
     # a list of named victims may run past the event's window, not past its clause
     clause_end = next(
         (k for k in range(i, len(words)) if words[k].clause != words[i].clause), len(words)
