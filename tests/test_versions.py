@@ -4,6 +4,7 @@ on real SQLite files and on PostgreSQL, through the library, the CLI and the mig
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -120,6 +121,20 @@ def test_cli_reports_versions_and_conflicts_per_line(tmp_path: Path) -> None:
 def test_migration_adds_versions_to_an_older_store(tmp_path: Path) -> None:
     db = tmp_path / "old.sqlite"
     open_store(str(db)).close()
+    con = sqlite3.connect(db)
+    # the articles table as before migration 009 (no foreign key on version_of), which is the
+    # SQLite way to remove a constraint: edit the schema's text
+    (sql,) = con.execute("SELECT sql FROM sqlite_master WHERE name = 'articles'").fetchone()
+    key = re.search(r",\s*FOREIGN KEY\s*\(version_of\)[^,)]*\([^)]*\)[^,)]*", sql)
+    assert key, sql
+    con.execute("PRAGMA writable_schema = ON")
+    con.execute(
+        "UPDATE sqlite_master SET sql = ? WHERE name = 'articles'",
+        (sql[: key.start()] + sql[key.end() :],),
+    )
+    con.execute("PRAGMA writable_schema = OFF")
+    con.commit()
+    con.close()
     con = sqlite3.connect(db)
     con.execute("DROP INDEX ix_articles_version_of")
     con.execute("ALTER TABLE articles DROP COLUMN version_of")

@@ -270,6 +270,7 @@ class Store:
             if row is None:
                 return None
             data = dict(row._mapping)
+            data.pop("title_norm", None)  # the search index's, not the article's
             data["captions"] = [tuple(c) for c in json.loads(data.get("captions") or "[]")]
             sents = conn.execute(
                 select(s.sentences)

@@ -12,6 +12,8 @@ from sqlalchemy import (
     Column,
     Connection,
     Float,
+    ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -22,6 +24,14 @@ from sqlalchemy import (
 )
 
 metadata = MetaData()
+
+
+def _refers(column: str) -> ForeignKey:
+    """A foreign key, checked at commit in PostgreSQL (a batch writes an event's mentions
+    before the event) and declared only in SQLite, which leaves them unchecked by default:
+    Datasette and schema readers follow them (``rasid.store.analyst``)."""
+    return ForeignKey(column, deferrable=True, initially="DEFERRED")
+
 
 migrations_table = Table(
     "rasid_migrations",
@@ -49,8 +59,11 @@ articles = Table(
     # a later text under a stored id is stored as a new version (``rasid.store.versions``):
     # its id is ``ID~vN``, ``version_of`` the id it came under and ``version`` N; the first
     # text has neither
-    Column("version_of", String(300)),
+    Column("version_of", String(300), _refers("articles.id")),
     Column("version", Integer),
+    # the title as ``normalize_key`` folds it, indexed for full-text search with ``text_norm``
+    # (``rasid.store.analyst``)
+    Column("title_norm", Text),
 )
 Index("ix_articles_published", articles.c.published)
 Index("ix_articles_version_of", articles.c.version_of)
@@ -58,7 +71,7 @@ Index("ix_articles_version_of", articles.c.version_of)
 sentences = Table(
     "sentences",
     metadata,
-    Column("article_id", String(300), primary_key=True),
+    Column("article_id", String(300), _refers("articles.id"), primary_key=True),
     Column("idx", Integer, primary_key=True),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
@@ -69,7 +82,7 @@ sentences = Table(
 mentions = Table(
     "mentions",
     metadata,
-    Column("article_id", String(300), primary_key=True),
+    Column("article_id", String(300), _refers("articles.id"), primary_key=True),
     Column("start", Integer, primary_key=True),
     Column("end", Integer, nullable=False),
     Column("text", Text, nullable=False),
@@ -135,7 +148,7 @@ event_mentions = Table(
     metadata,
     Column("id", String(64), primary_key=True),
     Column("article_id", String(300), nullable=False),
-    Column("event_id", String(64), nullable=False),
+    Column("event_id", String(64), _refers("events.id"), nullable=False),
     Column("type", String(12), nullable=False),
     Column("date", String(40)),
     Column("date_end", String(40)),
@@ -144,6 +157,9 @@ event_mentions = Table(
     Column("country", String(4)),
     Column("place_id", String(300)),
     Column("data", Text, nullable=False),
+    # declared in SQLite only: an event record imported whole (``import_event``) cites the
+    # articles of another store, which this one need not hold
+    ForeignKeyConstraint(["article_id"], ["articles.id"]).ddl_if(dialect="sqlite"),
 )
 Index("ix_event_mentions_event", event_mentions.c.event_id)
 Index("ix_event_mentions_article", event_mentions.c.article_id)
@@ -157,7 +173,7 @@ Index("ix_event_mentions_place", *(event_mentions.c[c] for c in _AT_PLACE))
 event_actors = Table(
     "event_actors",
     metadata,
-    Column("event_id", String(64), primary_key=True),
+    Column("event_id", String(64), _refers("events.id"), primary_key=True),
     Column("role", String(12), primary_key=True),
     Column("entity_id", String(300), primary_key=True),
     Column("name", Text),
@@ -168,7 +184,7 @@ statements = Table(
     "statements",
     metadata,
     Column("id", String(64), primary_key=True),
-    Column("article_id", String(300), nullable=False),
+    Column("article_id", String(300), _refers("articles.id"), nullable=False),
     Column("speaker_id", String(300)),
     Column("date", String(40)),
     Column("data", Text, nullable=False),
@@ -180,7 +196,7 @@ figures = Table(
     "figures",
     metadata,
     Column("id", String(64), primary_key=True),
-    Column("article_id", String(300), nullable=False),
+    Column("article_id", String(300), _refers("articles.id"), nullable=False),
     Column("unit", String(30)),
     Column("subject", Text),
     Column("quantity", Float),
@@ -282,6 +298,29 @@ def _m008_event_outlets(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_events_n_articles ON events (n_articles)"))
 
 
+def _m009_foreign_keys(conn: Connection) -> None:
+    """Every table that names an article or an event refers to it (``rasid.store.analyst``)."""
+    from rasid.store.analyst import add_foreign_keys
+
+    add_foreign_keys(conn)
+
+
+def _m010_full_text(conn: Connection) -> None:
+    """Full-text indexes of articles and events over their folded Arabic: FTS5 tables that
+    Datasette finds in SQLite, GIN indexes in PostgreSQL (``rasid.store.analyst``)."""
+    from rasid.store.analyst import add_full_text
+
+    add_full_text(conn)
+
+
+def _m011_flat_views(conn: Connection) -> None:
+    """``events_flat``, ``event_sources``, ``statements_flat``, ``figures_flat``: the records
+    one value a column, for pandas and Datasette (``rasid.store.views``)."""
+    from rasid.store.views import create_views
+
+    create_views(conn)
+
+
 def _m012_watch(conn: Connection) -> None:
     """The monitor's feeds, seen items, watchlists and alerts (``rasid.watch.state``)."""
     from rasid.watch.state import create_watch_tables
@@ -304,5 +343,8 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("006_entity_name_keys", _m006_entity_name_keys),
     ("007_article_versions", _m007_article_versions),
     ("008_event_outlets", _m008_event_outlets),
+    ("009_foreign_keys", _m009_foreign_keys),
+    ("010_full_text", _m010_full_text),
+    ("011_flat_views", _m011_flat_views),
     ("012_watch", _m012_watch),
 )

@@ -11,6 +11,7 @@ from rasid.records import Article, Entity, Event, record_to_json
 from rasid.store import Store, now_iso, schema
 from rasid.store.driver import Cursor, insert_sql
 from rasid.store.schema import name_key
+from rasid.text.normalize import normalize_key
 
 if TYPE_CHECKING:
     from rasid.pipeline import ArticleResult
@@ -33,8 +34,9 @@ _INSERT_FIGURES = insert_sql(schema.figures, ignore=True)
 
 
 def _article_row(article: Article, text_norm: str) -> tuple[Any, ...]:
-    """The articles row without its ``ingested_at`` (stamped when written); every row here
-    follows its table's column order in ``rasid.store.schema``."""
+    """The articles row without its ``ingested_at``, ``version_of`` and ``version`` (stamped
+    when written, before ``title_norm``, the last); every row here follows its table's column
+    order in ``rasid.store.schema``."""
     return (
         article.id,
         article.content_hash,
@@ -48,6 +50,7 @@ def _article_row(article: Article, text_norm: str) -> tuple[Any, ...]:
         text_norm,
         json.dumps([list(c) for c in article.captions]),
         article.origin,
+        normalize_key(article.title) if article.title else None,
     )
 
 
@@ -61,7 +64,7 @@ def insert_article(
 
 def _stamped(row: Row, version: tuple[str, int] | None) -> Row:
     """An articles row with its ``ingested_at``, ``version_of`` and ``version``."""
-    return (*row, now_iso(), *(version or (None, None)))
+    return (*row[:-1], now_iso(), *(version or (None, None)), row[-1])
 
 
 @dataclass(frozen=True, slots=True)
