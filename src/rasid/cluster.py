@@ -59,6 +59,9 @@ def ingest_on_cluster(
     makes this process write. A cluster that fails on the way raises ClusterError."""
     from concurrent.futures import CancelledError
 
+    from rasid.extras import require_extra
+
+    require_extra("cluster")
     from distributed import Client, KilledWorker
 
     from rasid import jobs

@@ -205,6 +205,9 @@ def demo(
         raise
     if no_serve:
         return
+    from rasid.extras import require_extra
+
+    require_extra("web")
     from rasid.web.server import serve_forever
 
     err.print(f"rasid: serving http://{host}:{port}/ (Ctrl-C to stop)", markup=False)

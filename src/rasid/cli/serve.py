@@ -21,6 +21,9 @@ def serve_command(
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Server processes."),
 ) -> None:
     """Serve the web UI at / and the API at /api (read-only unless a token is set)."""
+    from rasid.extras import require_extra
+
+    require_extra("web")
     from rasid.web.server import serve_forever
 
     url = store_url()

@@ -42,6 +42,10 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 
 
 def _engine_url(url: str) -> str:
+    if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        from rasid.extras import require_extra
+
+        require_extra("postgres")
     if url.startswith(("postgresql://", "postgres://")):
         rest = url.split("://", 1)[1]
         return "postgresql+psycopg://" + rest
