@@ -106,6 +106,9 @@ def _rebuild_sqlite_table(conn: Connection, table: Table) -> None:
     ddl = str(CreateTable(table).compile(dialect=conn.dialect)).strip()
     head = f"CREATE TABLE {table.name} ("
     assert ddl.startswith(head), ddl
+    # left by a migration killed before its first write (Python's sqlite3 runs DDL outside a
+    # transaction until one is open): made again
+    conn.execute(text(f"DROP TABLE IF EXISTS {new}"))
     conn.execute(text(f"CREATE TABLE {new} (" + ddl.removeprefix(head)))
     conn.execute(
         text(f"INSERT INTO {new} (rowid, {columns}) SELECT rowid, {columns} FROM {table.name}")
