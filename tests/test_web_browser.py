@@ -114,10 +114,15 @@ def test_map_speaks_arabic_on_arabic_pages(page: Any, base_url: str) -> None:
         place = popup.locator(".popup-place").inner_text()
         places.add(place)
         assert not re.search("[A-Za-z0-9]", popup.inner_text()), place  # names, dates, counts
+        # dates as an Arabic reader writes them ("٢٨ يناير ٢٠٢٤"), not ISO in other digits
+        assert not re.search("[\u0660-\u0669]{4}-", popup.inner_text())
         page.locator(".leaflet-popup-close-button").click(force=True)
         popup.wait_for(state="hidden")
     assert {"بغداد", "البرج ٢٢"} <= places
     shot(page, "map-ar-popup")
+    page.goto(f"{base_url}/?lang=ar")
+    ticks = " ".join(page.locator("svg text.tick").all_text_contents())
+    assert ticks and not re.search("[0-9]", ticks)  # chart axes in Arabic-Indic digits
 
 
 def open_popup(page: Any, nth: int = 0) -> Any:

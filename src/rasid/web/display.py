@@ -53,6 +53,12 @@ def format_number(value: int | float | None, lang: str) -> str:
     return text
 
 
+def format_digits(value: object, lang: str) -> str:
+    """A label's digits as the page's reader writes them (Arabic-Indic on Arabic pages)."""
+    text = "" if value is None else str(value)
+    return text.translate(ARABIC_DIGITS) if lang == "ar" else text
+
+
 def format_date(value: str | None, lang: str) -> str:
     """ "7 فبراير 2024" or "7 Feb 2024"; a month or a year alone stays that precise."""
     if not value:

@@ -28,7 +28,13 @@ from rasid.store.query import EventQuery, QueryError
 from rasid.text.normalize import normalize, normalize_key
 from rasid.web.api import Filters, get_store
 from rasid.web.charts import series_chart, stacked_bars
-from rasid.web.display import country_name, format_date, format_number, summarize_ar
+from rasid.web.display import (
+    country_name,
+    format_date,
+    format_digits,
+    format_number,
+    summarize_ar,
+)
 from rasid.web.figures import is_bare, subject_ar
 from rasid.web.render import (
     LANG_COOKIE,
@@ -107,6 +113,7 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
         types=EVENT_TYPES,
         static=lambda path: f"/static/{path}?v={__version__}",
         num=partial(format_number, lang=lang),
+        digits=partial(format_digits, lang=lang),
         date=partial(format_date, lang=lang),
         country=partial(country_name, lang=lang),
         summary=partial(_event_summary, lang),

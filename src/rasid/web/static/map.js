@@ -40,6 +40,22 @@
     });
   }
 
+  // a date as the reader of the page writes it: "٢٨ يناير ٢٠٢٤" on Arabic pages
+  function readableDate(iso) {
+    if (!iso) return "?";
+    var parts = String(iso).slice(0, 10).split("-");
+    if (lang !== "ar" || typeof Intl === "undefined" || parts.length < 2) return digits(iso);
+    var when = new Date(Date.UTC(+parts[0], +parts[1] - 1, parts[2] ? +parts[2] : 1));
+    var shape = parts.length > 2
+      ? { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }
+      : { month: "long", year: "numeric", timeZone: "UTC" };
+    try {
+      return digits(new Intl.DateTimeFormat("ar", shape).format(when));
+    } catch (e) {
+      return digits(iso);
+    }
+  }
+
   function digits(text) {
     return lang === "ar" ? String(text).replace(/[0-9]/g, function (d) {
       return String.fromCharCode(0x0660 + Number(d));
@@ -116,7 +132,7 @@
       var li = document.createElement("li");
       var a = document.createElement("a");
       a.href = "/events/" + encodeURIComponent(ev.id);
-      a.textContent = digits(ev.date || "?") + " · " + (lang === "ar" ? t("type." + ev.type) : (ev.summary || ev.type));
+      a.textContent = readableDate(ev.date) + " · " + (lang === "ar" ? t("type." + ev.type) : (ev.summary || ev.type));
       a.setAttribute("dir", "auto");
       li.appendChild(a);
       list.appendChild(li);
