@@ -199,6 +199,51 @@ class Store:
             rows = conn.execute(select(a.c.id, a.c.content_hash).where(a.c.id.in_(list(ids))))
             return {r[0]: r[1] for r in rows}
 
+    def add_aliases(self, copies: Sequence[Article]) -> None:
+        """Keep the ids of copies of stored (or being stored) texts, so that each resolves."""
+        if not copies:
+            return
+        al = s.article_aliases
+        rows = [
+            {"alias_id": a.id, "content_hash": a.content_hash, "url": a.url, "source": a.source}
+            for a in {a.id: a for a in copies}.values()
+        ]
+        with self.begin() as conn:
+            have = set(
+                conn.execute(
+                    select(al.c.alias_id).where(al.c.alias_id.in_([r["alias_id"] for r in rows]))
+                ).scalars()
+            )
+            fresh = [r for r in rows if r["alias_id"] not in have]
+            if fresh:
+                conn.execute(al.insert(), fresh)
+
+    def resolve_article_id(self, article_id: str) -> str | None:
+        """The stored article an id names: itself, or the article holding the text of the copy
+        that came under it; None when neither."""
+        a, al = s.articles, s.article_aliases
+        with self.connect() as conn:
+            if conn.execute(select(a.c.id).where(a.c.id == article_id)).first() is not None:
+                return article_id
+            found = conn.execute(
+                select(a.c.id)
+                .select_from(al.join(a, a.c.content_hash == al.c.content_hash))
+                .where(al.c.alias_id == article_id)
+            ).scalar()
+        return None if found is None else str(found)
+
+    def copies_of(self, article_id: str) -> list[dict[str, Any]]:
+        """The ids, URLs and outlets that came with the same text as a stored article."""
+        a, al = s.articles, s.article_aliases
+        with self.connect() as conn:
+            rows = conn.execute(
+                select(al.c.alias_id, al.c.url, al.c.source)
+                .select_from(al.join(a, a.c.content_hash == al.c.content_hash))
+                .where(a.c.id == article_id, al.c.alias_id != article_id)
+                .order_by(al.c.alias_id)
+            )
+            return [{"id": r[0], "url": r[1], "source": r[2]} for r in rows]
+
     def id_of_hash(self, content_hash: str) -> str | None:
         """The id of the article stored with this content hash."""
         a = s.articles
@@ -269,6 +314,10 @@ class Store:
             return [dict(r) for r in rows]
 
     def get_article(self, article_id: str) -> dict[str, Any] | None:
+        resolved = self.resolve_article_id(article_id)
+        if resolved is None:
+            return None
+        article_id = resolved
         with self.connect() as conn:
             row = conn.execute(select(s.articles).where(s.articles.c.id == article_id)).first()
             if row is None:
@@ -282,7 +331,8 @@ class Store:
                 .order_by(s.sentences.c.idx)
             ).mappings()
             data["sentences"] = [dict(r) for r in sents]
-            return data
+        data["copies"] = self.copies_of(article_id)
+        return data
 
     # -- mentions and entities ---------------------------------------------------------------
 

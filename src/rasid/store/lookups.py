@@ -255,6 +255,7 @@ def get_article(store: Store, article_id: str) -> dict[str, Any] | None:
     data = store.get_article(article_id)
     if data is None:
         return None
+    article_id = str(data["id"])  # the stored article a copy's id resolves to
     data.pop("text_norm", None)
     data["captions"] = [list(c) for c in data.get("captions", [])]
     em, st, fg, mn = s.event_mentions, s.statements, s.figures, s.mentions

@@ -206,6 +206,18 @@ figures = Table(
 Index("ix_figures_unit", figures.c.unit, figures.c.as_of)
 Index("ix_figures_article", figures.c.article_id)
 
+# An id given to a copy of a stored text: it resolves to the article stored with that text
+# (whichever id came first), with the copy's own URL and outlet as a further source.
+article_aliases = Table(
+    "article_aliases",
+    metadata,
+    Column("alias_id", String(300), primary_key=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("url", Text),
+    Column("source", Text),
+)
+Index("ix_article_aliases_hash", article_aliases.c.content_hash)
+
 
 def _m001_initial(conn: Connection) -> None:
     metadata.create_all(
@@ -328,6 +340,16 @@ def _m012_watch(conn: Connection) -> None:
     create_watch_tables(conn)
 
 
+def _m013_article_aliases(conn: Connection) -> None:
+    """Ids of copies resolve to the stored text (``article_aliases``)."""
+    article_aliases.create(conn, checkfirst=True)
+    conn.execute(
+        text(
+            "CREATE INDEX IF NOT EXISTS ix_article_aliases_hash ON article_aliases (content_hash)"
+        )
+    )
+
+
 def name_key(name_ar: str | None) -> str | None:
     """The key of a provisional name: its last Arabic word (None when it has none)."""
     words = (name_ar or "").split()
@@ -347,4 +369,5 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("010_full_text", _m010_full_text),
     ("011_flat_views", _m011_flat_views),
     ("012_watch", _m012_watch),
+    ("013_article_aliases", _m013_article_aliases),
 )

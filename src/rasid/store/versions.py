@@ -67,13 +67,21 @@ def settle_ids(
     out = Settled()
     known = store.known_hashes([a.content_hash for a in batch])
     pending: list[Article] = []
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # hash -> the id that brings it in this batch
+    copies: list[Article] = []
     for a in batch:
         if a.content_hash in known or a.content_hash in seen:
             out.already += 1
+            if seen.get(a.content_hash) != a.id:
+                copies.append(a)
         else:
-            seen.add(a.content_hash)
+            seen[a.content_hash] = a.id
             pending.append(a)
+    if copies:
+        # a copy's id resolves to the stored text, whichever id was read first; the same id
+        # and text read again is no copy
+        stored_as = store.hashes_of_ids([a.id for a in copies])
+        store.add_aliases([a for a in copies if stored_as.get(a.id) != a.content_hash])
     stored = store.hashes_of_ids([a.id for a in pending])
     for a in pending:
         taken = claims.ids.get(a.id) or stored.get(a.id)
