@@ -2,6 +2,7 @@
 with filters, against `rasid serve` over a store. Prints one JSON object.
 
     python bench/load_api.py --db corpus.sqlite                 # a store you ingested
+    python bench/load_api.py --db corpus.sqlite --endpoint search   # /api/search instead
     python bench/load_api.py --db /tmp/synth.sqlite --synthetic 100000   # made-up events
 
 wrk drives the load when it is installed (apt-get install wrk), else an asyncio+httpx client;
@@ -115,6 +116,22 @@ def make_synthetic(db: str, n: int, seed: int = 7) -> None:
                 )
                 import_event(Cursor(conn), event)
     store.close()
+
+
+SEARCH_WORDS = [
+    "الموصل", "بغداد", "غارة", "هجوم", "داعش", "الحشد الشعبي", "قاعدة", "صاروخ", "Mosul",
+    "Kataib Hezbollah", "اعتقال", "تظاهرات", "عين الاسد", "الأنبار", "ترامب", "اتفاق",
+]  # fmt: skip
+
+
+def search_mix(seed: int = 13, n: int = 400) -> list[str]:
+    """Search URLs of the kinds the UI sends: Arabic and English words and names."""
+    from urllib.parse import urlencode
+
+    rng = random.Random(seed)
+    return [
+        "/api/search?" + urlencode({"q": rng.choice(SEARCH_WORDS), "limit": "20"}) for _ in range(n)
+    ]
 
 
 def url_mix(seed: int = 11, n: int = 400) -> list[str]:
@@ -285,6 +302,7 @@ def main() -> None:
     ap.add_argument("--duration", type=float, default=30.0)
     ap.add_argument("--workers", type=int, default=1, help="server processes")
     ap.add_argument("--tool", choices=("auto", "wrk", "httpx"), default="auto")
+    ap.add_argument("--endpoint", choices=("events", "search"), default="events")
     args = ap.parse_args()
 
     if args.synthetic:
@@ -298,7 +316,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     try:
         meta = httpx.get(base + "/api/meta").json()
-        urls = url_mix()
+        urls = url_mix() if args.endpoint == "events" else search_mix()
         for url in urls[:20]:  # warm caches, and fail early on a broken URL
             httpx.get(base + url, timeout=60).raise_for_status()
         tool = args.tool
@@ -313,7 +331,9 @@ def main() -> None:
         proc.wait(timeout=30)
     result.update(
         {
-            "endpoint": "/api/events (filtered, 16 filter mixes, 6 offsets)",
+            "endpoint": "/api/events (filtered, 16 filter mixes, 6 offsets)"
+            if args.endpoint == "events"
+            else "/api/search (16 Arabic and English words and names)",
             "clients": args.clients,
             "duration_s": args.duration,
             "server_workers": args.workers,
