@@ -27,6 +27,7 @@ import dataclasses
 import json
 import math
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ from rasid.text.normalize import normalize_key
 
 MODEL_FILE = "event_decider.json"
 ENV_THRESHOLD = "RASID_MIN_CONFIDENCE"
-QUOTE_MARKS = frozenset('"«»“”')
+QUOTE_MARK = re.compile('["«»“”]')
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ def event_features(doc: Doc, event: Event, same_sentence: int, same_type: int) -
         f"claimed={bool(event.claimed_by)}",
         f"toll={event.fatalities is not None or event.injuries is not None}",
         f"caption={doc.article.is_caption(src.start, src.end)}",
-        f"quote={any(c in QUOTE_MARKS for c in src.sentence)}",
+        f"quote={QUOTE_MARK.search(src.sentence) is not None}",
         f"anchor={doc.anchor_kind}",
         "bias_feature",
     ]
