@@ -12,14 +12,15 @@ across articles are one event, to be matched by one merged output event.
 from __future__ import annotations
 
 import json
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from rasid.errors import EvalError
 from rasid.records import Event, Figure, Record
+from rasid.scoreboard import bipartite, km
 from rasid.store.events import day_number
 from rasid.text.normalize import normalize_key
 
@@ -106,15 +107,6 @@ def _dates_ok(gold: GoldEvent, ev: Event) -> bool:
     return (slo <= glo and ghi <= shi) or (slo <= glo <= shi)  # month/year containing the gold
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    la1, lo1, la2, lo2 = map(math.radians, (lat1, lon1, lat2, lon2))
-    h = (
-        math.sin((la2 - la1) / 2) ** 2
-        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    )
-    return 6371.0 * 2 * math.asin(math.sqrt(h))
-
-
 def _place_ok(gold: GoldEvent, ev: Event) -> bool:
     where, loc = gold.where, ev.location
     if not where or loc is None:
@@ -122,7 +114,7 @@ def _place_ok(gold: GoldEvent, ev: Event) -> bool:
     if where.get("country") and loc.country == where.get("country"):
         return True
     coords = (where.get("lat"), where.get("lon"), loc.lat, loc.lon)
-    if None not in coords and _km(*coords) <= 75:  # type: ignore[arg-type]
+    if None not in coords and km(*coords) <= 75:  # type: ignore[arg-type]
         return True
     names = {normalize_key(n) for n in where.get("names") or ()}
     return bool(names & {normalize_key(loc.name), normalize_key(loc.name_ar)})
@@ -148,7 +140,7 @@ def _place_ok_strict(gold: GoldEvent, ev: Event) -> bool:
     if names & {normalize_key(loc.name), normalize_key(loc.name_ar)}:
         return True
     coords = (where.get("lat"), where.get("lon"), loc.lat, loc.lon)
-    return None not in coords and _km(*coords) <= 75  # type: ignore[arg-type]
+    return None not in coords and km(*coords) <= 75  # type: ignore[arg-type]
 
 
 def matches(gold: GoldEvent, ev: Event) -> bool:
@@ -159,25 +151,6 @@ def matches(gold: GoldEvent, ev: Event) -> bool:
     if not _dates_ok(gold, ev):
         return False
     return _place_ok(gold, ev) or _participants_ok(gold, ev)
-
-
-def _bipartite(pairs: Mapping[int, list[int]]) -> dict[int, int]:
-    """Maximum matching gold index -> event index (augmenting paths)."""
-    owner: dict[int, int] = {}
-
-    def augment(g: int, seen: set[int]) -> bool:
-        for e in pairs.get(g, ()):
-            if e in seen:
-                continue
-            seen.add(e)
-            if e not in owner or augment(owner[e], seen):
-                owner[e] = g
-                return True
-        return False
-
-    for g in pairs:
-        augment(g, set())
-    return {g: e for e, g in owner.items()}
 
 
 def score(gold_data: Any, records: Iterable[Record]) -> Score:
@@ -195,10 +168,10 @@ def score(gold_data: Any, records: Iterable[Record]) -> Score:
         g = gold[gi]
         pairs[gi].sort(key=lambda ei: -_agreement(g, events[ei]))
     req_pairs = {g: v for g, v in pairs.items() if not gold[g].optional}
-    matched = _bipartite(req_pairs)
+    matched = bipartite(req_pairs)
     used = set(matched.values())
     opt_pairs = {g: [e for e in v if e not in used] for g, v in pairs.items() if gold[g].optional}
-    optional_matched = _bipartite(opt_pairs)
+    optional_matched = bipartite(opt_pairs)
     used |= set(optional_matched.values())
     tp = len(matched)
     fn = len(required) - tp
@@ -289,6 +262,21 @@ def _figures(result: Score, gold_data: Any, figures: Sequence[Figure]) -> None:
                 )
 
 
+def read_text_file(path: Path, what: str) -> str:
+    """A file given to ``rasid eval`` as text; one line naming the file for what is not one
+    (``what`` says what the file should have been)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise EvalError(f"{path}: no such file") from exc
+    except IsADirectoryError as exc:
+        raise EvalError(f"{path}: a directory, not {what}") from exc
+    except UnicodeDecodeError as exc:
+        raise EvalError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except OSError as exc:
+        raise EvalError(f"{path}: cannot be read ({exc.strerror})") from exc
+
+
 def read_records(lines: Iterable[str], name: str) -> list[Record]:
     """Records from JSON Lines (or one JSON list), one clear error per bad line."""
     from rasid.records import record_from_json
@@ -339,7 +327,7 @@ def _near_place(names: set[str], loc: Any) -> bool:
             if ent.place_type in ("region", "country", "governorate"):
                 return True  # a coarse place says nothing against a precise one inside it
             if loc.lat is not None and loc.lon is not None:
-                return _km(ent.lat, ent.lon, loc.lat, loc.lon) <= 40
+                return km(ent.lat, ent.lon, loc.lat, loc.lon) <= 40
     return False
 
 

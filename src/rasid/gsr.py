@@ -11,6 +11,7 @@ attack denied) are where a detector shows its judgement.
 from __future__ import annotations
 
 import csv
+import io
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -52,27 +53,23 @@ class GsrScore:
 
 def read_gsr(path: Path) -> list[GsrSentence]:
     """The sentences of one GSR CSV file; one clear error for a file that is not one."""
+    from rasid.eval import read_text_file
+
+    text = read_text_file(path, "a GSR CSV file")
     try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
-            if missing:
-                raise EvalError(f"{path}:1: not a GSR file (no column {', '.join(missing)})")
-            rows = [
-                GsrSentence(
-                    id=r["id"],
-                    type=r["event_type"].strip().upper(),
-                    label=r["label"].strip(),
-                    text=r["text"],
-                )
-                for r in reader
-            ]
-    except FileNotFoundError as exc:
-        raise EvalError(f"{path}: no such file") from exc
-    except IsADirectoryError as exc:
-        raise EvalError(f"{path}: a directory, not a GSR CSV file") from exc
-    except UnicodeDecodeError as exc:
-        raise EvalError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
+        if missing:
+            raise EvalError(f"{path}:1: not a GSR file (no column {', '.join(missing)})")
+        rows = [
+            GsrSentence(
+                id=r["id"],
+                type=r["event_type"].strip().upper(),
+                label=r["label"].strip(),
+                text=r["text"],
+            )
+            for r in reader
+        ]
     except csv.Error as exc:
         raise EvalError(f"{path}: not CSV ({exc})") from exc
     return rows

@@ -373,10 +373,15 @@ class Tally:
         )
 
 
+def outlet_key(outlet: str | None, article: str) -> str:
+    """What an outlet count counts: the outlet's name, or the article's own id when the article
+    names no outlet (it cannot be counted with any other)."""
+    return outlet or f"article:{article}"
+
+
 def outlets_of(sources: Iterable[Source]) -> tuple[str, ...]:
-    """The distinct outlets of sources: an outlet's name, or the article's own id when the
-    article names no outlet (it cannot be counted with any other)."""
-    return tuple(sorted({s.source or f"article:{s.article}" for s in sources}))
+    """The distinct outlets of sources (``outlet_key``), sorted."""
+    return tuple(sorted({outlet_key(s.source, s.article) for s in sources}))
 
 
 def tally_of(event: Event, *, mentions: int = 1, top: float | None = None) -> Tally:

@@ -332,8 +332,11 @@ def fit(gold: GoldEvent, ev: Event) -> _Fit:
     )
 
 
-def _bipartite(pairs: Mapping[int, Sequence[int]], taken: set[int]) -> dict[int, int]:
-    """Maximum matching gold -> record over the candidates, leaving ``taken`` records alone."""
+def bipartite(
+    pairs: Mapping[int, Sequence[int]], taken: set[int] | frozenset[int] = frozenset()
+) -> dict[int, int]:
+    """Maximum matching gold -> record over the candidates (augmenting paths, tried in their
+    order), leaving ``taken`` records alone."""
     owner: dict[int, int] = {}
 
     def augment(g: int, seen: set[int]) -> bool:
@@ -387,10 +390,10 @@ def score_board(gold_data: Any, records: Iterable[Record]) -> Board:
             cands = [e for e in range(len(recs)) if fits[g, e].matches]
             pairs[g] = sorted(cands, key=lambda e, g=g: -fits[g, e].closeness)  # type: ignore[misc]
         required = {g: v for g, v in pairs.items() if not golds[g].optional}
-        matched = _bipartite(required, set())
+        matched = bipartite(required)
         used = set(matched.values())
         optional = {g: v for g, v in pairs.items() if golds[g].optional}
-        used |= set(_bipartite(optional, used).values())
+        used |= set(bipartite(optional, used).values())
         board.gold += len(required)
         board.records += len(recs)
         board.tp += len(matched)

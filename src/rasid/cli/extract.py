@@ -171,16 +171,9 @@ def evaluate(
 
 def _read_text(path: Path) -> str:
     """A gold or records file as text; one line naming the file for what is not one."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise EvalError(f"{path}: no such file") from exc
-    except IsADirectoryError as exc:
-        raise EvalError(f"{path}: a directory, not a file of records") from exc
-    except UnicodeDecodeError as exc:
-        raise EvalError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    except OSError as exc:
-        raise EvalError(f"{path}: cannot be read ({exc.strerror})") from exc
+    from rasid.eval import read_text_file
+
+    text = read_text_file(path, "a file of records")
     if "\x00" in text:
         raise EvalError(f"{path}: a binary file, not JSON")
     if path.suffix == ".json" or text.lstrip().startswith("["):

@@ -155,6 +155,7 @@ def propose_events(doc: Doc) -> tuple[list[Event], tuple[Statement, ...]]:
             state.last_speaker = act.speaker_group
         statements += said
         cands = find_candidates(view, lex)
+        first_here = len(events)
         alone = len({c.type for c in cands}) <= 1
         for cand in cands:
             ev = _build_event(
@@ -162,7 +163,7 @@ def propose_events(doc: Doc) -> tuple[list[Event], tuple[Statement, ...]]:
             )
             if ev is not None:
                 events.append(ev)
-        told = {e.type for e in events if e.sources[0].start == sent.start}
+        told = {e.type for e in events[first_here:]}
         for act, st in zip(acts, said, strict=True):
             events += speech_events(doc, view, lex, kb, act, st, told)
         times = [t.time for t in view.times if t.time is not None and t.time.value]
@@ -425,9 +426,8 @@ def _build_event(
             "clause": f"{view.sentence.start}:{cand.clause}:{side[0]}",
         }
     )
-    raw = f"{doc.article.id}|{view.sentence.start}|{cand.type}|{cand.head}".encode()
     event = Event(
-        id="ev_" + hashlib.sha1(raw).hexdigest()[:16],
+        id=proposal_id_of(doc.article.id, view.sentence.start, cand.type, cand.head),
         type=cand.type,
         mode=mode,
         date=date,

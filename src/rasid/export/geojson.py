@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from rasid.merge import outlets_of
 from rasid.records import ActorRef, Event
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ def event_feature(event: Event, *, include_unplaced: bool = False) -> dict[str, 
         "confidence": event.confidence,
         "n_sources": len(event.sources),
         "n_articles": len({s.article for s in event.sources}),
-        "n_outlets": len({s.source or f"article:{s.article}" for s in event.sources}),
+        "n_outlets": len(outlets_of(event.sources)),
         "articles": "; ".join(dict.fromkeys(s.article for s in event.sources)),
         "outlets": "; ".join(dict.fromkeys(s.source for s in event.sources if s.source)),
     }

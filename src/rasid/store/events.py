@@ -198,7 +198,7 @@ def with_sources(data: dict[str, Any], sources: list[dict[str, Any]]) -> dict[st
 def count_stored_outlets(conn: Connection) -> None:
     """Give every stored event its count of articles and outlets, and its tally the outlets:
     read from its mentions' articles, page by page, by id."""
-    from rasid.merge import Tally
+    from rasid.merge import Tally, outlet_key
 
     ev, em, ar = schema.events, schema.event_mentions, schema.articles
     last = ""
@@ -221,7 +221,7 @@ def count_stored_outlets(conn: Connection) -> None:
         )
         for event_id, article_id, outlet in rows:
             articles[event_id].add(article_id)
-            outlets[event_id].add(outlet or f"article:{article_id}")
+            outlets[event_id].add(outlet_key(outlet, article_id))
         for event_id, raw in page:
             data = json.loads(raw)
             values: dict[str, Any] = {
