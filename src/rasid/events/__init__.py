@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from rasid.doc import Doc
 from rasid.events.arguments import (
@@ -21,7 +21,7 @@ from rasid.events.arguments import (
     find_toll,
     own_side,
 )
-from rasid.events.context import DocIndex, Placed, SentenceView, view_sentence
+from rasid.events.context import DocIndex, Placed, SentenceView, Word, view_sentence
 from rasid.events.lexicon import Lexicon, load_lexicon
 from rasid.events.rules import Candidate, find_candidates
 from rasid.events.setting import find_place, find_time
@@ -294,7 +294,8 @@ def _as_participants(view: SentenceView, kb: KnowledgeBase) -> tuple[Placed, ...
     out: list[Placed] = []
     changed = False
     words = view.words
-    location_preps = load_lexicon().words["location_preps"]
+    lex = load_lexicon()
+    location_preps, directions = lex.words["location_preps"], lex.words["directions"]
     for p in view.mentions:
         e = p.entity
         capital_of = kb.capital_metonyms.get(e.id) if e is not None else None
@@ -310,8 +311,10 @@ def _as_participants(view: SentenceView, kb: KnowledgeBase) -> tuple[Placed, ...
                 changed = True
                 continue
         if e is not None and e.kind == "place" and e.place_type == "country":
-            located = (p.first > 0 and words[p.first - 1].is_in(location_preps)) or (
-                words[p.first].stem != words[p.first].bare  # "بالعراق", "للعراق"
+            located = (
+                (p.first > 0 and words[p.first - 1].is_in(location_preps))
+                or words[p.first].stem != words[p.first].bare  # "بالعراق", "للعراق"
+                or _after_direction(words, p.first, location_preps, directions)
             )
             state = kb.state_of_place(e.id) if not located else None
             if state is not None:
@@ -320,6 +323,17 @@ def _as_participants(view: SentenceView, kb: KnowledgeBase) -> tuple[Placed, ...
                 continue
         out.append(p)
     return tuple(out) if changed else view.mentions
+
+
+def _after_direction(
+    words: Sequence[Word], first: int, preps: frozenset[str], directions: frozenset[str]
+) -> bool:
+    """A country after a direction ("في جنوب روسيا", "بشمال العراق"): a region of it, where
+    the event was, not the state taking part."""
+    if first == 0 or not words[first - 1].is_in(directions):
+        return False
+    direction = words[first - 1]
+    return direction.stem != direction.bare or (first > 1 and words[first - 2].is_in(preps))
 
 
 def _sides(actors: tuple[Entity, ...], kb: KnowledgeBase) -> tuple[Entity, ...]:

@@ -163,7 +163,11 @@ def assign_roles(
 
     claim_at = view.find_phrase(lex.cues["claim"], lo, hi)
     if claim_at is not None and cand.type == "ASSAULT":
-        claimers = [p for p in participants if claim_at[0] - 6 <= p.first < head]
+        # "أعلن تنظيم داعش عبر وكالة أعماق مسؤوليته": the subject before the claim, not the
+        # outlet that carried it nor a place named between the claim and the attack
+        claimers = [
+            p for p in participants if claim_at[0] - 12 <= p.first < claim_at[0] and not _outlet(p)
+        ] or [p for p in participants if claim_at[0] <= p.first < head and not _outlet(p)]
         if claimers:
             claimed.append(claimers[0])
             rules["claimed_by"] = "claim.explicit"
@@ -282,7 +286,8 @@ def _objects(
     """Who or what was acted on: the group after a target preposition ("على"، "ضد"), the
     victims after a kill word, or the object right after the doer; not every later name."""
     words = view.words
-    free = [p for p in after if p not in actors and p not in claimed]
+    # "المتحدث باسم التحالف": whom the subject speaks for, not whom the act is aimed at
+    free = [p for p in after if p not in actors and p not in claimed and not _spoken_for(view, p)]
     if not free:
         return []
     preps = lex.words["target_preps"]
@@ -304,6 +309,10 @@ def _objects(
     return _apposition(view, group)
 
 
+def _spoken_for(view: SentenceView, p: Placed) -> bool:
+    return p.first > 0 and view.words[p.first - 1].bare in ("باسم", "لسان")
+
+
 def _apposition(view: SentenceView, group: list[Placed]) -> list[Placed]:
     """The first name and those joined to it by "و" or "،" (a list of victims or objects)."""
     if not group:
@@ -320,6 +329,11 @@ def _apposition(view: SentenceView, group: list[Placed]) -> list[Placed]:
 def _reporter(p: Placed) -> bool:
     """A monitor or rights group (sector NGO) tells of force; it does not use it or suffer it."""
     return p.entity is not None and p.entity.sector == "NGO"
+
+
+def _outlet(p: Placed) -> bool:
+    """A news outlet or agency carries a claim or a report; it is not a party to it."""
+    return p.entity is not None and (p.entity.sector == "MED" or p.entity.kind == "media")
 
 
 def _of_a_place(view: SentenceView, p: Placed) -> bool:
@@ -354,9 +368,13 @@ def _after_complementizer(view: SentenceView, lex: Lexicon, p: Placed, head: int
     """The name right before the verb follows "أن"/"إن": the subject of that clause."""
     if p.last + 1 != head or p.first == 0:
         return False
+    start = p.first
     if p.mention is not None and p.mention.nisba:
-        return False
-    return view.words[p.first - 1].is_in(lex.words["complementizers"])
+        # "أن الجيش اليمني داهم": a force named by its state's nisba is the subject
+        if start < 2 or not view.words[start - 1].is_in(lex.words["troops"]):
+            return False
+        start -= 1
+    return view.words[start - 1].is_in(lex.words["complementizers"])
 
 
 def _gap(view: SentenceView, a: int, b: int) -> int:

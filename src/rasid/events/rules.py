@@ -21,6 +21,7 @@ report an event without a verb or a date (they are dropped unless fresh and spec
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rasid.events.context import SentenceView, Word
@@ -66,26 +67,41 @@ def _match_triggers(view: SentenceView, lex: Lexicon, w: Word) -> list[tuple[Tri
     if not forms:
         return []
     best: dict[str, tuple[TriggerForm, int]] = {}
+    words = view.words
     for f in forms:
         n = len(f.rest)
+        last = w.i + n
         if n:
-            end = w.i + n
-            if end >= len(view.words):
+            if last >= len(words):
                 continue
             if any(
                 f.rest[k]
-                not in (
-                    view.words[w.i + 1 + k].bare,
-                    view.words[w.i + 1 + k].text,
-                    view.words[w.i + 1 + k].stem,
-                )
+                not in (words[w.i + 1 + k].bare, words[w.i + 1 + k].text, words[w.i + 1 + k].stem)
                 for k in range(n)
             ):
-                continue
+                if not (f.pos == "v" and n == 1 and _after_subject(words, w, f.rest[0])):
+                    continue
+                last = w.i  # "اعترضت ميركل على": the verb alone is the trigger
         prev = best.get(f.type)
         if prev is None or n > len(prev[0].rest):
-            best[f.type] = (f, w.i + n)
+            best[f.type] = (f, last)
     return list(best.values())
+
+
+_SUBJECT_GAP = 4  # "طلب صهر الرئيس الأميركي ... من": a subject of up to four words
+
+
+def _after_subject(words: Sequence[Word], w: Word, particle: str) -> bool:
+    """A verb's particle after its subject (verb-subject-object order): "اعترضت ميركل على
+    خطة" is "اعترض على" with the subject between, within the clause."""
+    if len(particle) > 3:
+        return False  # only a preposition may be parted from its verb
+    for k in range(w.i + 1, min(len(words), w.i + 1 + _SUBJECT_GAP + 1)):
+        if words[k].clause != w.clause:
+            return False
+        if particle in (words[k].text, words[k].bare):
+            return k > w.i + 1
+    return False
 
 
 def _match_trigger(view: SentenceView, lex: Lexicon, w: Word) -> tuple[TriggerForm, int] | None:

@@ -1,0 +1,99 @@
+"""Rules on real sentences of the ANT train half, cited by article id and character offsets.
+
+The text is read from the shared corpus (never copied here); each case names the behaviour it
+holds: the subject between a verb and its particle, a claim's subject before the claim and not
+the outlet or the place after it, a force named by its state's nisba as the subject after "أن",
+a spokesman's body not taken as the target, a country after a direction as a place.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from rasid.events import find_events
+from rasid.pipeline import annotate
+from rasid.records import Article, Event
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpora" / "ant-multisource" / "ant_v2.1_multisource.jsonl"
+TRAIN = ROOT / "eval" / "gold" / "ant-train.json"
+
+pytestmark = [
+    pytest.mark.usefixtures("rules_only"),
+    pytest.mark.skipif(not CORPUS.exists(), reason="shared/ corpora not beside the checkout"),
+]
+
+
+@cache
+def _texts() -> dict[str, tuple[str, str | None]]:
+    wanted = {c[0] for c in CASES}
+    out: dict[str, tuple[str, str | None]] = {}
+    with CORPUS.open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            if row["id"] in wanted:
+                out[row["id"]] = (row["text"], row.get("published"))
+    return out
+
+
+def _events(doc: str, start: int, end: int) -> list[Event]:
+    text, published = _texts()[doc]
+    article = Article(id=doc, text=text[start:end], published=published)
+    events, _ = find_events(annotate(article))
+    return list(events)
+
+
+def _ids(refs: tuple) -> set[str]:  # type: ignore[type-arg]
+    return {r.entity_id for r in refs}
+
+
+# (article, start, end, type, actors that must be there, ids that must not be parties, country)
+CASES = [
+    # "اعترضت ميركل على ...": REJECT with the subject between the verb and "على"
+    ("AL-internationalNews-1570-20180611", 649, 792, "REJECT", {"ac:angela_merkel"}, set(), None),
+    # ISIS claims through Amaq an attack "in southern Russia": ISIS claims, Russia is the place
+    (
+        "SK-internationalNews-36-20180219",
+        0,
+        167,
+        "ASSAULT",
+        {"ac:isis"},
+        {"ac:russia", "ac:amaq"},
+        "RU",
+    ),
+    ("AL-internationalNews-101-20180219", 331, 436, "ASSAULT", {"ac:isis"}, {"ac:amaq"}, None),
+    # "أن الجيش اليمني داهم الحوثيين": the army (Yemen's side) raids, the Houthis are raided
+    ("AL-internationalNews-1740-20180623", 504, 658, "COERCE", {"ac:yemen"}, set(), None),
+    # "نفى ... تركي المالكي، المتحدث باسم التحالف": the spokesman denies; "تركي" is his name
+    (
+        "CN-middleEast-1268-20180902",
+        44,
+        225,
+        "REJECT",
+        {"ac:turki_al_maliki"},
+        {"ac:turkey", "ac:saudi_led_coalition"},
+        "YE",
+    ),
+]
+
+
+def test_cases_are_train_articles() -> None:
+    train = {d["doc"] for d in json.loads(TRAIN.read_text(encoding="utf-8"))}
+    assert {c[0] for c in CASES} <= train
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c[0]}:{c[1]}" for c in CASES])
+def test_train_sentence(case: tuple) -> None:  # type: ignore[type-arg]
+    doc, start, end, etype, actors, never, country = case
+    events = [e for e in _events(doc, start, end) if e.type == etype]
+    assert events, f"{doc}[{start}:{end}]: no {etype}"
+    ev = events[0]
+    doers = _ids(ev.actors) | _ids(ev.claimed_by)
+    assert actors <= doers, (doers, _ids(ev.targets))
+    assert not never & (doers | _ids(ev.targets)), (doers, _ids(ev.targets))
+    if country:
+        assert ev.location is not None and ev.location.country == country
