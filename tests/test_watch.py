@@ -57,8 +57,10 @@ ARTICLES = {
 }
 
 
-def _page(key: str) -> bytes:
-    title, date, text = ARTICLES[key]
+def _page(key: str, title: str | None = None) -> bytes:
+    """The article's page; ``title`` (markup, as the page's source has it) replaces its own."""
+    own, date, text = ARTICLES[key]
+    title = title or own
     paras = "".join(f"<p>{p}</p>" for p in text.split("\n\n"))
     return (
         '<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8">'
@@ -88,14 +90,22 @@ class Site:
     base: str = ""
     items: list[str] = field(default_factory=lambda: ["a1", "a2", "a3"])
     slow_pages: dict[str, float] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)  # key -> the page's title, as markup
     log: list[tuple[str, int]] = field(default_factory=list)  # (path, status)
 
     def statuses(self, path: str) -> list[int]:
         return [status for p, status in self.log if p == path]
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up (the watcher's timeout) is no error of the server's."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def _serve(handler: type[BaseHTTPRequestHandler]) -> tuple[ThreadingHTTPServer, str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
@@ -103,6 +113,13 @@ def _serve(handler: type[BaseHTTPRequestHandler]) -> tuple[ThreadingHTTPServer, 
 
 @pytest.fixture
 def site() -> Iterator[Site]:
+    with serve_site() as state:
+        yield state
+
+
+@contextmanager
+def serve_site() -> Iterator[Site]:
+    """The feed server, for the tests of this file and of the others about the monitor."""
     state = Site()
 
     class Handler(BaseHTTPRequestHandler):
@@ -127,6 +144,9 @@ def site() -> Iterator[Site]:
                 if self.headers.get("If-None-Match") == etag:
                     return self._send(304)
                 return self._send(200, body, "application/rss+xml; charset=utf-8")
+            if self.path == "/broken.xml":  # cut off in the middle of its first item
+                body = _feed(state.base, ["a1"])
+                return self._send(200, body[: body.index(b"<item>") + 9], "application/rss+xml")
             if self.path == "/html-feed.xml":
                 return self._send(200, _page("a1"), "text/html; charset=utf-8")
             if self.path == "/slow.xml":
@@ -135,13 +155,15 @@ def site() -> Iterator[Site]:
             key = self.path.strip("/").removesuffix(".html")
             if key in ARTICLES:
                 time.sleep(state.slow_pages.get(key, 0.0))
-                return self._send(200, _page(key), "text/html; charset=utf-8")
+                return self._send(200, _page(key, state.titles.get(key)), "text/html")
             return self._send(404, b"not found")
 
     server, state.base = _serve(Handler)
-    yield state
-    server.shutdown()
-    server.server_close()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @dataclass
@@ -303,16 +325,19 @@ def test_bad_feeds_are_one_status_line_each_and_the_good_feed_still_works(
     site: Site, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = tmp_path / "w.sqlite"
-    bad = [f"{site.base}/missing.xml", f"{site.base}/html-feed.xml", f"{site.base}/slow.xml"]
+    bad = [f"{site.base}/{p}.xml" for p in ("missing", "html-feed", "broken", "slow")]
     args = ["--db", str(db), "watch", *bad, f"{site.base}/feed.xml", "--once"]
     args += ["--host-interval", "0", "--backoff", "0", "--retries", "1", "--timeout", "0.5"]
     code, out, err = rasid(args, capsys)
     assert code == 0
     lines = err.strip().splitlines()
-    assert len(lines) == 3
+    assert len(lines) == 4, err
     assert lines[0].startswith(f"{bad[0]}: error: HTTP 404;")
-    assert lines[1].startswith(f"{bad[1]}: error: not an RSS or Atom feed (got text/html);")
-    assert lines[2].startswith(f"{bad[2]}: error: timed out after 0.5 s (2 attempts);")
+    assert lines[1].startswith(
+        f"{bad[1]}: error: not an RSS or Atom feed or a sitemap (got text/html);"
+    )
+    assert lines[2].startswith(f"{bad[2]}: error: broken XML (")
+    assert lines[3].startswith(f"{bad[3]}: error: timed out after 0.5 s (2 attempts);")
     assert all("1 errors" in line for line in lines)
     assert f"{site.base}/feed.xml: ok, 3 new (3 stored" in out
     assert _rows(db, "SELECT count(*) FROM articles") == [(3,)]

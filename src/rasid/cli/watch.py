@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 import typer
@@ -12,7 +11,7 @@ import typer
 from rasid.cli.app import app, err, open_existing_store, out, settings, store_url
 from rasid.errors import CliError
 
-SECRET_ENV = "RASID_WEBHOOK_SECRET"
+SECRET_ENV = "RASID_WEBHOOK_SECRET"  # the one of rasid.watch.config, named without importing it
 
 watchlist_app = typer.Typer(help="Watchlists: the events to be alerted on.", no_args_is_help=True)
 app.add_typer(watchlist_app, name="watchlist")
@@ -42,40 +41,33 @@ def watch_command(
         None, "--host-interval", min=0, help="Seconds between two requests to one host."
     ),
 ) -> None:
-    """Poll RSS/Atom feeds, ingest each new item's page, alert on watched events.
+    """Poll RSS/Atom feeds and XML sitemaps, ingest each new item's page, alert on watched
+    events (webhook, mail, the web UI).
 
     Prints one status line per feed and round. A restart (or a kill) loses and repeats
     nothing: what was seen is kept in the store. With --once, exits 1 when no feed could be
-    read."""
+    read. FEEDS.yaml holds the feeds and the settings, the mail server's among them (see the
+    README); secrets come from the environment only."""
+    from rasid.extras import require_extra
+
+    require_extra("watch")  # the fetcher's client: say so before any work
     from rasid.watch import read_config, watch
     from rasid.watch.state import list_feeds
-
-    try:
-        import httpx  # noqa: F401 (the fetcher's client: say so before any work)
-    except ImportError as exc:
-        raise CliError("rasid watch needs httpx: pip install httpx") from exc
 
     paths = [f for f in feeds if not f.startswith(("http://", "https://"))]
     urls = [f for f in feeds if f.startswith(("http://", "https://"))]
     if len(paths) > 1:
         raise CliError(f"give one FEEDS.yaml, not {len(paths)}")
-    secret = os.environ.get(SECRET_ENV)
     config = read_config(
         paths[0] if paths else None,
         urls,
+        every=every,
         timeout=timeout,
         retries=retries,
         backoff=backoff,
         host_interval=host_interval,
         webhook=webhook,
-        secret=secret,
     )
-    if every is not None:
-        from dataclasses import replace
-
-        config = replace(config, feeds=tuple(replace(f, every=every) for f in config.feeds))
-    if config.webhook and not secret:
-        raise CliError(f"a webhook needs a shared secret: set {SECRET_ENV}")
     url = store_url()
     for report in watch(url, config, once=once):
         from rasid.store import open_store
@@ -109,14 +101,32 @@ def watchlist_add(
     actor: str = typer.Option(None, "--actor", help="An actor, by id or name."),
     place: str = typer.Option(None, "--place", help="A place, by id or name."),
     min_fatalities: int = typer.Option(None, "--min-fatalities", min=0, help="At least N killed."),
+    lang: str = typer.Option(None, "--lang", help="The language of its alerts: en or ar."),
+    email: str = typer.Option(
+        None, "--email", help="Mail its alerts to these addresses, comma-separated."
+    ),
 ) -> None:
     """Add (or replace) a watchlist: each new event matching all its filters gives an alert."""
     from rasid.store import open_store
-    from rasid.watch.state import Watchlist, add_watchlist
+    from rasid.watch.state import make_watchlist
+
+    watchlist = make_watchlist(
+        name,
+        type=type_,
+        country=country,
+        actor=actor,
+        place=place,
+        min_fatalities=min_fatalities,
+        lang=lang,
+        email=email,
+    )
+    if isinstance(watchlist, str):
+        raise CliError(watchlist)
+    from rasid.watch.state import add_watchlist
 
     store = open_store(store_url())
     try:
-        new = add_watchlist(store, Watchlist(name, type_, country, actor, place, min_fatalities))
+        new = add_watchlist(store, watchlist)
     finally:
         store.close()
     if not settings.quiet:
@@ -130,14 +140,18 @@ def watchlist_list(as_json: bool = typer.Option(False, "--json", help="JSON.")) 
 
     store = open_existing_store()
     try:
-        rows = [{"name": w.name, **w.filters()} for w in list_watchlists(store)]
+        rows = [w.to_json() for w in list_watchlists(store)]
     finally:
         store.close()
     if as_json:
         out.print(json.dumps(rows, ensure_ascii=False, indent=1), markup=False)
         return
     for row in rows:
-        filters = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in row.items() if k != "name")
+        filters = " ".join(
+            f"--{k.replace('_', '-')} {','.join(v) if isinstance(v, list) else v}"
+            for k, v in row.items()
+            if k != "name"
+        )
         out.file.write(f"{row['name']}\t{filters}\n")
 
 

@@ -350,6 +350,13 @@ def _m013_article_aliases(conn: Connection) -> None:
     )
 
 
+def _m015_watch_mail(conn: Connection) -> None:
+    """Alerts by email and sitemaps read from an index (``rasid.watch.state``)."""
+    from rasid.watch.state import add_mail_and_sitemaps
+
+    add_mail_and_sitemaps(conn)
+
+
 def name_key(name_ar: str | None) -> str | None:
     """The key of a provisional name: its last Arabic word (None when it has none)."""
     words = (name_ar or "").split()
@@ -370,4 +377,5 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("011_flat_views", _m011_flat_views),
     ("012_watch", _m012_watch),
     ("013_article_aliases", _m013_article_aliases),
+    ("015_watch_mail", _m015_watch_mail),
 )

@@ -1,4 +1,5 @@
-"""Alerts: the events a round touched that match a watchlist, and their delivery by webhook.
+"""Alerts: the events a round touched that match a watchlist, and their delivery by webhook
+(here) and by mail (``rasid.watch.mail``).
 
 An event gives a watchlist one ``new`` alert the first time it matches; later, an ``update``
 only when its toll has risen or it has more articles than at the last alert, so a round gives
@@ -9,6 +10,10 @@ not alert on the whole store.
 The webhook receives each alert as a JSON POST, signed in ``X-Rasid-Signature``
 (``sha256=`` and the HMAC-SHA256 hex of the body under the shared secret). An alert not taken
 is kept and offered again next round, up to ``MAX_ATTEMPTS`` posts.
+
+An alert to be mailed gets one ``watch_mail`` row per address in the transaction that stores
+it: the addresses of the mail settings and the watchlist's own, each in its language (the
+address's, else the watchlist's, else the mail settings').
 
 Risky: two watchers writing one store at once may each raise the same alert (each reads the
 last alert before the other writes its own); run one watcher a store.
@@ -28,8 +33,9 @@ from sqlalchemy import select
 from rasid.store import Store, now_iso
 from rasid.store import schema as s
 from rasid.store.query import EventQuery, event_conditions
+from rasid.watch.config import MailConfig
 from rasid.watch.fetch import Fetcher
-from rasid.watch.state import Watchlist, list_watchlists, watch_alerts
+from rasid.watch.state import Watchlist, list_watchlists, watch_alerts, watch_mail
 
 log = logging.getLogger(__name__)
 
@@ -75,13 +81,28 @@ def _raised(event: dict[str, Any], last: dict[str, Any]) -> bool:
     return toll or (event["n_articles"] or 0) > (last["n_articles"] or 0)
 
 
-def raise_alerts(store: Store, event_ids: Iterable[str]) -> list[dict[str, Any]]:
-    """Store the alerts the touched events give; returns them (id, watchlist, kind, payload)."""
+def mail_targets(watchlist: Watchlist, mail: MailConfig | None) -> dict[str, str]:
+    """The addresses a watchlist's alerts are mailed to, each with its language."""
+    if mail is None:
+        return {}
+    default = watchlist.lang or mail.lang
+    targets = {r.address: r.lang or default for r in mail.to}
+    for address in watchlist.email:
+        targets.setdefault(address, default)
+    return targets
+
+
+def raise_alerts(
+    store: Store, event_ids: Iterable[str], mail: MailConfig | None = None
+) -> list[dict[str, Any]]:
+    """Store the alerts the touched events give, and who is to be mailed each; returns them
+    (id, watchlist, kind, payload)."""
     ids = sorted(set(event_ids))
     made: list[dict[str, Any]] = []
     if not ids:
         return made
     for watchlist in list_watchlists(store):
+        targets = mail_targets(watchlist, mail)
         for event in _matching(store, watchlist, ids):
             last = _last_alert(store, watchlist.name, event["id"])
             if last is not None and not _raised(event, last):
@@ -107,6 +128,14 @@ def raise_alerts(store: Store, event_ids: Iterable[str]) -> list[dict[str, Any]]
                     )
                 )
                 alert_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
+                if targets:
+                    conn.execute(
+                        watch_mail.insert(),
+                        [
+                            {"alert_id": alert_id, "address": a, "lang": lang, "attempts": 0}
+                            for a, lang in targets.items()
+                        ],
+                    )
             made.append({"id": alert_id, "watchlist": watchlist.name, "kind": kind, **payload})
     return made
 

@@ -1,16 +1,24 @@
-"""Polling feeds: one round fetches each due feed (conditionally), fetches each item's page not
-seen before, and ingests it through the ingest job (``rasid.jobs.Ingestion``), the same
-de-duplication, pipeline, merge and writer as ``rasid ingest``.
+"""Polling feeds and sitemaps: one round fetches each due feed (conditionally), fetches each
+item's page not seen before, and ingests it through the ingest job (``rasid.jobs.Ingestion``),
+the same de-duplication, pipeline, merge and writer as ``rasid ingest``.
+
+A feed is RSS, Atom or an XML sitemap (``rasid.watch.sitemap``). A sitemap's URL is an item
+keyed by its URL and ``<lastmod>``, so a page changed since it was read is read again (a new
+version when its text changed, skipped by content hash when not); only URLs changed within the
+feed's ``days`` are read. The sitemaps of a sitemap index are polled as feeds of their own
+(each with its validators), except those whose ``<lastmod>`` is the one recorded when they
+were last read in full, or older than ``days``.
 
 Crash safety, in order: an article is written (one transaction), then its item is recorded as
 seen, then, once every item of the feed is recorded, the feed's ETag and Last-Modified. A kill
 between any two steps loses nothing: the next round fetches the feed in full and an article
 already written is skipped by its content hash. An item whose page fails transiently is left
 unseen (and the validators unsaved) so the next round tries it again; one whose page is gone
-(4xx) is ingested from the feed's own text when it has some, else recorded as failed.
+(4xx) is ingested from the feed's own text when it has some, else recorded as failed. A poll
+reads at most ``max_items`` new items; the others wait for the next round the same way.
 
-A bad feed (an HTTP error, a timeout, HTML instead of XML) is one status line; the round goes
-on with the others.
+A bad feed (an HTTP error, a timeout, HTML instead of XML, broken XML) is one status line; the
+round goes on with the others.
 """
 
 from __future__ import annotations
@@ -18,42 +26,28 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from rasid.errors import CliError
 from rasid.ingest.assemble import Found, build_article, first_text
 from rasid.ingest.feeds import looks_like_feed
 from rasid.ingest.problem import IngestProblem
 from rasid.records import Article
 from rasid.watch import state
+from rasid.watch.config import FeedSpec, WatchConfig
 from rasid.watch.fetch import Fetched, Fetcher
+from rasid.watch.sitemap import (
+    SitemapEntry,
+    SitemapError,
+    looks_like_sitemap,
+    read_sitemap,
+    recent,
+)
 
 log = logging.getLogger(__name__)
 
-DEFAULT_EVERY = 600.0
-
-
-@dataclass(frozen=True, slots=True)
-class FeedSpec:
-    """One feed to watch: its URL, seconds between polls and the outlet its articles name."""
-
-    url: str
-    every: float = DEFAULT_EVERY
-    outlet: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class WatchConfig:
-    feeds: tuple[FeedSpec, ...]
-    timeout: float = 10.0
-    retries: int = 2
-    backoff: float = 1.0
-    host_interval: float = 1.0
-    webhook: str | None = None
-    secret: str | None = None
+MAX_DEPTH = 2  # an index of indexes of sitemaps, no deeper
 
 
 @dataclass
@@ -67,8 +61,9 @@ class FeedRound:
     stored: int = 0
     skipped: int = 0
     failed: int = 0
+    sitemaps: int = 0  # sitemaps of an index read this poll
+    complete: bool = True  # every item recorded: the validators may be saved
     error: str | None = None
-    event_ids: set[str] = field(default_factory=set)
 
     @property
     def line(self) -> str:
@@ -76,56 +71,78 @@ class FeedRound:
             return f"{self.url}: error: {self.error}"
         if self.not_modified:
             return f"{self.url}: ok, not modified"
-        return (
+        line = (
             f"{self.url}: ok, {self.new} new ({self.stored} stored, {self.skipped} already there,"
             f" {self.failed} failed)"
         )
+        return line + (f" from {self.sitemaps} sitemaps" if self.sitemaps else "")
+
+    def add(self, other: FeedRound) -> None:
+        """Count a child sitemap's poll in its index's."""
+        self.sitemaps += 1
+        self.new += other.new
+        self.stored += other.stored
+        self.skipped += other.skipped
+        self.failed += other.failed
+        self.complete = self.complete and other.complete and other.error is None
 
 
-def read_config(path: str | None, urls: list[str], **overrides: Any) -> WatchConfig:
-    """The watch configuration from a YAML file and feed URLs given on the command line.
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What a feed lists: its items (key, entry) and title, and a sitemap index's sitemaps."""
 
-    The file: ``feeds`` (URLs, or mappings with ``url``, ``every`` seconds and ``outlet``) and
-    optionally ``every``, ``timeout``, ``retries``, ``backoff``, ``host_interval`` and
-    ``webhook`` (its secret comes from the environment, never the file)."""
-    import yaml
-
-    data: dict[str, Any] = {}
-    if path:
-        try:
-            loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise CliError(f"{path}: cannot read ({exc.strerror})") from exc
-        except yaml.YAMLError as exc:
-            raise CliError(f"{path}: not readable YAML ({exc})") from exc
-        if not isinstance(loaded, dict) or not isinstance(loaded.get("feeds"), list):
-            raise CliError(f"{path}: expected a mapping with a list under 'feeds'")
-        data = loaded
-    every = float(data.get("every", DEFAULT_EVERY))
-    feeds: list[FeedSpec] = []
-    for i, given in enumerate(data.get("feeds", []), start=1):
-        item = {"url": given} if isinstance(given, str) else given
-        if not isinstance(item, dict) or not isinstance(item.get("url"), str):
-            raise CliError(f"{path}: feed {i} needs a 'url'")
-        feeds.append(FeedSpec(item["url"], float(item.get("every", every)), item.get("outlet")))
-    feeds.extend(FeedSpec(url, every) for url in urls)
-    if not feeds:
-        raise CliError("no feeds to watch: give FEEDS.yaml or feed URLs")
-    for feed in feeds:
-        if urlsplit(feed.url).scheme not in {"http", "https"}:
-            raise CliError(f"{feed.url}: not an http(s) URL")
-    keys = ("timeout", "retries", "backoff", "host_interval")
-    settings: dict[str, Any] = {k: data[k] for k in keys if k in data}
-    settings["webhook"] = data.get("webhook")
-    settings.update({k: v for k, v in overrides.items() if v is not None})
-    return WatchConfig(feeds=tuple(feeds), **settings)
+    items: list[tuple[str, Any]]
+    title: str | None = None
+    children: tuple[SitemapEntry, ...] = ()
 
 
-def _entries(body: bytes) -> tuple[list[Any], str | None]:
+class ListingError(ValueError):
+    """The feed's body is no feed (the message is its status)."""
+
+
+def _read_feed(body: bytes) -> Listing:
     import feedparser
 
     parsed = feedparser.parse(body)
-    return list(parsed.get("entries") or []), first_text([parsed.get("feed", {}).get("title")])
+    keyed = [(k, e) for e in parsed.get("entries") or [] if (k := _item_key(e))]
+    if not keyed and parsed.get("bozo"):  # a broken feed's whole items are still read
+        raise ListingError(f"broken XML ({parsed.get('bozo_exception')})")
+    return Listing(keyed, first_text([parsed.get("feed", {}).get("title")]))
+
+
+def _sitemap_item(entry: SitemapEntry) -> tuple[str, dict[str, Any]]:
+    """A sitemap's URL as a feed entry; its key changes when its ``<lastmod>`` does."""
+    key = f"{entry.loc} {entry.lastmod}" if entry.lastmod else entry.loc
+    return key, {
+        "id": key,
+        "link": entry.loc,
+        "title": entry.title,
+        "published": entry.published,
+        "updated": entry.lastmod,
+    }
+
+
+def _newest_first(entry: SitemapEntry) -> str:
+    return entry.lastmod or entry.published or ""
+
+
+def read_listing(got: Fetched, feed: FeedSpec) -> Listing:
+    """The items of a fetched feed or sitemap; raises ListingError when it is neither."""
+    if looks_like_sitemap(got.body):
+        try:
+            sitemap = read_sitemap(got.body)
+        except SitemapError as exc:
+            raise ListingError(str(exc)) from exc
+        fresh = sorted(
+            (e for e in sitemap.entries if recent(e, feed.days)), key=_newest_first, reverse=True
+        )
+        if sitemap.is_index:
+            return Listing([], children=tuple(fresh))
+        return Listing([_sitemap_item(e) for e in fresh])
+    if looks_like_feed(got.body):
+        return _read_feed(got.body)
+    kind = got.headers.get("content-type", "unknown type").split(";")[0]
+    raise ListingError(f"not an RSS or Atom feed or a sitemap (got {kind})")
 
 
 def _item_key(entry: Any) -> str | None:
@@ -184,37 +201,82 @@ def _ingest_one(job: Any, article: Article) -> tuple[str, str | None]:
     return "failed", None
 
 
-def poll_feed(job: Any, fetcher: Fetcher, feed: FeedSpec) -> FeedRound:
-    """One poll of one feed; never raises for what the feed or its pages do."""
+def poll_feed(
+    job: Any, fetcher: Fetcher, feed: FeedSpec, *, lastmod: str | None = None, depth: int = 0
+) -> FeedRound:
+    """One poll of one feed (or sitemap, with the sitemaps of an index); never raises for what
+    the feed or its pages do. ``lastmod`` is the one an index gave this sitemap."""
     store = job.store
     out = FeedRound(feed.url)
     known = state.feed_state(store, feed.url)
     got = fetcher.get(feed.url, etag=known.get("etag"), last_modified=known.get("last_modified"))
+    listing = None
     if got.status == 304:
         out.not_modified = True
     elif got.error is not None or got.status != 200:
         out.error = got.error or f"HTTP {got.status}"
-    elif not looks_like_feed(got.body):
-        kind = got.headers.get("content-type", "unknown type").split(";")[0]
-        out.error = f"not an RSS or Atom feed (got {kind})"
-    if out.error is not None or out.not_modified:
+    else:
+        try:
+            listing = read_listing(got, feed)
+        except ListingError as exc:
+            out.error = str(exc)
+    if listing is None:
         out.ok = out.error is None
+        out.complete = out.ok
         state.record_poll(store, feed.url, status=out.line, ok=out.ok)
         return out
-    entries, title = _entries(got.body)
-    source = feed.outlet or title or urlsplit(feed.url).netloc
-    keyed = [(k, e) for e in entries if (k := _item_key(e))]
-    seen = state.seen_keys(store, [k for k, _ in keyed])
-    complete = True
-    for key, entry in keyed:
+    for child in listing.children:
+        if depth >= MAX_DEPTH:
+            log.warning("%s: sitemap index nested too deep, %s not read", feed.url, child.loc)
+            break
+        if child.lastmod and child.lastmod == state.feed_state(store, child.loc).get("lastmod"):
+            continue  # read in full since it last changed
+        out.add(
+            poll_feed(
+                job, fetcher, replace(feed, url=child.loc), lastmod=child.lastmod, depth=depth + 1
+            )
+        )
+    source = feed.outlet or listing.title or urlsplit(feed.url).netloc
+    _read_items(job, fetcher, feed, listing.items, source, out)
+    state.record_poll(
+        store,
+        feed.url,
+        status=out.line,
+        ok=True,
+        new_items=out.stored,
+        validators=(got.headers.get("etag"), got.headers.get("last-modified"))
+        if out.complete
+        else None,
+        lastmod=lastmod if out.complete else None,
+    )
+    return out
+
+
+def _read_items(
+    job: Any,
+    fetcher: Fetcher,
+    feed: FeedSpec,
+    items: list[tuple[str, Any]],
+    source: str,
+    out: FeedRound,
+) -> None:
+    """Fetch, ingest and record each item not seen before, at most ``feed.max_items``."""
+    store = job.store
+    seen = state.seen_keys(store, [k for k, _ in items])
+    read = 0
+    for key, entry in items:
         if key in seen:
             continue
+        if read >= feed.max_items:  # the rest wait for the next round
+            out.complete = False
+            break
         seen.add(key)
+        read += 1
         out.new += 1
         link = first_text([entry.get("link")])
         page = fetcher.get(link) if link else None
         if page is not None and page.status == 0:  # transient: try again next round
-            complete = False
+            out.complete = False
             out.failed += 1
             log.warning("%s: %s", link, page.error)
             continue
@@ -222,18 +284,11 @@ def poll_feed(job: Any, fetcher: Fetcher, feed: FeedSpec) -> FeedRound:
         outcome, article_id = ("failed", None) if article is None else _ingest_one(job, article)
         if outcome == "stored":
             out.stored += 1
-            if article_id:
-                out.event_ids.update(store.records_of_article(article_id)["events"])
         elif outcome == "already_there":
             out.skipped += 1
         else:
             out.failed += 1
         state.mark_seen(store, key, feed.url, link, article_id, outcome)
-    validators = (got.headers.get("etag"), got.headers.get("last-modified")) if complete else None
-    state.record_poll(
-        store, feed.url, status=out.line, ok=True, new_items=out.stored, validators=validators
-    )
-    return out
 
 
 @dataclass
@@ -247,9 +302,13 @@ class RoundReport:
 def run_round(
     store_url: str, config: WatchConfig, fetcher: Fetcher, feeds: list[FeedSpec]
 ) -> RoundReport:
-    """Poll ``feeds`` once, then raise the alerts their new articles give and deliver them."""
+    """Poll ``feeds`` once, then raise the alerts their new articles give and deliver them.
+
+    The alerts are raised from what the store holds, not from this round's memory: articles
+    stored by a round killed before its alerts give theirs in the next."""
     from rasid.jobs import Ingestion
     from rasid.watch.alerts import deliver_alerts, raise_alerts
+    from rasid.watch.mail import send_alerts
 
     report = RoundReport()
     job = Ingestion([], store_url)
@@ -262,12 +321,20 @@ def run_round(
                 failed = FeedRound(feed.url, ok=False, error=f"{type(exc).__name__}: {exc}")
                 state.record_poll(job.store, feed.url, status=failed.line, ok=False)
                 report.feeds.append(failed)
-        touched = set().union(*(f.event_ids for f in report.feeds))
-        report.alerts = raise_alerts(job.store, touched)
+        store = job.store
+        touched: set[str] = set()
+        for article_id in state.articles_to_alert(store):
+            touched.update(store.records_of_article(article_id)["events"])
+        report.alerts = raise_alerts(store, touched, config.mail)
+        state.mark_alerted(store)
         if config.webhook and config.secret:
             report.delivered, report.pending = deliver_alerts(
-                job.store, fetcher, config.webhook, config.secret
+                store, fetcher, config.webhook, config.secret
             )
+        if config.mail is not None:
+            sent, unsent = send_alerts(store, config.mail, link=config.link, fetcher=fetcher)
+            report.delivered += sent
+            report.pending += unsent
     finally:
         job.close()
     return report
