@@ -27,6 +27,7 @@ from rasid.web.guard import RequestGuard, max_body_from_env
 from rasid.web.pages import render_error
 from rasid.web.pages import router as pages_router
 from rasid.web.render import STATIC_DIR, make_env
+from rasid.web.watch_pages import router as watch_pages_router
 
 _CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -106,6 +107,7 @@ def create_app(store_url: str, api_token: str | None = None) -> FastAPI:
         )
 
     app.include_router(pages_router)
+    app.include_router(watch_pages_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=2000, compresslevel=5)
     # writes are refused from their headers, bodies bounded while read (rasid.web.guard)
