@@ -59,6 +59,7 @@ SECTORS = {
     "BUS", "REL", "CVL", "UAF",
 }  # fmt: skip
 AMBIGUITY_RULES = {
+    "country_or_word",
     "facility_or_actor",
     "krg_or_rojava_asayish",
     "media_or_place",
@@ -184,9 +185,12 @@ def test_states_have_place_nisba_and_capital() -> None:
         if not isinstance(a.get("capital_metonym"), list):
             problems.append(f"{a['id']}: capital_metonym must be a list (maybe empty)")
     assert not problems, "\n".join(problems)
-    nisba_missing = [a["id"] for a in load_actors() if a["kind"] == "state" and not a["nisba_ar"]]
-    # Multi-word nisbas (كوري جنوبي) are left to the matcher's phrase rules.
-    assert nisba_missing == ["ac:south_korea"]
+    nisba_missing = {a["id"] for a in load_actors() if a["kind"] == "state" and not a["nisba_ar"]}
+    # Multi-word nisbas (كوري جنوبي) are left to the matcher's phrase rules; a nisba that is an
+    # ordinary adjective (مالي financial, روماني Roman, صحراوي desert) is left out; small states
+    # the press names without an adjective have none.
+    assert {"ac:south_korea", "ac:north_korea", "ac:mali", "ac:romania"} <= nisba_missing
+    assert not nisba_missing & {"ac:iraq", "ac:nigeria", "ac:chad", "ac:niger", "ac:brazil"}
 
 
 @functools.cache

@@ -52,6 +52,7 @@ _FORM_RANK = {ALIAS: 0, WEAK: 1, SURNAME: 2, NISBA: 3}
 _MAX_PREFIX = 3
 _PERSON_OR_PLACE = "person_or_place"
 _PLACE_OR_WORD = "place_or_word"
+_COUNTRY_OR_WORD = "country_or_word"
 PLACE_LABELS = {
     "country": "GPE",
     "governorate": "GPE",
@@ -106,6 +107,7 @@ class ContextWords:
     actor_pairs: frozenset[tuple[str, str]]
     actor_lam: frozenset[str]
     place_nouns: frozenset[str]
+    country_nouns: frozenset[str]
 
 
 @functools.cache
@@ -128,6 +130,7 @@ def context_words() -> ContextWords:
         ),
         actor_lam=frozenset(normalize_key(w) for w in data.get("actor_before_lam") or ()),
         place_nouns=frozenset(normalize_key(w) for w in data.get("place_nouns") or ()),
+        country_nouns=frozenset(normalize_key(w) for w in data.get("country_nouns") or ()),
     )
 
 
@@ -334,8 +337,24 @@ class _Resolver:
             i -= 1
         return self.by_end.get(i)
 
+    def _country_cue(self, c: Candidate, before: str) -> bool:
+        """A one-word country name that is also a word ("مالي" financial, "تشاد" is built):
+        a locative cue, a noun that heads a country ("رئيس مالي", "شمال مالي"), or a join to a
+        place or state just named ("النيجر ومالي")."""
+        if self._locative(c, before) or _bare(before) in self.words.country_nouns:
+            return True
+        prev = self._coordinated(c)
+        if prev is None:
+            return False
+        kind = self.kb.info[prev.entity_id].kind
+        return kind in ("place", "state")
+
     def _keep(self, c: Candidate, t: Target, before: str) -> bool:
         rule = self.kb.info[t.entity_id].ambiguous or ""
+        if _COUNTRY_OR_WORD in rule and t.form == ALIAS:
+            if " " not in self.text[c.start : c.end]:
+                return self._country_cue(c, before)
+            return True
         if t.form == ALIAS and (_PERSON_OR_PLACE in rule or _PLACE_OR_WORD in rule):
             # a one-word place that is also a person's name ("المهندس") or an ordinary word
             # ("القائم" acting, "سلوك" behaviour) needs a place cue
