@@ -88,7 +88,7 @@ def _match_triggers(view: SentenceView, lex: Lexicon, w: Word) -> list[tuple[Tri
     return list(best.values())
 
 
-_SUBJECT_GAP = 4  # "طلب صهر الرئيس الأميركي ... من": a subject of up to four words
+_SUBJECT_GAP = 8  # "طلب صهر الرئيس الأميركي، جاريد كوشنر، ... من": a long subject
 
 
 def _after_subject(words: Sequence[Word], w: Word, particle: str) -> bool:
