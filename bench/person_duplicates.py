@@ -6,7 +6,9 @@ normalized Arabic words of one are all in the other's and both end in the same w
 Duplicates = entities - groups, over the store's provisional persons and the knowledge-base
 persons they meet. A rough upper bound: namesakes (two people with one family name) count too.
 
-    python bench/person_duplicates.py STORE.sqlite
+    python bench/person_duplicates.py STORE.sqlite [--list]
+
+``--list`` prints each group of more than one entity on stderr.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from rasid.kb import load_kb
 from rasid.text import normalize_key
 
 
-def count(path: str) -> dict[str, int]:
+def count(path: str, show: bool = False) -> dict[str, int]:
     rows = sqlite3.connect(path).execute(
         "SELECT id, name, name_ar FROM entities WHERE kind = 'person' AND provisional = 1"
     )
@@ -70,6 +72,13 @@ def count(path: str) -> dict[str, int]:
                     union(a, b)
     members = set(names) | kb_met
     groups = {find(e) for e in members}
+    if show:
+        by_group: dict[str, list[str]] = defaultdict(list)
+        for e in sorted(members):
+            by_group[find(e)].append(e)
+        for group in by_group.values():
+            if len(group) > 1:
+                print(" | ".join(group), file=sys.stderr)
     return {
         "provisional_persons": len(names),
         "kb_persons_met": len(kb_met),
@@ -79,4 +88,4 @@ def count(path: str) -> dict[str, int]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(count(sys.argv[1]), indent=1))
+    print(json.dumps(count(sys.argv[1], show="--list" in sys.argv[2:]), indent=1))

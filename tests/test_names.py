@@ -19,13 +19,20 @@ from rasid.names import (
 )
 from rasid.pipeline import segment
 from rasid.records import Article
+from rasid.text import normalize_key
 
 TABLE = Path(__file__).parent / "data" / "names" / "person_names.tsv"
+# names the project dictionary was never fitted on (tests/data/names/README.md)
+UNFITTED = TABLE.with_name("person_names_unfitted.tsv")
+DICTIONARY = Path(__file__).parents[1] / "src" / "rasid" / "kb" / "rules" / "names_en.tsv"
+# "Abd al-Rahman", "Abdul Rahman", "Abdel Rahman", "Abdulrahman": one name, spelled as each
+# outlet does; the scorer takes them as the same
+_ABD = re.compile(r"\babd(?:[ -]?(?:ul|el|al|ol))?[ -]?")
 
 
-def _rows() -> list[tuple[str, str, list[str]]]:
+def _rows(table: Path = TABLE) -> list[tuple[str, str, list[str]]]:
     rows = []
-    for line in TABLE.read_text(encoding="utf-8").splitlines():
+    for line in table.read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or line.startswith("arabic\t") or not line.strip():
             continue
         arabic, english, variants, *_source = line.split("\t")  # qid, then the ANT article
@@ -35,14 +42,59 @@ def _rows() -> list[tuple[str, str, list[str]]]:
 
 def _key(name: str) -> str:
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z]", "", plain)
+    return re.sub(r"[^a-z]", "", _ABD.sub("abd", plain))
+
+
+def _share_right(rows: list[tuple[str, str, list[str]]]) -> float:
+    right = [a for a, en, var in rows if _key(romanize_name(a)) in {_key(x) for x in [en, *var]}]
+    return len(right) / len(rows)
+
+
+@pytest.mark.parametrize(
+    ("spelled", "reference"),
+    [
+        ("Abd al-Rahman Saleh", "Abdul Rahman Saleh"),
+        ("Abdulrahman Saleh", "Abdel-Rahman Saleh"),
+        ("Abdullah Saleh", "Abdallah Saleh"),
+    ],
+)
+def test_key_takes_the_abd_spellings_as_one(spelled: str, reference: str) -> None:
+    assert _key(spelled) == _key(reference)
+
+
+@pytest.mark.parametrize(
+    ("spelled", "reference"), [("Abdu Saleh", "Abdul Saleh"), ("Omar Razzaz", "Omar al-Razzaz")]
+)
+def test_key_keeps_other_spellings_apart(spelled: str, reference: str) -> None:
+    assert _key(spelled) != _key(reference)
 
 
 def test_table_romanized_as_the_press_spells_it() -> None:
     rows = _rows()
     assert len(rows) >= 300
-    right = [a for a, en, var in rows if _key(romanize_name(a)) in {_key(x) for x in [en, *var]}]
-    assert len(right) / len(rows) >= 0.85
+    assert _share_right(rows) >= 0.85
+
+
+def test_unfitted_names_are_not_in_the_dictionary() -> None:
+    """The held-out table measures the rules: none of its whole names is a dictionary entry."""
+    book = {
+        normalize_key(line.partition("\t")[0])
+        for line in DICTIONARY.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert not [a for a, _en, _var in _rows(UNFITTED) if normalize_key(a) in book]
+
+
+def test_unfitted_names_romanized_no_worse_than_measured() -> None:
+    """A floor pinned at the share measured when the rules last changed (0.42 of 170; 0.38
+    before the rules for hamza, "abd", "al" and particles): mostly foreign names written in
+    Arabic letters, which the rules read as Arabic ("Hilari Clinton")."""
+    rows = _rows(UNFITTED)
+    assert len(rows) >= 150
+    assert _share_right(rows) >= FLOOR_UNFITTED
+
+
+FLOOR_UNFITTED = 0.42
 
 
 def test_every_romanized_name_of_the_table_is_readable() -> None:

@@ -573,7 +573,7 @@ class _Linker:
             self.entities[eid] = Entity(
                 id=eid,
                 kind=found.kind,
-                name=transliterate(surface),
+                name="",  # spelled in English once kept (find_mentions)
                 name_ar=surface,
                 affiliations=affiliations,
                 provisional=True,
@@ -746,7 +746,7 @@ class _Linker:
                 self.entities[eid] = Entity(
                     id=eid,
                     kind=kinds.get(m.label, "organization"),
-                    name=transliterate(surface),
+                    name="",  # spelled in English once kept (find_mentions)
                     name_ar=surface,
                     provisional=True,
                 )
@@ -848,8 +848,14 @@ def find_mentions(
     mentions = sorted([*kept, *context], key=lambda m: (m.start, m.end))
     mentions = link_by_context(doc, mentions, base)  # "التحالف" by the story's war
     used = {m.entity_id for m in mentions}
+    # only the names kept are spelled in English: a name joined to a longer one, to a
+    # knowledge-base person or left without a mention costs the romanizer nothing
     return dataclasses.replace(
         doc,
         mentions=tuple(mentions),
-        provisional={k: v for k, v in provisional.items() if k in used},
+        provisional={
+            k: v if v.name else dataclasses.replace(v, name=transliterate(v.name_ar))
+            for k, v in provisional.items()
+            if k in used
+        },
     )

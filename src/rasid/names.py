@@ -3,14 +3,22 @@
 A name the knowledge base does not know gets its English here, in this order:
 1. the project dictionary (kb/rules/names_en.tsv): whole names and name words the press spells
    one way ("عمر البشير" -> "Omar al-Bashir", "ترامب" -> "Trump"); it always wins;
-2. arabic-name-romanizer: a dictionary of about 60,000 spellings attested on Wikidata and its
-   spelling rules for the rest (its ONNX model is not loaded: too slow inline); asked with Iraq as
-   the country, which turns its French-leaning spellings ("Béchir", "Kacem") into the Middle
-   East's ("Bashir", "Qasim");
-3. without that package, a letter table with the long vowels (never underscores).
+2. arabic-name-romanizer's dictionary of about 60,000 spellings attested on Wikidata: the whole
+   name's when the romanizer would rank it first, else each part's (its ONNX model is not
+   loaded: too slow inline); asked with Iraq as the country, which turns its French-leaning
+   spellings ("Béchir", "Kacem") into the Middle East's ("Bashir", "Qasim");
+3. its spelling rules for a part it has never seen (without that package, a letter table).
+
+Rules for name parts, whatever the source: a particle and the word it leads are one part
+("بن راشد": "bin Rashid"); "عبد" takes the divine name without its article ("Abdul Munim"), also
+when written as one word ("عبدربه"); "آل" after a first name is a family ("Al Thani"); a hamza
+the project's folding left bare sits on its seat again ("وائل": "Wael"); the article is "al-"
+before every letter, as the press writes it ("as-Sudais" -> "al-Sudais").
 
 The result is folded to plain ASCII letters, hyphens, dots and spaces: no accents, no "'" for
-ain or hamza, no "_".
+ain or hamza, no "_". Cost: every answer is kept per surface form for the process and the
+romanizer's keys are held in memory, so an unknown name costs no database query; the entities
+spell only the names they keep (rasid.entities.find_mentions).
 
 Risky: a foreign name the project dictionary lacks goes to the rules, which read Arabic script
 as Arabic ("دونالد" -> "Donaled"); add such names to names_en.tsv.
@@ -22,6 +30,7 @@ import functools
 import logging
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,9 +41,38 @@ log = logging.getLogger(__name__)
 
 _COUNTRY = "IQ"  # the romanizer's spelling region: the Arab east, not the Maghreb's French
 _LOWER_WORDS = frozenset({"al", "bin", "bint", "el"})
-_ARTICLE = normalize_key("\u0627\u0644")  # the article, as normalized
+_ARTICLE = normalize_key("\u0627\u0644")  # the article, as normalized (also "آل", a family)
+_ABD = normalize_key("\u0639\u0628\u062f")  # "abd", servant of: the first half of a name
+# divine names that follow "abd" without the article ("rabbuh", "rabbo")
+_ABD_ATTACHED = frozenset(normalize_key(w) for w in ("\u0631\u0628\u0647", "\u0631\u0628\u0629"))
+# the project's folding writes every hamza bare; after alef in a name it sits on ya ("wael",
+# "saeb", "aisha"), before waw on waw ("raouf")
+_HAMZA_AFTER_ALEF = re.compile("(?<=\u0627)\u0621(?=\\w)")
+_HAMZA_ON_YA = "\u0626"
+_HAMZA_BEFORE_WAW = re.compile("\u0621(?=\u0648)")
+_HAMZA_ON_WAW = "\u0624"
+# the article as some spell it before a sun letter ("as-Sudais", "ash-Shami"): the press
+# writes "al-" whatever the letter
+_ASSIMILATED = re.compile(r"(?i)\b[ae](t|th|d|dh|r|z|s|sh|n)-(?=\1)")
+_TRUST = 3  # the romanizer's discount: a spelling seen n times weighs n / (n + 3)
+_RULES_SCORE = 0.01  # the romanizer's score for a part spelled by its rules
+# words that lead the next one into one name part ("bin", "abu", "abd", "ibn", "bint", "dhu")
+_PARTICLES = frozenset(
+    normalize_key(w)
+    for w in (
+        "\u0628\u0646",
+        "\u0627\u0628\u0646",
+        "\u0628\u0646\u062a",
+        "\u0623\u0628\u0648",
+        "\u0623\u0628\u064a",
+        "\u0639\u0628\u062f",
+        "\u0630\u0648",
+        "\u0630\u064a",
+    )
+)
 _VOWELS = frozenset("aeiouyAEIOUY")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z.\-]*")
+_APOSTROPHES = re.compile("(?<=\\w)['\u2018\u2019\u02bc\u02bf\u02be`](?=\\w)")  # "Ma'ajil"
 _NOT_NAME = re.compile(r"[^A-Za-z .\-]+")
 
 
@@ -69,31 +107,91 @@ def generic_nouns() -> frozenset[str]:
     return read_word_list("not_persons.txt")
 
 
+class _Attested:
+    """arabic-name-romanizer's dictionary, read the way this module needs it: the most attested
+    spelling of a whole name or of a name part, with the romanizer's own score (the share of
+    attestations, discounted when they are few). Every answer is kept for the process, and the
+    keys it has are held in memory, so a name it does not know costs no SQLite look-up: a
+    corpus's names are mostly new, their words mostly not."""
+
+    def __init__(self, index: Any) -> None:
+        self.index = index
+        conn = index.conn
+        self.full_keys = frozenset(r[0] for r in conn.execute("SELECT arabic_key FROM full_names"))
+        self.unit_keys = frozenset(r[0] for r in conn.execute("SELECT arabic_key FROM units"))
+        self._wholes: dict[str, tuple[str, float] | None] = {}
+        self._units: dict[str, tuple[str, float] | None] = {}
+
+    @staticmethod
+    def _best(variants: Sequence[Any]) -> tuple[str, float] | None:
+        total = sum(v.count for v in variants)
+        if not variants or total <= 0:
+            return None
+        top = variants[0]
+        return top.latin, top.count / total * top.count / (top.count + _TRUST)
+
+    def whole(self, key: str) -> tuple[str, float] | None:
+        """The spelling of a whole name ("full_key" form) and its score, or None."""
+        if key not in self.full_keys:
+            return None
+        if key not in self._wholes:
+            self._wholes[key] = self._best(self.index.lookup_full(key, _COUNTRY))
+        return self._wholes[key]
+
+    def unit(self, key: str) -> tuple[str, float] | None:
+        """The spelling of a name part ("lookup_key" form) and its score, or None."""
+        if key not in self.unit_keys:
+            return None
+        if key not in self._units:
+            self._units[key] = self._best(self.index.lookup_unit(key, _COUNTRY))
+        return self._units[key]
+
+    def units_score(self, words: Sequence[str]) -> float:
+        """The score the romanizer gives a name spelled part by part (a particle and the word
+        after it are one part), to weigh against the whole name's."""
+        score = 1.0
+        i = 0
+        while i < len(words):
+            n = 2 if words[i] in _PARTICLES and i + 1 < len(words) else 1
+            found = self.unit(_package_key(words[i : i + n]))
+            score *= found[1] if found is not None else _RULES_SCORE
+            i += n
+        return score
+
+
 @functools.cache
-def _romanizer() -> Any | None:
+def _attested() -> _Attested | None:
     try:
-        from arabic_name_romanizer import Transliterator
+        from arabic_name_romanizer.api import default_resources_dir
+        from arabic_name_romanizer.lookup import NameIndex
     except ImportError:  # the package is a dependency; a checkout without it still runs
         log.warning("arabic-name-romanizer is not installed: English names from a letter table")
         return None
-    # its ONNX model costs 13.6 ms a name (the pipeline ran 5 times slower); the dictionary and
-    # its rules cost 0.25 ms and spell 85% of the table of ANT names as the press does
-    return Transliterator(auto_load_model=False)
+    # its ONNX model costs 13.6 ms a name (the pipeline ran 5 times slower): only its
+    # dictionary is read, and its spelling rules for the rest
+    path = default_resources_dir() / "names.sqlite3"
+    return _Attested(NameIndex(path)) if path.exists() else None
 
 
 def fold_latin(text: str) -> str:
     """Plain ASCII letters, spaces, dots and hyphens ("Béchir" -> "Bechir", "'Abbas" -> "Abbas")."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    plain = unicodedata.normalize("NFKD", _APOSTROPHES.sub("", text))
+    plain = plain.encode("ascii", "ignore").decode("ascii")
     plain = _NOT_NAME.sub(" ", plain.replace("_", " "))
     return " ".join(w.strip("-.") if w not in {"W."} else w for w in plain.split() if w.strip("-."))
 
 
 def _article_first(arabic: str, english: str) -> str:
-    """ "al-" before a word with the article ("الحمداني": "Alhamdani" -> "al-Hamdani")."""
+    """ "al-" before a word with the article ("الحمداني": "Alhamdani", "Al Hamdani" ->
+    "al-Hamdani")."""
     if not arabic.startswith(_ARTICLE) or len(arabic) < 4:
         return english
     low = english.lower()
-    if low.startswith(("al-", "el-", "al ", "el ")) or " " in english:
+    if low.startswith(("al-", "el-")):
+        return english
+    if low.startswith(("al ", "el ")) and english.count(" ") == 1:
+        return low[:2] + "-" + english[3:4].upper() + english[4:]
+    if " " in english:
         return english
     if low.startswith(("al", "el")) and len(english) > 4:
         rest = english[2:]
@@ -103,8 +201,8 @@ def _article_first(arabic: str, english: str) -> str:
 
 def _case(words: list[str]) -> str:
     joined: list[str] = []
-    for w in words:  # a lone "al" belongs to the next word
-        if joined and joined[-1].lower() in {"al", "el"} and len(joined) > 1:
+    for w in words:  # a lone "al" belongs to the next word; "Al" is a family ("Al Thani")
+        if joined and joined[-1] in {"al", "el"} and len(joined) > 1:
             joined[-1] = joined[-1].lower() + "-" + w
         else:
             joined.append(w)
@@ -114,7 +212,7 @@ def _case(words: list[str]) -> str:
         head, sep, rest = word.partition("-")
         if head.lower() in _LOWER_WORDS and sep:
             out.append(("Al" if i == 0 else head.lower()) + "-" + rest[:1].upper() + rest[1:])
-        elif word.lower() in _LOWER_WORDS and i > 0:
+        elif word.lower() in _LOWER_WORDS and i > 0 and word != "Al":
             out.append(word.lower())
         else:
             out.append(word[:1].upper() + word[1:])
@@ -146,39 +244,138 @@ def _letters(word: str) -> str:
     return "".join(table.get(ch, ch) for ch in word)
 
 
-def _romanize_words(words: list[str]) -> list[str]:
-    rom = _romanizer()
-    if rom is None:
-        return [_letters(w) for w in words]
-    return [str(x) for x in rom.transliterate_many(words, country=_COUNTRY)]
+def _package_key(words: Sequence[str]) -> str:
+    """A name as the romanizer's dictionary keys it."""
+    return " ".join(map(_package_word, words))
+
+
+@functools.lru_cache(maxsize=65536)
+def _package_word(word: str) -> str:
+    """A word as the romanizer's dictionary keys it: hamza on its seat again where the
+    project's folding took the seat away ("واءل" -> "وائل": the dictionary knows "Wael")."""
+    from arabic_name_romanizer.normalize import lookup_key
+
+    text = _HAMZA_AFTER_ALEF.sub(_HAMZA_ON_YA, word)
+    return lookup_key(_HAMZA_BEFORE_WAW.sub(_HAMZA_ON_WAW, text))
+
+
+def _split_attached(words: list[str], book: NameBook) -> list[str]:
+    """ "عبدالرحمن" and "عبدربه" as two words, "عبد" and the divine name, as most names write
+    them; a whole word the project dictionary knows ("عبدالله") stays one."""
+    out: list[str] = []
+    for w in words:
+        rest = w[len(_ABD) :]
+        if (
+            w.startswith(_ABD)
+            and w not in book.words
+            and ((rest.startswith(_ARTICLE) and len(rest) >= 4) or rest in _ABD_ATTACHED)
+        ):
+            out += [_ABD, rest]
+        else:
+            out.append(w)
+    return out
+
+
+def _spell_word(word: str) -> str:
+    """One name word the project dictionary does not know: the romanizer's most attested
+    spelling (hamza on its seat), else its spelling rules (else the letter table), with the
+    press's "al-"; a word in Latin letters as written."""
+    if word.isascii():
+        return fold_latin(word)
+    attested = _attested()
+    if attested is None:
+        return _article_first(word, fold_latin(_letters(word)))
+    found = attested.unit(_package_key([word]))
+    if found is not None:
+        english = found[0]
+    else:
+        from arabic_name_romanizer.normalize import lookup_key
+        from arabic_name_romanizer.rules import romanize_unit
+
+        english = romanize_unit(lookup_key(word))
+    return _article_first(word, _ASSIMILATED.sub("al-", fold_latin(english)))
+
+
+def _spell_pair(particle: str, word: str, book: NameBook) -> str:
+    """A particle and the word it leads, as one name part: the romanizer's attested spelling
+    of the pair ("بن راشد": "bin Rashid"; "عبد المنعم": "Abd al-Munim") under the project's
+    spelling of the particle ("Abu", not "Abou"), else the particle's English and the word's:
+    "عبد" drops the word's article ("Abdul Shakour"), "آل" is a family ("آل ثاني": "Al Thani";
+    "آل الشيخ": "Al al-Sheikh")."""
+    head = "Al" if particle == _ARTICLE else book.words.get(particle) or _spell_word(particle)
+    attested = _attested()
+    pair = attested.unit(_package_key([particle, word])) if attested is not None else None
+    if pair is not None:
+        spelled = _ASSIMILATED.sub("al-", fold_latin(pair[0])).split()
+        if len(spelled) >= 2:
+            return head + " " + _article_first(word, " ".join(spelled[1:]))
+        if spelled and spelled[0].lower().startswith(head.lower()):
+            return spelled[0]  # "Abdulaziz", written as one word
+    if particle == _ABD and word.startswith(_ARTICLE) and len(word) > len(_ARTICLE) + 1:
+        word = word[len(_ARTICLE) :]
+    return head + " " + _spell_known(word, book)
+
+
+def _spell_known(word: str, book: NameBook) -> str:
+    english = book.words.get(word)
+    return english if english is not None else _spell_word(word)
 
 
 @functools.lru_cache(maxsize=65536)
 def romanize_name(name_ar: str) -> str:
-    """The English of an Arabic name as the press writes it ("عمر البشير" -> "Omar al-Bashir")."""
-    key = normalize_key(name_ar)
-    words = key.split()
-    if not words:
-        return fold_latin(name_ar)
+    """The English of an Arabic name as the press writes it ("عمر البشير" -> "Omar al-Bashir").
+
+    Cached per surface form for the process; the dictionaries it reads are held in memory
+    (``_Attested``), so a name costs a few dictionary look-ups and no database query for
+    words already seen."""
+    key = normalize_key(name_ar).replace("_", " ")
     book = name_book()
     whole = book.names.get(key)
     if whole is not None:
         return whole
+    words = _split_attached(key.split(), book)
+    if not words:
+        return fold_latin(name_ar)
     known = _from_book(words, book)
-    missing = [w for w, e in zip(words, known, strict=True) if e is None]
-    if missing:
-        rom = _romanizer()
-        guess: list[str] = []
-        if rom is not None:
-            guess = fold_latin(str(rom.transliterate(key, country=_COUNTRY))).split()
+    if any(e is None for e in known):
+        guess = _whole_spelling(words)
         if len(guess) == len(words):
-            known = [e if e is not None else g for e, g in zip(known, guess, strict=True)]
+            known = [
+                e if e is not None else _article_first(w, g)
+                for w, e, g in zip(words, known, guess, strict=True)
+            ]
         else:
-            singles = iter(_romanize_words(missing))
-            known = [e if e is not None else next(singles) for e in known]
-        known = [_article_first(w, e) if e else e for w, e in zip(words, known, strict=True)]
+            known = _spell_missing(words, known, book)
     parts = [fold_latin(e) if e != "W." else e for e in known if e]
     return _case([p for part in parts for p in part.split()]) or fold_latin(name_ar)
+
+
+def _whole_spelling(words: list[str]) -> list[str]:
+    """The romanizer's attested spelling of the whole name, word by word, when it would rank
+    it above its parts' (one attestation of "Sameh Shoukry" outweighs "Shukri" six times)."""
+    attested = _attested()
+    spelled = attested.whole(_package_key(words)) if attested is not None else None
+    if attested is None or spelled is None or spelled[1] < attested.units_score(words):
+        return []
+    return _ASSIMILATED.sub("al-", fold_latin(spelled[0])).split()
+
+
+def _spell_missing(words: list[str], known: list[str | None], book: NameBook) -> list[str | None]:
+    """The words the project dictionary left out, spelled part by part: a particle ("بن",
+    "أبو", "عبد", "آل" after the first word) with the word it leads, the other words alone."""
+    out = list(known)
+    i = 0
+    while i < len(words):
+        word = words[i]
+        leads = word in _PARTICLES or (word == _ARTICLE and i > 0)
+        if leads and i + 1 < len(words) and out[i + 1] is None:
+            out[i : i + 2] = [_spell_pair(word, words[i + 1], book), ""]
+            i += 2
+            continue
+        if out[i] is None:
+            out[i] = _spell_word(word)
+        i += 1
+    return out
 
 
 def is_consonant_skeleton(name: str) -> bool:

@@ -1,0 +1,127 @@
+"""What the name romanizer costs the pipeline, measured by A/B in the same conditions.
+
+Each variant runs the pipeline phase of ``rasid bench`` in a fresh process, with its own
+reference pass, so the ratio to the reference is comparable across variants on a shared machine:
+
+- ``on``: the pipeline as shipped;
+- ``off``: ``rasid.names.romanize_name`` replaced by a function returning the Arabic as is
+  (only for this measurement: the entities keep no English name);
+- ``timed``: as shipped, with the time spent inside ``romanize_name`` added up (its share of
+  the pipeline's time, and how many calls and distinct names it saw).
+
+The variants alternate ``--rounds`` times (on, off, timed, on, off, timed, ...); the figures
+printed are each run's and each variant's median.
+
+    python bench/romanizer_cost.py CORPUS [--limit 3000] [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+VARIANTS = ("on", "off", "timed")
+
+
+class _Counter:
+    """Time spent inside the romanizer, its calls and the distinct names it was given."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.calls = 0
+        self.names: set[str] = set()
+
+
+def _patch(variant: str) -> _Counter:
+    """Replace the romanizer where the entities call it (not for ``on``)."""
+    import rasid.entities
+    import rasid.names
+
+    counter = _Counter()
+    original: Callable[[str], str] = rasid.names.romanize_name
+
+    def as_is(name: str) -> str:
+        return name
+
+    def timed(name: str) -> str:
+        t = time.perf_counter()
+        try:
+            return original(name)
+        finally:
+            counter.seconds += time.perf_counter() - t
+            counter.calls += 1
+            counter.names.add(name)
+
+    replacement = {"off": as_is, "timed": timed}.get(variant)
+    if replacement is not None:
+        for module in (rasid.names, rasid.entities):
+            if hasattr(module, "romanize_name"):
+                module.romanize_name = replacement
+    return counter
+
+
+def _child(variant: str, corpus: str, limit: int) -> None:
+    from rasid.bench import run_phase
+
+    counter = _patch(variant)
+    result = run_phase("pipeline", corpus, limit or None, 1, 1)
+    out: dict[str, Any] = {
+        "variant": variant,
+        "pipeline_articles_per_s": result.get("pipeline_articles_per_s"),
+        "pipeline_ratio": result.get("pipeline_ratio"),
+        "pipeline_s": result.get("pipeline_s"),
+        "reference_articles_per_s": result["reference"]["articles_per_s"],
+        "events": result.get("events"),
+    }
+    if variant == "timed":
+        out["romanize_s"] = round(counter.seconds, 3)
+        out["romanize_calls"] = counter.calls
+        out["romanize_distinct"] = len(counter.names)
+        if result.get("pipeline_s"):
+            out["romanize_share"] = round(counter.seconds / result["pipeline_s"], 4)
+    print(json.dumps(out))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus")
+    parser.add_argument("--limit", type=int, default=3000, help="articles (0: all)")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--variant", choices=VARIANTS, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.variant:
+        _child(args.variant, args.corpus, args.limit)
+        return
+    runs: list[dict[str, Any]] = []
+    for _ in range(args.rounds):
+        for variant in VARIANTS:
+            cmd = [sys.executable, __file__, args.corpus, "--limit", str(args.limit)]
+            proc = subprocess.run(
+                [*cmd, "--variant", variant], stdout=subprocess.PIPE, text=True, check=True
+            )
+            run = json.loads(proc.stdout.strip().splitlines()[-1])
+            print(json.dumps(run), file=sys.stderr, flush=True)
+            runs.append(run)
+    summary: dict[str, Any] = {"limit": args.limit, "rounds": args.rounds, "runs": runs}
+    for variant in VARIANTS:
+        mine = [r for r in runs if r["variant"] == variant]
+        summary[variant] = {
+            k: statistics.median(r[k] for r in mine)
+            for k in ("pipeline_articles_per_s", "pipeline_ratio", "romanize_share")
+            if all(r.get(k) is not None for r in mine)
+        }
+    on, off = summary["on"].get("pipeline_ratio"), summary["off"].get("pipeline_ratio")
+    if on and off:
+        # the share of the pipeline's speed the romanizer takes away
+        summary["speed_lost"] = round(1 - on / off, 4)
+    print(json.dumps(summary, indent=1))
+
+
+if __name__ == "__main__":
+    main()
