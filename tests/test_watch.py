@@ -382,3 +382,56 @@ def _has_items(db: Path) -> bool:
         return bool(_rows(db, "SELECT 1 FROM sqlite_master WHERE name = 'watch_items'"))
     except sqlite3.Error:
         return False
+
+
+def test_the_alerts_of_a_round_killed_before_them_come_next_round(
+    site: Site,
+    receiver: Receiver,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RASID_WEBHOOK_SECRET", SECRET)
+    db = tmp_path / "w.sqlite"
+    add = ["--db", str(db), "watchlist", "add", "strike", "--type", "ASSAULT", "--country", "IQ"]
+    assert rasid(add, capsys)[0] == 0
+    site.items = ["a1", "a3"]
+    site.slow_pages = {"a3": 30.0}  # killed while it waits for this page, a1 stored
+    cmd = [sys.executable, "-c", "from rasid.cli import main; main()", "--db", str(db)]
+    watch = [*cmd, "watch", f"{site.base}/feed.xml", "--webhook", receiver.url, *FAST]
+    proc = subprocess.Popen(watch, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:  # a1 recorded: the watcher waits for a3 now
+            if _has_items(db) and _rows(db, "SELECT count(*) FROM watch_items") == [(1,)]:
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the watcher did not record a1 in 20 s")
+        time.sleep(0.3)
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+    assert _rows(db, "SELECT count(*) FROM watch_alerts") == [(0,)]
+    assert receiver.posts == []
+    site.items, site.slow_pages = ["a1"], {}  # nothing new in the feed for the restart
+    code, out, err = rasid([*watch[3:], "--once"], capsys)
+    assert code == 0, err
+    assert "1 new" not in out
+    (post,) = receiver.posts
+    alert = json.loads(post[0])
+    assert alert["watchlist"] == "strike" and alert["kind"] == "new"
+    assert site.statuses("/a1.html") == [200]
+
+
+def test_without_httpx_watch_names_the_extra_to_install(tmp_path: Path) -> None:
+    code = (
+        "import sys\nsys.modules['httpx'] = None\nfrom rasid.cli import main\n"
+        f"main(['--db', {str(tmp_path / 'w.sqlite')!r}, 'watch', 'http://127.0.0.1:1/f.xml'])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().endswith("pip install 'rasid[watch]'")
+    assert "Traceback" not in done.stderr

@@ -257,3 +257,19 @@ def test_mistakes_in_the_settings_are_one_line(tmp_path: Path, settings: str, me
     with pytest.raises(CliError) as caught:
         read_config(str(feeds), [], env=env)
     assert str(caught.value).replace(str(tmp_path) + "/", "").startswith(message)
+
+
+def test_the_readmes_feeds_file_is_read_and_names_every_setting(tmp_path: Path) -> None:
+    from rasid.watch.config import SETTINGS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```yaml\n# feeds.yaml\n", 1)[1].split("```", 1)[0]
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(block, encoding="utf-8")
+    with pytest.raises(CliError, match="set RASID_WEBHOOK_SECRET"):
+        read_config(str(feeds), [], env={})
+    config = read_config(str(feeds), [], env={"RASID_WEBHOOK_SECRET": "k"})
+    assert len(config.feeds) == 3 and config.feeds[1].every == 300
+    assert config.mail is not None and config.mail.to[1] == Recipient("analyst@example.org", "ar")
+    for key in (*SETTINGS, "retries", "backoff", "host_interval"):
+        assert f"{key}:" in readme, key
