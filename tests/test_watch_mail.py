@@ -147,8 +147,11 @@ def test_alerts_are_mailed_in_each_readers_language_with_article_text_escaped(
     assert code == 0 and len(mailbox.got) == 2  # nothing new, nothing mailed again
 
 
-def _store_with_alert(path: Path, address: str = "desk@example.org") -> Any:
-    store = open_store(str(path))
+def _store_with_alert(path: Path) -> Any:
+    return _store_with_alert_at(open_store(str(path)))
+
+
+def _store_with_alert_at(store: Any, address: str = "desk@example.org") -> Any:
     with store.begin() as conn:
         conn.execute(
             watch_alerts.insert().values(
@@ -273,3 +276,16 @@ def test_the_readmes_feeds_file_is_read_and_names_every_setting(tmp_path: Path) 
     assert config.mail is not None and config.mail.to[1] == Recipient("analyst@example.org", "ar")
     for key in (*SETTINGS, "retries", "backoff", "host_interval"):
         assert f"{key}:" in readme, key
+
+
+@pytest.mark.postgres
+def test_watchlists_and_mail_rows_on_postgresql(pg_store_url: str, mailbox: Mailbox) -> None:
+    from rasid.watch.state import Watchlist, add_watchlist, list_watchlists
+
+    store = _store_with_alert_at(open_store(pg_store_url))
+    add_watchlist(store, Watchlist("strike", type="ASSAULT", lang="ar", email=("a@b.org",)))
+    assert list_watchlists(store)[0].email == ("a@b.org",)
+    config = MailConfig(host="127.0.0.1", port=mailbox.port, security="none", sender="r@b.org")
+    assert send_alerts(store, config, retries=0) == (1, 0)
+    assert mail_status(store, [1])[1][0]["delivered_at"]
+    store.close()
