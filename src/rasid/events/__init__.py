@@ -487,8 +487,11 @@ def _not_after(
 
 def _fresh(cand: Candidate, body_para: int, in_quote: bool) -> bool:
     """News of the day: reported early in the article, in the past tense or as a noun."""
-    if in_quote or (cand.status == "planned" and cand.type == "ASSAULT"):
+    if cand.status == "planned" and cand.type == "ASSAULT":
         return False
+    if in_quote:
+        # a quote tells of other days, but "نرفض"، "ندين" in it is the speaker's act as said
+        return cand.type in VERBAL_TYPES and cand.form.pos != "n"
     return body_para < FRESH_PARAGRAPHS or cand.type in VERBAL_TYPES
 
 

@@ -217,9 +217,12 @@ def assign_roles(
         actors.append(before[-1])  # "أن الجيش الأمريكي قتل سليماني": subject first after أنّ
         rules["actors"] = "subject_after_complementizer"
     passive = victim_verb or relative_victim or resumptive
+    # "اتهم البيان الصادر عن البيت الأبيض إيران": a statement or spokesman as the subject
+    # speaks for the body named after it, prepositions and all
+    voiced = verb and cand.last + 1 < len(words) and words[cand.last + 1].is_in(lex.words["voice"])
     if not actors and verb and not passive and not noun_subject:
         for p in after[:2]:
-            if _prep_before(view, p, blocked):
+            if _prep_before(view, p, blocked) and not (voiced and p is after[0]):
                 continue
             if _gap(view, cand.last, p.first) <= 6:
                 actors.append(p)

@@ -260,7 +260,10 @@ def _judge(
         ("needs_sanction", "sanction"),
         ("needs_detainee", "detainee"),
     ):
-        if flag in flags and not view.has_phrase(lex.cues[cue], w.i, whi):
+        # a warning's consequence may come at the end of a long sentence ("حذرت ... من أي
+        # تحركات ...، مؤكدة أن واشنطن ستتخذ الإجراءات الصارمة ردا على ذلك")
+        reach = len(words) if cue == "threat" else whi
+        if flag in flags and not view.has_phrase(lex.cues[cue], w.i, reach):
             return None
     if "needs_counterpart" in flags and not view.has_phrase(lex.cues["counterpart"], w.i, whi):
         return None
@@ -303,8 +306,8 @@ def _judge(
         if "weak" in flags and not (day or supported):
             return None
     if w.in_quote:
-        if verbal and "threat_content" not in flags:
-            return None
+        if verbal and "threat_content" not in flags and not _first_person(w, form):
+            return None  # told inside a quote: the quote's speaker acts only in the first person
         if not verbal and not dated:
             return None
     if form.tense == "present" and not verbal:
@@ -351,6 +354,16 @@ def _judge(
     if not verbal and _content_of_verbal(view, lex, w, lo) and status != "claimed":
         return None  # "نفت وقوع أي هجوم", "اتهمتها باستهداف": what is denied or alleged
     return Candidate(etype, w.i, last, form, w.clause, status, disrupted, rule)
+
+
+def _first_person(w: Word, form: TriggerForm) -> bool:
+    """ "ندعو"، "نرفض"، "ندين"، "رفضنا": the speaker's own act, told in the quote."""
+    if form.pos == "n":
+        return False
+    bare = w.bare
+    if form.tense == "present":
+        return bare.startswith("ن") and not (form.lemma.startswith("ن") and bare[1:2] != "ن")
+    return bare.endswith("نا") and not form.lemma.endswith("ن")
 
 
 def _content_of_verbal(view: SentenceView, lex: Lexicon, w: Word, lo: int) -> bool:
