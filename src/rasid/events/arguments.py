@@ -220,7 +220,23 @@ def assign_roles(
     # "اتهم البيان الصادر عن البيت الأبيض إيران": a statement or spokesman as the subject
     # speaks for the body named after it, prepositions and all
     voiced = verb and cand.last + 1 < len(words) and words[cand.last + 1].is_in(lex.words["voice"])
-    if not actors and verb and not passive and not noun_subject:
+    # "وندد بـ"جريمة أمريكا"": the complement comes first, the subject is not named here
+    nxt = words[cand.last + 1] if cand.last + 1 < len(words) else None
+    complement_first = (
+        verb
+        and nxt is not None
+        and nxt.bare.startswith("ب")
+        and (nxt.bare == "ب" or nxt.stem != nxt.bare)
+    )
+    # "جدد الوزراء رفضهم قرار واشنطن": a verbal noun with its pronoun, object of a light
+    # verb; its doer is the light verb's subject, never the name after it
+    light_object = (
+        verb
+        and words[head].bare.endswith(("ه", "ها", "هم", "هما"))
+        and _light_verb_before(view, lex, head, max(lo, head - 8)) is not None
+    )
+    complement_first = complement_first or light_object
+    if not actors and verb and not passive and not noun_subject and not complement_first:
         for p in after[:2]:
             if _prep_before(view, p, blocked) and not (voiced and p is after[0]):
                 continue
@@ -243,12 +259,26 @@ def assign_roles(
     if not actors and before_subjects and not relative_victim and not resumptive:
         near = before_subjects[-1]
         light = _light_verb_before(view, lex, head, lo)
-        ok_position = (verb and _gap(view, near.last, head) <= 4) or (
-            light is not None and light < near.first
-        )
+        if light is not None and not (verb and _gap(view, near.last, head) <= 4):
+            # "أعلنت الوزارة مقتل عناصر من الأمن التونسي في كمين": the light verb's subject
+            # follows the light verb; a name nearer the noun is its complement
+            near = next((p for p in before_subjects if p.first > light), near)
+            ok_position = light < near.first and _gap(view, light, near.first) <= 3
+        else:
+            ok_position = verb and _gap(view, near.last, head) <= 4
         if ok_position and not _prep_before(view, near, blocked):
             actors.append(near)
             rules["actors"] = "subject_before_verb" if verb else "light_verb_subject"
+    if (
+        not actors
+        and complement_first
+        and not light_object
+        and cand.type in VERBAL_TYPES
+        and prev_actor is not None
+    ):
+        actors_prev = True  # "وندد بـ...": the subject of the sentence before goes on
+    else:
+        actors_prev = False
     if relative_victim and before:
         targets.append(before[-1])
         rules["targets"] = "relative_victim"
@@ -271,6 +301,9 @@ def assign_roles(
     if "claimed_by" in rules and not claimed_e and prev_actor is not None:
         claimed_e = (prev_actor,)
     actors_e = _entities(actors)
+    if actors_prev and not actors_e and prev_actor is not None:
+        actors_e = (prev_actor,)
+        rules["actors"] = "previous_subject"
     if not actors_e and claimed_e and cand.type == "ASSAULT":
         actors_e = claimed_e
         rules["actors"] = "claimant"

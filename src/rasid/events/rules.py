@@ -320,6 +320,12 @@ def _judge(
         and _anaphoric(view, w, lex)
     ):
         return None  # "وراء الهجوم": the attack told elsewhere, nothing new here
+    if (
+        w.bare in lex.words["day_parts"]
+        and last + 1 < len(words)
+        and words[last + 1].is_in(lex.words["day_words"])
+    ):
+        return None  # "فجر الجمعة": the dawn of a day, not "blew up"
     if form.pos == "v" and w.i > 0 and words[w.i - 1].text in lex.words["verb_blockers"]:
         return None  # "من أجل": a noun after a preposition, not the verb
     after = (w.i + 1, min(hi, w.i + 7))
