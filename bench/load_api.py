@@ -164,7 +164,10 @@ def url_mix(seed: int = 11, n: int = 400) -> list[str]:
     return urls
 
 
-def start_server(db: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_server(db: str, port: int, workers: int, *, keep: bool = True) -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    if not keep:  # every request queries the store (rasid.store.changes)
+        env["RASID_KEPT_ANSWERS"] = "0"
     code = (
         "from rasid.web.server import serve_forever; "
         f"serve_forever({db!r}, '127.0.0.1', {port}, workers={workers})"
@@ -174,6 +177,7 @@ def start_server(db: str, port: int, workers: int) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        env=env,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -303,6 +307,11 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1, help="server processes")
     ap.add_argument("--tool", choices=("auto", "wrk", "httpx"), default="auto")
     ap.add_argument("--endpoint", choices=("events", "search"), default="events")
+    ap.add_argument(
+        "--no-keep",
+        action="store_true",
+        help="the server keeps no answer (RASID_KEPT_ANSWERS=0): every request is a query",
+    )
     args = ap.parse_args()
 
     if args.synthetic:
@@ -312,7 +321,7 @@ def main() -> None:
         make_synthetic(args.db, args.synthetic)
         print(f"made {args.synthetic} events in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     port = _free_port()
-    proc = start_server(args.db, port, args.workers)
+    proc = start_server(args.db, port, args.workers, keep=not args.no_keep)
     base = f"http://127.0.0.1:{port}"
     try:
         meta = httpx.get(base + "/api/meta").json()
@@ -337,6 +346,7 @@ def main() -> None:
             "clients": args.clients,
             "duration_s": args.duration,
             "server_workers": args.workers,
+            "answers_kept": not args.no_keep,
             "events_in_store": meta["events"],
             "articles_in_store": meta["articles"],
             "store": args.db,

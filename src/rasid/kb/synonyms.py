@@ -12,7 +12,8 @@ than ``SHORTEST`` characters are left out ("KH" would hit every "kh" of an Engli
 name of a place flagged ``place_or_word`` (حديثة is also "modern") is left out, its qualified
 aliases ("قضاء حديثة") stay; one-word names of the dictionary never expand (علي would become على).
 
-Risky: keys are substrings, so an English key still hits inside a longer word ("Hit" in "white").
+Risky: a key is matched as the start of a word (``rasid.store.fulltext``), so a short English key
+still finds the longer words it begins ("Hit" finds "hits" and "hitting", no longer "white").
 """
 
 from __future__ import annotations

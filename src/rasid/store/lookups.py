@@ -14,18 +14,18 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, case, distinct, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Connection, case, distinct, func, or_, select
 
 from rasid.records import Event, Figure, Statement, record_from_json
 from rasid.store import Store
 from rasid.store import schema as s
+from rasid.store.fulltext import find_hits, match_rows
 from rasid.store.query import (
     EventQuery,
     Page,
     QueryError,
     _article_meta,
     _fill,
-    _has_any,
     _ilike,
     _loads,
     _paging,
@@ -307,18 +307,11 @@ def _snippets(
     text: str, keys: Iterable[str], *, width: int = 90, most: int = 3
 ) -> list[dict[str, Any]]:
     """Windows of the ORIGINAL text around the first hits of any of ``keys`` in its normalized
-    form, in text order."""
+    form, where the full-text index finds them (``find_hits``), in text order."""
     norm = normalize(text)
-    hay = norm.text
-    hits: list[tuple[int, int]] = []
-    for key in keys:
-        pos = hay.find(key)
-        while pos >= 0 and len(hits) < 200:
-            hits.append((pos, pos + len(key)))
-            pos = hay.find(key, pos + len(key))
     out: list[dict[str, Any]] = []
     last_end = -1
-    for lo_n, hi_n in sorted(hits):
+    for lo_n, hi_n in find_hits(norm.text, keys):
         if len(out) >= most:
             break
         start, end = norm.to_original_span(lo_n, hi_n)
@@ -337,20 +330,6 @@ def _snippets(
     return out
 
 
-def _article_match(store: Store, keys: list[str]) -> ColumnElement[bool]:
-    a = s.articles
-    if store.dialect != "postgresql":
-        return _has_any(store, a.c.text_norm, keys)
-    doc = func.to_tsvector(
-        literal_column("'simple'"), func.coalesce(a.c.title, "") + " " + a.c.text_norm
-    )
-    queries = [func.plainto_tsquery(literal_column("'simple'"), k) for k in keys]
-    either: ColumnElement[Any] = queries[0]
-    for tsq in queries[1:]:
-        either = either.op("||")(tsq)
-    return doc.op("@@")(either)
-
-
 def search_articles(store: Store, query: str, *, limit: int = 20, offset: int = 0) -> Page:
     """Articles containing ``query`` (normalized) or another name of what it names, in either
     language ("Mosul" finds "الموصل"; ``text_keys``), newest first, with highlighted snippets,
@@ -362,7 +341,7 @@ def search_articles(store: Store, query: str, *, limit: int = 20, offset: int = 
     a = s.articles
     with store.connect() as conn:
         keys = text_keys(conn, query)
-        cond = _article_match(store, keys)
+        cond = match_rows(store.dialect, "articles", keys)
         total = conn.execute(select(func.count()).select_from(a).where(cond)).scalar_one()
         rows = conn.execute(
             select(a.c.id, a.c.title, a.c.source, a.c.url, a.c.published, a.c.text)
@@ -379,7 +358,7 @@ def search_articles(store: Store, query: str, *, limit: int = 20, offset: int = 
         n_events = conn.execute(
             select(func.count())
             .select_from(s.events)
-            .where(_has_any(store, s.events.c.search_norm, keys))
+            .where(match_rows(store.dialect, "events", keys))
         ).scalar_one()
     return Page(
         items=items,

@@ -8,11 +8,11 @@ crosses into Python. Names a user types, in Arabic or English, are resolved thro
 base and the stored actor names: a filter on "كتائب حزب الله" finds the events whose actor is that
 group's entity id, whatever name the event row carries.
 
-Text search compares normalized keys (``normalize_key``: hamza, ta marbuta, alef maqsura and
-diacritics folded) against ``articles.text_norm`` and ``events.search_norm``; PostgreSQL answers
-article searches from its full-text index (migration 002) instead of scanning. A query also
-finds the other names of what it names, in either language ("Mosul" finds "الموصل"):
-``text_keys`` ORs them.
+Text search looks normalized keys (``normalize_key``: hamza, ta marbuta, alef maqsura and
+diacritics folded) up in the full-text indexes of articles and events, with the forms Arabic
+proclitics give a word ("بالموصل" for "الموصل"; ``rasid.store.fulltext``), never scanning a
+row's text. A query also finds the other names of what it names, in either language ("Mosul"
+finds "الموصل"): ``text_keys`` ORs them.
 """
 
 from __future__ import annotations
@@ -46,7 +46,9 @@ from rasid.errors import RasidError
 from rasid.records import Event, event_from_json
 from rasid.store import Store
 from rasid.store import schema as s
+from rasid.store.changes import change_token
 from rasid.store.events import event_sources, with_sources
+from rasid.store.fulltext import match_rows
 from rasid.text.normalize import normalize_key
 
 log = logging.getLogger(__name__)
@@ -191,18 +193,6 @@ def _paging(limit: int, offset: int) -> tuple[int, int]:
     if offset < 0:
         raise QueryError(f"offset must be 0 or more, not {offset}")
     return limit, offset
-
-
-def _has(store: Store, column: Any, needle: str) -> ColumnElement[bool]:
-    """Substring test; instr/strpos beat LIKE on long text and need no wildcard escaping."""
-    if store.dialect == "postgresql":
-        return func.strpos(column, needle) > 0
-    return func.instr(column, needle) > 0
-
-
-def _has_any(store: Store, column: Any, keys: Iterable[str]) -> ColumnElement[bool]:
-    """Any of ``keys`` is a substring of ``column``."""
-    return or_(*(_has(store, column, k) for k in keys))
 
 
 def text_keys(conn: Connection, text: str) -> list[str]:
@@ -412,7 +402,7 @@ def event_conditions(
     if q.place and q.place.strip():
         conds.append(_place_condition(q.place.strip()))
     if q.text and (keys := text_keys(conn, q.text)):
-        conds.append(_has_any(store, ev.c.search_norm, keys))
+        conds.append(match_rows(store.dialect, "events", keys))
     if q.located:
         conds.append(and_(ev.c.lat.is_not(None), ev.c.lon.is_not(None)))
     if kinds := _split(q.actor_kind):
@@ -491,25 +481,27 @@ def _attach_actors(conn: Connection, items: list[dict[str, Any]]) -> None:
 
 
 _COUNT_TTL = 30.0
-_counts: dict[tuple[str, EventQuery], tuple[float, int]] = {}
+_counts: dict[tuple[str, EventQuery], tuple[str | None, float, int]] = {}
 _counts_lock = threading.Lock()
 
 
 def _count_events(store: Store, conn: Connection, q: EventQuery, conds: list[Any]) -> int:
-    """The number of matches, remembered for half a minute: paging through one result set, or
-    many clients sending the same filters, costs one count, not one per page. A total may lag
-    an ingest by that long; the page itself is always fresh."""
+    """The number of matches, remembered until the store changes (``rasid.store.changes``):
+    paging through one result set, or many clients sending the same filters, costs one count,
+    not one per page. Where the store cannot tell when it changes, a total is remembered half a
+    minute and may lag an ingest by that long; the page itself is always fresh."""
     key = (store.url, replace(q, limit=0, offset=0, sort=""))
+    token = change_token(store)
     now = time.monotonic()
     with _counts_lock:
         hit = _counts.get(key)
-    if hit is not None and now - hit[0] < _COUNT_TTL:
-        return hit[1]
+    if hit is not None and hit[0] == token and (token is not None or now - hit[1] < _COUNT_TTL):
+        return hit[2]
     total = int(conn.execute(select(func.count()).select_from(s.events).where(*conds)).scalar_one())
     with _counts_lock:
         if len(_counts) > 2048:
             _counts.clear()
-        _counts[key] = (now, total)
+        _counts[key] = (token, now, total)
     return total
 
 

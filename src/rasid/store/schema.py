@@ -226,7 +226,7 @@ def _m001_initial(conn: Connection) -> None:
 
 
 def _m002_postgres_search(conn: Connection) -> None:
-    """Full-text search over normalized article text in PostgreSQL (SQLite uses LIKE)."""
+    """Full-text search over normalized article text in PostgreSQL (remade by 014)."""
     if conn.dialect.name != "postgresql":
         return
     conn.execute(
@@ -350,6 +350,13 @@ def _m013_article_aliases(conn: Connection) -> None:
     )
 
 
+def _m014_folded_title_search(conn: Connection) -> None:
+    """PostgreSQL's article index over the folded title, as SQLite's (``rasid.store.fulltext``)."""
+    from rasid.store.fulltext import index_folded_titles
+
+    index_folded_titles(conn)
+
+
 def _m015_watch_mail(conn: Connection) -> None:
     """Alerts by email and sitemaps read from an index (``rasid.watch.state``)."""
     from rasid.watch.state import add_mail_and_sitemaps
@@ -377,5 +384,6 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("011_flat_views", _m011_flat_views),
     ("012_watch", _m012_watch),
     ("013_article_aliases", _m013_article_aliases),
+    ("014_folded_title_search", _m014_folded_title_search),
     ("015_watch_mail", _m015_watch_mail),
 )

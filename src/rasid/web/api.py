@@ -4,12 +4,16 @@ API token (Bearer) to be configured and presented."""
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hmac
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field, field_validator
 
 from rasid import __version__ as rasid_version
@@ -18,6 +22,7 @@ from rasid.export import FORMAT_INFO, export_chunks
 from rasid.store import Store
 from rasid.store import lookups as L  # noqa: N812 (the query modules read better short)
 from rasid.store import query as Q  # noqa: N812
+from rasid.store.changes import Answers, kept_from_env
 from rasid.store.query import MAX_LIMIT, EventQuery
 from rasid.web.errors import ERROR_SCHEMA
 
@@ -45,7 +50,14 @@ SORT_PATTERN = (
 router = APIRouter(prefix="/api", responses=_ERRORS)
 
 
-def get_store(request: Request) -> Store:
+@functools.cache
+def answers() -> Answers:
+    """The event pages and searches answered since the store last changed
+    (``rasid.store.changes``): many clients asking the same cost one query."""
+    return Answers(most=kept_from_env())
+
+
+async def get_store(request: Request) -> Store:  # async: no thread for a look-up
     store: Store = request.app.state.store
     return store
 
@@ -57,7 +69,7 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
 
-def event_filters(
+async def event_filters(  # async: no thread for reading parameters
     type: Annotated[
         str | None, Query(max_length=200, description="PLOVER types, comma-separated")
     ] = None,
@@ -207,6 +219,40 @@ class IngestResult(BaseModel):
     figures: int
 
 
+_computing: dict[Any, asyncio.Task[bytes]] = {}
+
+
+async def _kept(
+    store: Store, key: Any, model: type[BaseModel], compute: Callable[[], dict[str, Any]]
+) -> Response:
+    """The JSON of ``model`` for ``compute()``, kept (``answers``) until the store changes.
+
+    A kept answer is served from the event loop. An answer to compute goes to the thread pool
+    once for all the requests asking it at the same time, in a task of its own: a client that
+    leaves does not cancel it for the others."""
+    if store.dialect == "sqlite":  # a pragma on a local file: microseconds
+        token, body = answers().lookup(store, key)
+    else:
+        token, body = await run_in_threadpool(answers().lookup, store, key)
+    if body is None:
+        pending = (store.url, token, key)
+        task = _computing.get(pending)
+        if task is None:
+
+            def render() -> bytes:
+                return model.model_validate(compute()).model_dump_json().encode()
+
+            def done(finished: asyncio.Task[bytes]) -> None:
+                _computing.pop(pending, None)
+                if not finished.cancelled() and finished.exception() is None:
+                    answers().keep(store, key, token, finished.result())
+
+            task = _computing[pending] = asyncio.ensure_future(run_in_threadpool(render))
+            task.add_done_callback(done)
+        body = await asyncio.shield(task)
+    return Response(body, media_type="application/json")
+
+
 @router.get("/meta", response_model=Meta, summary="What this server holds")
 def meta(request: Request, store: StoreDep) -> dict[str, Any]:
     return {
@@ -219,8 +265,9 @@ def meta(request: Request, store: StoreDep) -> dict[str, Any]:
 
 
 @router.get("/events", response_model=EventPage, summary="Events, filtered, sorted and paged")
-def list_events(store: StoreDep, q: Filters, limit: Limit = 50, offset: Offset = 0) -> Any:
-    return Q.query_events(store, replace(q, limit=limit, offset=offset)).to_json()
+async def list_events(store: StoreDep, q: Filters, limit: Limit = 50, offset: Offset = 0) -> Any:
+    q = replace(q, limit=limit, offset=offset)
+    return await _kept(store, ("events", q), EventPage, lambda: Q.query_events(store, q).to_json())
 
 
 @router.get("/events/{event_id}", responses=_NOT_FOUND, summary="One event with every source")
@@ -428,13 +475,18 @@ def figure_series(
     response_model=SearchPage,
     summary="Articles with the words or another name of what they name (Arabic, English)",
 )
-def search(
+async def search(
     store: StoreDep,
     q: Annotated[str, Query(min_length=1, max_length=200)],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Offset = 0,
 ) -> Any:
-    return L.search_articles(store, q, limit=limit, offset=offset).to_json()
+    return await _kept(
+        store,
+        ("search", q, limit, offset),
+        SearchPage,
+        lambda: L.search_articles(store, q, limit=limit, offset=offset).to_json(),
+    )
 
 
 @router.get("/stats", summary="Event counts by period or category")
