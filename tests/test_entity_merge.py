@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -7,9 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from rasid.entity_merge import link_provisional, names_alike, same_entity
+from rasid.entity_merge import (
+    ProvisionalIndex,
+    join_reason,
+    kb_person_for,
+    link_provisional,
+    name_keys,
+    names_alike,
+    same_entity,
+)
 from rasid.jobs import ingest
-from rasid.records import Entity
+from rasid.kb import load_kb
+from rasid.pipeline import annotate
+from rasid.records import Article, Entity
 from rasid.store import open_store
 
 
@@ -175,3 +186,274 @@ def test_spellings_the_press_writes_alike_in_english_are_one_person() -> None:
     c = Entity(id="px:d", kind="person", name="Ali Hassan", name_ar="علي حسن", provisional=True)
     d = Entity(id="px:e", kind="person", name="Ali Hassan", name_ar="علاء حسن", provisional=True)
     assert link_provisional([d], {"px:d": c}) == {}
+
+
+def named(eid: str, name_ar: str, **facts: object) -> Entity:
+    """A provisional person with the English the pipeline gives it."""
+    from rasid.names import romanize_name
+
+    return Entity(
+        id=eid,
+        kind="person",
+        name=romanize_name(name_ar),
+        name_ar=name_ar,
+        provisional=True,
+        **facts,  # type: ignore[arg-type]
+    )
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "rule"),
+    [
+        # the same skeleton and the same English: "تش" and "ش" for "ch"
+        ("ستيفن منوتشين", "ستيفن منوشين", "keys"),
+        ("نداء ضحكة", "نداء ضاحكة", "keys"),
+        # "عبد" and the divine name written apart or as one word
+        ("عبد العزيز بوتفليقة", "عبدالعزيز بوتفليقة", "keys"),
+        ("إيناس عبد الدايم", "إيناس عبدالدايم", "keys"),
+        # with and without the article
+        ("نزار علولا", "نزار العلولا", "keys"),
+        # one skeleton, two English names: two people
+        ("علي حسن", "علي حسين", None),
+        ("محمد حسن", "محمود حسن", None),
+        ("محمد العامودي", "محمد العمادي", None),
+        # another first name: another person of the family
+        ("جون مكين", "سيندي مكين", None),
+        # one name inside the other: perhaps the father, not joined without evidence
+        ("محمد صالح", "طارق محمد صالح", None),
+        ("ماجد الغرير", "ماجد سيف الغرير", None),
+    ],
+)
+def test_join_by_keys(a: str, b: str, rule: str | None) -> None:
+    assert join_reason(named("px:a", a), named("px:b", b)) == rule
+    assert join_reason(named("px:b", b), named("px:a", a)) == rule
+
+
+@pytest.mark.parametrize(
+    ("known", "alias", "new"),
+    [("رامي أبو زيد", "أبو زيد", "أبو زيد"), ("أحمد بن دغر", "بن دغر", "بن دغر")],
+)
+def test_a_name_of_one_part_never_joins_without_evidence(known: str, alias: str, new: str) -> None:
+    """A kunya or a surname alone, even one another person's article called him by."""
+    host = named("px:a", known, aliases=(alias,))
+    assert join_reason(named("px:b", new), host) is None
+    assert join_reason(named("px:b", new, role="writer"), dataclasses.replace(host, role="writer"))
+
+
+def test_nothing_may_differ() -> None:
+    base = named("px:a", "ستيفن منوتشين", role="minister", affiliations=("ac:united_states",))
+    assert join_reason(base, named("px:b", "ستيفن منوشين")) == "keys"
+    assert join_reason(base, named("px:b", "ستيفن منوشين", role="doctor")) is None
+    other_state = named("px:b", "ستيفن منوشين", affiliations=("ac:germany",))
+    assert join_reason(base, other_state) is None
+    assert (
+        join_reason(
+            named("px:a", "نداء ضحكة", country="EG"), named("px:b", "نداء ضاحكة", country="SY")
+        )
+        is None
+    )
+    # an organization is never joined by the person keys
+    org = Entity(id="px:o", kind="organization", name="", name_ar="نداء ضاحكة", provisional=True)
+    assert join_reason(named("px:a", "نداء ضحكة"), org) is None
+
+
+def test_a_name_in_latin_letters_needs_evidence() -> None:
+    arabic = named("px:a", "بيتر نافارو", role="adviser", affiliations=("ac:white_house",))
+    latin = Entity(
+        id="px:peter_navarro",
+        kind="person",
+        name="Peter Navarro",
+        name_ar="Peter Navarro",
+        provisional=True,
+        role="adviser",
+        affiliations=("ac:white_house",),
+    )
+    assert join_reason(latin, arabic) == "english_with_evidence"
+    assert join_reason(dataclasses.replace(latin, role=None, affiliations=()), arabic) is None
+
+
+def test_names_are_found_by_keys_not_pairs() -> None:
+    a = named("px:a", "ستيفن منوتشين")
+    assert set(name_keys(a)) >= {"person:w:منوتشين", "person:s:منشن", "person:e:mnuchin"}
+    index = ProvisionalIndex()
+    index.add(a)
+    # another spelling, linked, is an alias found by its own keys afterwards
+    assert index.link([named("px:b", "ستيفن منوشين")]) == {"px:b": "px:a"}
+    joined = index.get("px:a")
+    assert joined is not None and joined.aliases == ("ستيفن منوشين",)
+    assert index.link([named("px:c", "ستيف منوشين", role="minister")]) == {}
+    assert index.link([named("px:d", "ستيفن منوشين")]) == {"px:d": "px:a"}
+
+
+def test_a_spelling_of_a_knowledge_base_person_is_that_person() -> None:
+    kb = load_kb()
+    bolton = named("px:b", "جون بولتن")
+    assert kb_person_for(bolton, kb) == "ac:john_bolton"
+    # the same skeleton, another English: not him
+    assert kb_person_for(dataclasses.replace(bolton, name="John Boltan"), kb) is None
+    # a tie to another country's state: not him
+    assert kb_person_for(dataclasses.replace(bolton, affiliations=("ac:iran",)), kb) is None
+    assert kb_person_for(named("px:c", "سيندي بولتن"), kb) is None
+
+
+def test_spellings_in_one_article_are_one_person() -> None:
+    text = (
+        "قالت المتحدثة نداء ضحكة إن الحفل تأجل. وأضافت نداء ضاحكة أن الموعد لم يحدد. "
+        "وقال مستشار الأمن القومي الأمريكي جون بولتن إن العقوبات ستستمر."
+    )
+    doc = annotate(Article(id="a1", text=text, published="2018-05-01"))
+    ids = {m.text: m.entity_id for m in doc.mentions}
+    assert ids["نداء ضحكة"] == ids["نداء ضاحكة"] == "px:نداء_ضحكه"
+    assert doc.provisional["px:نداء_ضحكه"].aliases == ("نداء ضاحكة",)
+    assert ids["جون بولتن"] == "ac:john_bolton"
+    assert any(m.rule.endswith(".kb_keys") for m in doc.mentions if m.text == "جون بولتن")
+
+
+def test_a_kunya_after_and_is_named_without_it() -> None:
+    text = "وحضر الاجتماع أبو علي الكحلاني وأبو محمد الحديدي في صنعاء."
+    doc = annotate(Article(id="a2", text=text, published="2018-05-01"))
+    names = {e.name_ar: e.name for e in doc.provisional.values()}
+    assert names.get("أبو محمد الحديدي") == "Abu Mohammed al-Hadidi", names
+
+
+_MNUCHIN = [
+    {
+        "id": "m1",
+        "published": "2018-03-01",
+        "text": "وقال وزير الخزانة الأمريكي ستيفن منوتشين إن الرسوم ستفرض الشهر المقبل.",
+    },
+    {
+        "id": "m2",
+        "published": "2018-06-19",
+        "text": "وقال الوزير ستيفن منوشين للصحفيين إن المحادثات مستمرة.",
+    },
+    {
+        "id": "m3",
+        "published": "2018-06-20",
+        "text": "وقال الرئيس عبد العزيز بوتفليقة إن الانتخابات ستجرى في موعدها.",
+    },
+    {
+        "id": "m4",
+        "published": "2018-06-21",
+        "text": "وقال الرئيس عبدالعزيز بوتفليقة في رسالة إن الحوار مفتوح.",
+    },
+]
+
+
+def _people(url: str) -> dict[str, tuple[int, dict[str, object]]]:
+    """Stored provisional persons whose name is Mnuchin's or Bouteflika's: mentions, data."""
+    store = open_store(url)
+    counts = dict(store.mention_counts())
+    with store.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT id, data FROM entities WHERE provisional = 1 AND kind = 'person'"
+        ).all()
+    store.close()
+    return {
+        eid: (counts.get(eid, 0), json.loads(data))
+        for eid, data in rows
+        if "بوتفليق" in eid or "منو" in eid
+    }
+
+
+def _check_one_each(url: str) -> None:
+    people = _people(url)
+    assert sorted(people) == ["px:ستيفن_منوتشين", "px:عبد_العزيز_بوتفليقه"], people
+    mnuchin = people["px:ستيفن_منوتشين"]
+    assert mnuchin[0] == 2
+    assert mnuchin[1]["joined"] == {"ستيفن منوشين": "keys"}
+    assert people["px:عبد_العزيز_بوتفليقه"][0] == 2
+
+
+@pytest.mark.parametrize(
+    "engine", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_stored_spellings_are_found_by_their_keys(
+    tmp_path: Path, engine: str, request: pytest.FixtureRequest
+) -> None:
+    url = (
+        str(tmp_path / "e.sqlite")
+        if engine == "sqlite"
+        else str(request.getfixturevalue("pg_store_url"))
+    )
+    for i, article in enumerate(_MNUCHIN):  # one ingest an article: linked through the store
+        ingest([_write(tmp_path / f"{i}.jsonl", [article])], url)
+    _check_one_each(url)
+    store = open_store(url)
+    with store.connect() as conn:
+        keys = set(
+            conn.exec_driver_sql(
+                "SELECT key FROM entity_keys WHERE entity_id = 'px:ستيفن_منوتشين'"
+            ).scalars()
+        )
+    store.close()
+    # the joined spelling's keys lead to the stored entity too
+    assert {"person:w:منوتشين", "person:w:منوشين", "person:s:منشن"} <= keys
+
+
+def _drop_entity_keys(url: str) -> None:
+    """The store as it was before migration 016: no key table."""
+    store = open_store(url)
+    with store.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE entity_keys")
+        conn.exec_driver_sql("DELETE FROM rasid_migrations WHERE name = '016_entity_keys'")
+    store.close()
+
+
+@pytest.mark.parametrize(
+    "engine", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_names_stored_before_the_key_table_are_keyed_and_linked(
+    tmp_path: Path, engine: str, request: pytest.FixtureRequest
+) -> None:
+    url = (
+        str(tmp_path / "e.sqlite")
+        if engine == "sqlite"
+        else str(request.getfixturevalue("pg_store_url"))
+    )
+    ingest([_write(tmp_path / "1.jsonl", [_MNUCHIN[0], _MNUCHIN[2]])], url)
+    _drop_entity_keys(url)
+    ingest([_write(tmp_path / "2.jsonl", [_MNUCHIN[1], _MNUCHIN[3]])], url)  # migrates first
+    _check_one_each(url)
+
+
+ANT = Path("/work/shared/corpora/ant-multisource/ant_v2.1_multisource.jsonl")
+
+
+def test_the_store_and_an_in_memory_run_link_alike(tmp_path: Path) -> None:
+    """``rasid extract`` (rasid.merge.merge_results) and the store link the same names to the
+    same entities: the first 300 ANT articles, or these few where the corpus is absent."""
+    from rasid.ingest import IngestProblem, read_articles
+    from rasid.pipeline import process_article
+
+    if ANT.exists():
+        path = tmp_path / "ant.jsonl"
+        with ANT.open(encoding="utf-8") as src:
+            path.write_text("".join(next(src) for _ in range(300)), encoding="utf-8")
+        source = str(path)
+    else:
+        source = _write(tmp_path / "few.jsonl", [*_MNUCHIN, *_TWO_SPELLINGS])
+    db = str(tmp_path / "e.sqlite")
+    ingest([source], db, workers=1)
+    index = ProvisionalIndex()
+    expected: dict[tuple[str, int], str] = {}
+    seen: set[str] = set()
+    for article in read_articles([source]):
+        if isinstance(article, IngestProblem):
+            continue
+        doc = process_article(article).doc
+        if doc.article.content_hash in seen:
+            continue  # a copy: stored once
+        seen.add(doc.article.content_hash)
+        linked = index.link(doc.provisional.values())
+        for m in doc.mentions:
+            expected[(doc.article.id, m.start)] = linked.get(m.entity_id, m.entity_id)
+    store = open_store(db)
+    with store.connect() as conn:
+        stored = {
+            (a, s): e
+            for a, s, e in conn.exec_driver_sql("SELECT article_id, start, entity_id FROM mentions")
+        }
+    store.close()
+    assert stored == expected
+    assert any(e.aliases for e in index)  # some names were linked

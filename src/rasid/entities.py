@@ -35,6 +35,7 @@ from operator import itemgetter
 
 from rasid.caches import word_cache
 from rasid.doc import Doc
+from rasid.entity_merge import ProvisionalIndex, kb_person_for
 from rasid.kb.context_links import link_by_context
 from rasid.kb.load import KnowledgeBase, load_kb
 from rasid.kb.match import match_kb
@@ -558,6 +559,8 @@ class _Linker:
         cue = self.f.org_cue(i)
         if cue is not None and j - i > 1:
             a += cue[1]  # proclitics before the cue word are not part of the name
+        elif self.f.bares[i] in self.f.c.kunya_heads:
+            a += len(self.f.norms[i]) - len(self.f.bares[i])  # "وأبو بكر": "and" is not his
         return a, b
 
     def add(self, found: Found) -> None:
@@ -574,7 +577,7 @@ class _Linker:
                 id=eid,
                 kind=found.kind,
                 name="",  # spelled in English once kept (find_mentions)
-                name_ar=surface,
+                name_ar=_label(surface),
                 affiliations=affiliations,
                 provisional=True,
                 role=found.role_en,
@@ -698,18 +701,59 @@ class _Linker:
             ]
 
     def to_known_persons(self, kb: KnowledgeBase) -> None:
-        """A found person whose name is a knowledge-base person's name or alias is that person."""
+        """A found person whose name is a knowledge-base person's name or alias is that person
+        (".kb_alias"); so is one written otherwise whose English and Arabic keys agree with that
+        person's ("جون بولتن": John Bolton, ".kb_keys"; rasid.entity_merge.kb_person_for)."""
         names = kb_person_names(kb)
         for eid, ent in list(self.entities.items()):
+            if ent.kind != "person":
+                continue
             # a hashtag joins the words with "_" ("#حسن_روحاني")
-            key = normalize_key(ent.name_ar.replace("_", " "))
-            kid = names.get(key) if ent.kind == "person" else None
+            kid = names.get(normalize_key(ent.name_ar.replace("_", " ")))
+            rule = ".kb_alias"
+            if kid is None:
+                kid, rule = kb_person_for(ent, kb), ".kb_keys"
             if kid is None:
                 continue
             del self.entities[eid]
             self.mentions = [
-                dataclasses.replace(m, entity_id=kid, rule=m.rule + ".kb_alias")
+                dataclasses.replace(m, entity_id=kid, rule=m.rule + rule)
                 if m.entity_id == eid
+                else m
+                for m in self.mentions
+            ]
+
+    def join_variants(self) -> None:
+        """Two spellings of one person in one article ("نداء ضحكة", "نداء ضاحكة"): one entity
+        when rasid.entity_merge would join them across articles, the name found first kept."""
+        first: dict[str, int] = {}
+        for m in self.mentions:
+            first[m.entity_id] = min(first.get(m.entity_id, m.start), m.start)
+        index = ProvisionalIndex()
+        order = sorted(self.entities, key=lambda eid: (first.get(eid, 1 << 62), eid))
+        into: dict[str, str] = {}
+        for eid in order:
+            ent = self.entities[eid]
+            if ent.kind == "person":
+                host, _ = index.find_with_reason(ent)
+                if host is not None:
+                    into[eid] = host
+                    index.add_alias(host, ent)
+                    continue
+            index.add(ent)
+        for eid, host in into.items():
+            short, joined = self.entities.pop(eid), index.get(host)
+            if joined is not None:
+                self.entities[host] = joined = dataclasses.replace(
+                    joined,
+                    role=joined.role or short.role,
+                    affiliations=joined.affiliations or short.affiliations,
+                )
+                index.replace(joined)
+        if into:
+            self.mentions = [
+                dataclasses.replace(m, entity_id=into[m.entity_id])
+                if m.entity_id in into
                 else m
                 for m in self.mentions
             ]
@@ -747,11 +791,16 @@ class _Linker:
                     id=eid,
                     kind=kinds.get(m.label, "organization"),
                     name="",  # spelled in English once kept (find_mentions)
-                    name_ar=surface,
+                    name_ar=_label(surface),
                     provisional=True,
                 )
             self.mentions.append(dataclasses.replace(m, text=surface, entity_id=eid))
             self.taken.append((a, b))
+
+
+def _label(surface: str) -> str:
+    """A found name as an entity's Arabic label: a hashtag's words apart ("#مايا_مرسي")."""
+    return " ".join(surface.replace("_", " ").split())
 
 
 def _without_article(word: str) -> str:
@@ -826,6 +875,7 @@ def find_names(
         linker.mentions.append(Mention(start, end, surface, eid, "PERS", "context.latin_name", 0.6))
         linker.taken.append((doc.norm.to_normalized(start), doc.norm.to_normalized(end)))
     linker.join_contained()
+    linker.join_variants()
     linker.repeats()
     linker.extra(extra_spans)
     linker.to_known_persons(kb)

@@ -552,7 +552,7 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
 
 def merge_results(results: Iterable[ArticleResult]) -> list[Record]:
     """Records of a whole in-memory run: merged events, then statements and figures."""
-    from rasid.entity_merge import ProvisionalIndex, link_provisional
+    from rasid.entity_merge import ProvisionalIndex
 
     events: list[Event] = []
     statements: list[Record] = []
@@ -560,10 +560,7 @@ def merge_results(results: Iterable[ArticleResult]) -> list[Record]:
     known = ProvisionalIndex()
     for r in results:
         # one person spelled two ways in two articles is one participant (entity_merge)
-        linked = link_provisional(r.doc.provisional.values(), known)
-        for e in r.doc.provisional.values():
-            if e.id not in linked:
-                known.add(e)
+        linked = known.link(r.doc.provisional.values())
         events.extend(_relink(ev, linked) for ev in r.events)
         statements.extend(r.statements)
         figures.extend(r.figures)

@@ -112,6 +112,16 @@ entities = Table(
 )
 Index("ix_entities_name_key", entities.c.name_key, entities.c.provisional)
 
+# The keys a provisional entity is found by (``rasid.entity_merge.name_keys``: its last word
+# folded, that word's consonant skeleton, its English last word), its aliases' too: the writer
+# reads the stored names a new one may be another spelling of through them (``rasid.store.write``)
+entity_keys = Table(
+    "entity_keys",
+    metadata,
+    Column("key", String(300), primary_key=True),
+    Column("entity_id", String(300), _refers("entities.id"), primary_key=True),
+)
+
 events = Table(
     "events",
     metadata,
@@ -364,6 +374,28 @@ def _m015_watch_mail(conn: Connection) -> None:
     add_mail_and_sitemaps(conn)
 
 
+def _m016_entity_keys(conn: Connection) -> None:
+    """Stored provisional names found by keys, not only by their raw last word: "منوتشين" and
+    "منوشين", "عبد العزيز" and "عبدالعزيز" meet (``entity_keys``)."""
+    import json
+
+    from rasid.entity_merge import name_keys
+    from rasid.records import Entity
+
+    entity_keys.create(conn, checkfirst=True)
+    rows = conn.execute(
+        text("SELECT id, kind, name, name_ar, data FROM entities WHERE provisional = 1")
+    ).all()
+    keys: list[dict[str, str]] = []
+    for eid, kind, name, name_ar, raw in rows:  # rows written before 016 have no keys
+        data = json.loads(raw or "{}")
+        aliases = tuple(data.get("aliases", ())) if isinstance(data, dict) else ()
+        entity = Entity(id=eid, kind=kind, name=name or "", name_ar=name_ar or "", aliases=aliases)
+        keys += [{"key": k, "entity_id": eid} for k in name_keys(entity)]
+    if keys:
+        conn.execute(entity_keys.insert(), keys)
+
+
 def name_key(name_ar: str | None) -> str | None:
     """The key of a provisional name: its last Arabic word (None when it has none)."""
     words = (name_ar or "").split()
@@ -386,4 +418,5 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("013_article_aliases", _m013_article_aliases),
     ("014_folded_title_search", _m014_folded_title_search),
     ("015_watch_mail", _m015_watch_mail),
+    ("016_entity_keys", _m016_entity_keys),
 )

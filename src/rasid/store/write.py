@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rasid.entity_merge import name_keys
 from rasid.records import Article, Entity, Event, record_to_json
 from rasid.store import Store, now_iso, schema
 from rasid.store.driver import Cursor, insert_sql
@@ -29,6 +30,7 @@ _INSERT_ARTICLE = insert_sql(schema.articles, ignore=True)
 _INSERT_SENTENCES = insert_sql(schema.sentences, ignore=True)
 _INSERT_MENTIONS = insert_sql(schema.mentions, ignore=True)
 _INSERT_ENTITIES = insert_sql(schema.entities, ignore=True)
+_INSERT_ENTITY_KEYS = insert_sql(schema.entity_keys, ignore=True)
 _INSERT_STATEMENTS = insert_sql(schema.statements, ignore=True)
 _INSERT_FIGURES = insert_sql(schema.figures, ignore=True)
 
@@ -78,6 +80,7 @@ class ArticleRows:
     mentions: tuple[Row, ...]  # entity ids as found, before linking to stored names
     provisional: tuple[Entity, ...]
     entity_rows: tuple[Row, ...]  # one per provisional entity
+    entity_keys: tuple[tuple[str, ...], ...]  # each provisional entity's (``name_keys``)
     statements: tuple[Row, ...]
     figures: tuple[Row, ...]
     events: tuple[Event, ...]
@@ -116,6 +119,7 @@ def prepare(result: ArticleResult) -> ArticleRows:
             )
             for e in provisional
         ),
+        entity_keys=tuple(name_keys(e) for e in provisional),
         statements=tuple(
             (
                 st.id,
@@ -200,14 +204,15 @@ def save_rows(
             linked = _link_entities(cur, rows.provisional)
             layers.add(rows, linked)
             # written at once, so that the next article's names can be linked to them
-            cur.run_many(
-                _INSERT_ENTITIES,
-                [
-                    r
-                    for e, r in zip(rows.provisional, rows.entity_rows, strict=True)
-                    if e.id not in linked
-                ],
-            )
+            kept = [
+                (r, keys)
+                for e, r, keys in zip(
+                    rows.provisional, rows.entity_rows, rows.entity_keys, strict=True
+                )
+                if e.id not in linked
+            ]
+            cur.run_many(_INSERT_ENTITIES, [r for r, _ in kept])
+            cur.run_many(_INSERT_ENTITY_KEYS, [(k, r[0]) for r, keys in kept for k in keys])
             merge_into_store(cur, rows.article_id, rows.events, rows.event_data)
             stored.append(STORED if version is None else VERSION)
         layers.write(cur)
@@ -235,52 +240,81 @@ def save_result(
 
 
 def _entity_row(
-    eid: str, kind: str, name: str, name_ar: str | None, role: str | None, raw: str | None
-) -> Entity:
+    eid: str,
+    kind: str,
+    name: str,
+    name_ar: str | None,
+    role: str | None,
+    raw: str | None,
+    country: str | None = None,
+) -> tuple[Entity, dict[str, Any]]:
     data = json.loads(raw or "{}")
-    return Entity(
+    entity = Entity(
         id=eid,
         kind=kind,
         name=name,
         name_ar=name_ar or "",
+        country=country,
         provisional=True,
         role=role,
         affiliations=tuple(data.get("affiliations", ())),
         aliases=tuple(data.get("aliases", ())),
     )
+    return entity, data
 
 
-def _stored_namesakes(cur: Cursor, news: Sequence[Entity]) -> dict[str, Entity]:
-    """Stored provisional entities whose name ends in the same word as one of ``news``: read
-    from the store in the writing transaction, so every writer (each process of a pool or a
-    cluster, each concurrent ingest) sees every name stored before it, with its aliases."""
-    keys = sorted({k for k in (name_key(n.name_ar) for n in news) if k})
+def _stored_namesakes(
+    cur: Cursor, news: Sequence[Entity]
+) -> tuple[dict[str, Entity], dict[str, dict[str, Any]]]:
+    """Stored provisional entities that share a key with one of ``news`` (``name_keys``), and
+    their data: read from the store in the writing transaction, so every writer (each process
+    of a pool or a cluster, each concurrent ingest) sees every name stored before it, with its
+    aliases."""
+    keys = sorted({k for n in news for k in name_keys(n)})
     if not keys:
-        return {}
-    cond, params = cur.among("name_key", keys)
+        return {}, {}
+    cond, params = cur.among("k.key", keys)
     rows = cur.rows(
-        "SELECT id, kind, name, name_ar, role, data FROM entities"
-        f" WHERE {cond} AND provisional = 1",
+        "SELECT DISTINCT e.id, e.kind, e.name, e.name_ar, e.role, e.data, e.country"
+        f" FROM entity_keys k JOIN entities e ON e.id = k.entity_id WHERE {cond}"
+        " AND e.provisional = 1",
         params,
     )
-    return {r[0]: _entity_row(*r) for r in rows}
+    known: dict[str, Entity] = {}
+    data: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        known[r[0]], data[r[0]] = _entity_row(*r)
+    return known, data
 
 
 def _link_entities(cur: Cursor, provisional: Sequence[Entity]) -> dict[str, str]:
-    """Provisional names of this article that are entities already stored (another spelling,
-    the same role or organization): their ids map to the stored ones."""
-    from rasid.entity_merge import link_provisional
+    """Provisional names of this article that are entities already stored (another spelling
+    of the same person, rasid.entity_merge): their ids map to the stored ones, which keep the
+    new spelling as an alias, with the rule that joined it, and are found by its keys too."""
+    from rasid.entity_merge import ProvisionalIndex, link_with_reasons
 
     news = [e for e in provisional if e.provisional]
     if not news:
         return {}
-    known = _stored_namesakes(cur, news)
-    mapping = link_provisional(news, known)
-    for new_id, old_id in mapping.items():
-        old = known[old_id]
-        alias = next(e.name_ar for e in news if e.id == new_id)
-        if alias and alias not in old.aliases:
-            data = {"aliases": [*old.aliases, alias], "affiliations": list(old.affiliations)}
-            cur.run("UPDATE entities SET data = ? WHERE id = ?", (_dump(data), old_id))
-            known[old_id] = replace(old, aliases=(*old.aliases, alias))
-    return mapping
+    known, data = _stored_namesakes(cur, news)
+    if not known:
+        return {}
+    index = ProvisionalIndex()
+    for k in known.values():
+        index.add(k)
+    mapping = link_with_reasons(news, index)
+    by_id = {e.id: e for e in news}
+    for new_id, (old_id, rule) in mapping.items():
+        new = by_id[new_id]
+        old = index.get(old_id) or known[old_id]
+        alias = new.name_ar
+        if not alias or alias == old.name_ar or alias in old.aliases:
+            continue
+        index.add_alias(old_id, new)
+        record = data[old_id]
+        record["aliases"] = [*old.aliases, alias]
+        record.setdefault("affiliations", list(old.affiliations))
+        record["joined"] = {**record.get("joined", {}), alias: rule}
+        cur.run("UPDATE entities SET data = ? WHERE id = ?", (_dump(record), old_id))
+        cur.run_many(_INSERT_ENTITY_KEYS, [(k, old_id) for k in name_keys(new)])
+    return {k: v[0] for k, v in mapping.items()}
