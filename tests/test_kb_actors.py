@@ -42,7 +42,7 @@ REQUIRED_KEYS = (
     "ambiguous",
     "weak_aliases",
 )
-EXTRA_KEYS = {"capital_metonym", "generic", "umbrella", "cited_source", "died"}
+EXTRA_KEYS = {"capital_metonym", "generic", "umbrella", "cited_source", "died", "matched"}
 KINDS = {
     "state",
     "government",
@@ -154,6 +154,8 @@ def test_field_types() -> None:
         for key in ("generic", "umbrella", "cited_source"):
             if key in a and a[key] is not True:
                 problems.append(f"{aid}: {key} is a flag: true or absent")
+        if "matched" in a and a["matched"] is not False:
+            problems.append(f"{aid}: matched is false or absent")
     assert not problems, "\n".join(problems)
 
 

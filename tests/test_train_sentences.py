@@ -135,3 +135,29 @@ def test_train_sentence(case: tuple) -> None:  # type: ignore[type-arg]
         assert not never & (doers | _ids(ev.targets)), (doers, _ids(ev.targets))
         if country:
             assert ev.location is not None and ev.location.country == country
+
+
+GSR = ROOT.parent / "shared" / "corpora" / "arabic-event-gsr" / "protest_dev.csv"
+
+# GSR development sentences (cited by id): a crowd that protests is a protest by "Protesters"
+# when no organizer is named; a protester who only speaks is no protest.
+PROTESTS = [
+    ("AAW_ARB_20071122.0057-5", True),  # hundreds of protesters pelt riot police with stones
+    ("AAW_ARB_20061211.0026-20", False),  # "said one of the protesters"
+]
+
+
+@pytest.mark.skipif(not GSR.exists(), reason="shared/ corpora not beside the checkout")
+@pytest.mark.parametrize(("sid", "protest"), PROTESTS)
+def test_gsr_protest_sentence(sid: str, protest: bool) -> None:
+    import csv
+
+    with GSR.open(encoding="utf-8") as fh:
+        text = next(r["text"] for r in csv.DictReader(fh) if r["id"] == sid)
+    events, _ = find_events(annotate(Article(id=sid, text=text)))
+    protests = [e for e in events if e.type == "PROTEST"]
+    assert bool(protests) is protest, [e.summary for e in events]
+    if protest:
+        assert any("ac:protesters" in _ids(e.actors) for e in protests) or all(
+            e.actors for e in protests
+        )

@@ -57,6 +57,9 @@ ACTOR_KINDS = {
 FRESH_PARAGRAPHS = 4
 
 
+PROTESTERS = "ac:protesters"
+
+
 def _actor_ref(e: Entity, kb_affiliation: Callable[[str], str | None]) -> ActorRef:
     return ActorRef(
         name=e.name,
@@ -395,6 +398,9 @@ def _build_event(
     if date is None and anchor is not None and _fresh(cand, body_para, words[cand.head].in_quote):
         date, from_pub = anchor.isoformat(), True
         time_rule = "date.publication" if doc.anchor_kind == "publication" else "date.inferred"
+    if cand.type == "PROTEST" and not actors and (crowd := kb.get(PROTESTERS)) is not None:
+        actors = (crowd,)  # a crowd with no named organizer: ACLED's "Protesters"
+        rules["actors"] = "protest.crowd"
     if date is None and cand.type not in VERBAL_TYPES and not (place or actors or targets):
         return None
     if cand.type in ("CONSULT", "AGREE", "COOPERATE") and not actors and targets:

@@ -52,6 +52,7 @@ class Decider:
     bias: float
     threshold: float
     name: str
+    thresholds: dict[str, float] = dataclasses.field(default_factory=dict)  # per event type
 
     def probability(self, features: Iterable[str]) -> float:
         z = self.bias + sum(self.weights.get(f, 0.0) for f in set(features))
@@ -64,6 +65,7 @@ def decider_from_json(data: dict[str, Any]) -> Decider:
         bias=float(data["bias"]),
         threshold=float(data["threshold"]),
         name=str(data.get("name") or "model.decider"),
+        thresholds={str(k): float(v) for k, v in (data.get("thresholds") or {}).items()},
     )
 
 
@@ -97,13 +99,17 @@ def _packaged_decider() -> Decider | None:
     return decider_from_json(json.loads(text))
 
 
-def threshold_for(decider: Decider) -> float:
+def threshold_for(decider: Decider, etype: str | None = None) -> float:
+    """The threshold set for this run, else the model's for the event type (chosen per type
+    where the training data holds enough of it), else the model's own."""
     raw = os.environ.get(ENV_THRESHOLD)
     if raw:
         try:
             return float(raw)
         except ValueError:
             pass
+    if etype is not None and etype in decider.thresholds:
+        return decider.thresholds[etype]
     return decider.threshold
 
 
@@ -191,7 +197,6 @@ def decide_events(doc: Doc, proposed: Sequence[Event]) -> list[Event]:
     decider = load_decider()
     if decider is None or not proposed:
         return list(proposed)
-    threshold = threshold_for(decider)
     per_sentence = Counter(e.sources[0].start for e in proposed)
     per_type = Counter(e.type for e in proposed)
     kept = []
@@ -200,7 +205,7 @@ def decide_events(doc: Doc, proposed: Sequence[Event]) -> list[Event]:
             continue  # nobody and nowhere: a mention to search, not an event record
         feats = event_features(doc, ev, per_sentence[ev.sources[0].start], per_type[ev.type])
         p = decider.probability(feats)
-        if p < threshold:
+        if p < threshold_for(decider, ev.type):
             continue
         rules = dict(ev.rules)
         rules["decision"] = decider.name

@@ -267,6 +267,10 @@ def _judge(
             return None
     if "needs_counterpart" in flags and not view.has_phrase(lex.cues["counterpart"], w.i, whi):
         return None
+    if "agent" in flags and not (
+        _crowd_before(view, lex, w.i) or view.has_phrase(lex.cues["protest_acts"], lo, hi)
+    ):
+        return None  # "أحد المتظاهرين قال": protesters named, no protest told
     if view.has_phrase(lex.cues["cancel_after"], last + 1, whi) and verbal:
         return None  # "رفض التعليق": declined to comment
     if view.has_phrase(lex.cues["habitual"], max(lo, w.i - 4), whi):
@@ -295,8 +299,8 @@ def _judge(
             for q in view.quantities
         )
         one_day = any(t.precision == "day" and not t.value_end for t in _times_in(view, wlo, whi))
-        if counted and not one_day:
-            return None  # "نحو 50 هجوما": a count over a period, a figure rather than an event
+        if counted and not one_day and "agent" not in flags:
+            return None  # "نحو 50 هجوما": a count over a period (but "مئات المتظاهرين": a crowd)
         supported = _supported(view, lex, w.i, lo, form.plural)
         after_that = w.i > 0 and words[w.i - 1].is_in(lex.words["complementizers"])
         if after_that and w.stem != w.bare and not _has_specific(view, w.i, whi):
@@ -310,12 +314,13 @@ def _judge(
             return None  # told inside a quote: the quote's speaker acts only in the first person
         if not verbal and not dated:
             return None
-    if form.tense == "present" and not verbal:
-        return None
+    if form.tense == "present" and not verbal and etype != "PROTEST":
+        return None  # a protest goes on as it is told ("يعتصم آلاف"); attacks are told done
     if form.tense == "present" and verbal and _aggregate(view, wlo, whi):
         return None  # "تتهم واشنطن طهران منذ سنوات": a standing position
     if (
         form.pos == "n"
+        and "agent" not in flags  # "وهتف المتظاهرون": the crowd is the event's own doer
         and not (dated or _has_specific(view, wlo, whi))
         and _anaphoric(view, w, lex)
     ):
@@ -360,6 +365,13 @@ def _judge(
     if not verbal and _content_of_verbal(view, lex, w, lo) and status != "claimed":
         return None  # "نفت وقوع أي هجوم", "اتهمتها باستهداف": what is denied or alleged
     return Candidate(etype, w.i, last, form, w.clause, status, disrupted, rule)
+
+
+def _crowd_before(view: SentenceView, lex: Lexicon, i: int) -> bool:
+    """ "آلاف المتظاهرين"، "300 متظاهر": a crowd counted, the protest itself."""
+    if any(q.last in (i - 1, i - 2) for q in view.quantities):
+        return True
+    return i > 0 and view.words[i - 1].is_in(lex.words["crowd_counts"])
 
 
 def _first_person(w: Word, form: TriggerForm) -> bool:

@@ -388,6 +388,8 @@ def read_actors(path: Path, text: str) -> list[tuple[Entity, EntryInfo]]:
             for a in [name_ar, *aliases_ar, name_en, *aliases_en]
             if normalize_key(a) not in weak_keys
         )
+        if item.get("matched") is False:
+            aliases = ()  # a label the rules give ("Protesters"), never a name found in text
         tie_ids = _dedupe([a.id for a in affs] + [r.id for r in roles if r.id])
         ent = Entity(
             id=eid,
