@@ -159,30 +159,49 @@ def test_postgres_search_finds_the_same(pg_store_url: str) -> None:
             assert _found(st, query) == expected, query
         with st.connect() as conn:
             index = conn.execute(
-                text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_articles_fts'")
+                text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_articles_search_tsv'")
             ).scalar_one()
-        assert "title_norm" in index  # migration 014
+            plan = " ".join(
+                r[0]
+                for r in conn.execute(
+                    text(
+                        "EXPLAIN SELECT id FROM articles"
+                        " WHERE search_tsv @@ to_tsquery('simple', 'الموصل:*')"
+                    )
+                )
+            )
+        assert "gin (search_tsv)" in index  # migration 014
+        assert "to_tsvector" not in plan  # the stored words, not computed again
     finally:
         st.close()
 
 
 @pytest.mark.postgres
-def test_postgres_store_before_014_searches_folded_titles(pg_store_url: str) -> None:
+def test_postgres_store_before_014_is_migrated(pg_store_url: str) -> None:
     st = open_store(pg_store_url)
-    with st.begin() as conn:  # the index as migration 002 made it, 014 not applied
-        conn.execute(text("DROP INDEX ix_articles_fts"))
+    _fill(st)
+    with st.begin() as conn:  # as migrations 002 and 010 left it: expression indexes
+        for table_name in ("articles", "events"):
+            conn.execute(text(f"DROP INDEX ix_{table_name}_search_tsv"))
+            conn.execute(text(f"ALTER TABLE {table_name} DROP COLUMN search_tsv"))
         conn.execute(
             text(
                 "CREATE INDEX ix_articles_fts ON articles"
                 " USING gin (to_tsvector('simple', coalesce(title, '') || ' ' || text_norm))"
             )
         )
-        conn.execute(text("DELETE FROM rasid_migrations WHERE name = '014_folded_title_search'"))
+        conn.execute(text("DELETE FROM rasid_migrations WHERE name = '014_search_vectors'"))
     st.close()
     st = open_store(pg_store_url)
     try:
-        _fill(st)
-        assert _found(st, "هجوم علي الموصل") == {"title"}  # "على" folded in the title
+        assert _found(st, "هجوم علي الموصل") == {"title"}  # "على" folded in the stored title
+        with st.connect() as conn:
+            names = set(
+                conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'articles'"))
+                .scalars()
+                .all()
+            )
+        assert "ix_articles_search_tsv" in names and "ix_articles_fts" not in names
     finally:
         st.close()
 

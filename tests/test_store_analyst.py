@@ -259,7 +259,7 @@ def test_postgres_store_has_the_views_keys_and_search(tmp_path: Path, pg_store_u
         ).first()
         assert top is not None and top[:2] == ("ASSAULT", 2)
         indexes = conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'events'"))
-        assert "ix_events_fts" in set(indexes.scalars())
+        assert "ix_events_search_tsv" in set(indexes.scalars())  # migration 014
         # imported events may cite articles the store does not hold: not checked there
         refs = {fk["referred_table"] for fk in inspect(conn).get_foreign_keys("event_mentions")}
         assert refs == {"events"}

@@ -1,7 +1,7 @@
 """Text search through the store's full-text indexes: the search box (articles) and the events'
-text filter, on SQLite (FTS5, migration 010) and PostgreSQL (GIN over ``to_tsvector('simple',
-...)``, migrations 010 and 014), without scanning a row's text. Both index the folded text:
-articles' ``title_norm`` and ``text_norm``, events' ``search_norm``.
+text filter, on SQLite (FTS5, migration 010) and PostgreSQL (a stored ``search_tsv`` column of
+``to_tsvector('simple', ...)`` with a GIN index, migration 014), without scanning a row's text.
+Both index the folded text: articles' ``title_norm`` and ``text_norm``, events' ``search_norm``.
 
 How Arabic clitics are kept. The indexes hold the words of the folded text (``normalize_key``)
 as they are written: "بالموصل", "والموصل", "للموصل" are three words, none of them "الموصل". A
@@ -144,23 +144,37 @@ def tsquery(phrases: Sequence[Phrase]) -> str:
     return " | ".join(phrase(p) for p in phrases)
 
 
-# the PostgreSQL documents, written as the GIN indexes are (migrations 010 and 014), so that
-# the planner finds the index for them
-_PG_DOCUMENT = {
+# PostgreSQL keeps each row's words in a stored generated column indexed with GIN (migration
+# 014): computed once when the row is written, not again for every row a query reads; the
+# expression indexes of migrations 002 and 010 made the planner guess a scan cheaper than the
+# index, then compute ``to_tsvector`` for every article (0.5 s on 3,000 articles)
+SEARCH_VECTORS = {
     "articles": "to_tsvector('simple', coalesce(title_norm, '') || ' ' || text_norm)",
     "events": "to_tsvector('simple', coalesce(search_norm, ''))",
 }
+_OLD_INDEXES = {"articles": "ix_articles_fts", "events": "ix_events_fts"}
 
 
-def index_folded_titles(conn: Connection) -> None:
-    """PostgreSQL indexes articles on their folded title (``title_norm``), as SQLite's FTS5 table
-    does, not on the title as written (migration 002): "قاعده" finds a title "قاعدة"."""
+def add_search_vectors(conn: Connection) -> None:
+    """PostgreSQL: ``search_tsv`` on articles (folded title and text, as SQLite's FTS5 table)
+    and events (``search_norm``), generated and stored, with a GIN index each, in place of the
+    expression indexes (of the title as written, for articles). Nothing to do in SQLite."""
     if conn.dialect.name != "postgresql":
         return
-    conn.execute(text("DROP INDEX IF EXISTS ix_articles_fts"))
-    conn.execute(
-        text(f"CREATE INDEX ix_articles_fts ON articles USING gin ({_PG_DOCUMENT['articles']})")
-    )
+    for table_name, document in SEARCH_VECTORS.items():
+        conn.execute(
+            text(
+                f"ALTER TABLE {table_name} ADD COLUMN IF NOT EXISTS search_tsv tsvector"
+                f" GENERATED ALWAYS AS ({document}) STORED"
+            )
+        )
+        conn.execute(text(f"DROP INDEX IF EXISTS {_OLD_INDEXES[table_name]}"))
+        conn.execute(
+            text(
+                f"CREATE INDEX IF NOT EXISTS ix_{table_name}_search_tsv ON {table_name}"
+                " USING gin (search_tsv)"
+            )
+        )
 
 
 def match_rows(dialect: str, table_name: str, keys: Iterable[str]) -> ColumnElement[bool]:
@@ -170,7 +184,7 @@ def match_rows(dialect: str, table_name: str, keys: Iterable[str]) -> ColumnElem
     if not phrases:
         return false()
     if dialect == "postgresql":
-        document: ColumnElement[Any] = literal_column(_PG_DOCUMENT[table_name])
+        document: ColumnElement[Any] = literal_column(f"{table_name}.search_tsv")
         query = func.to_tsquery(literal_column("'simple'"), tsquery(phrases))
         return document.bool_op("@@")(query)
     fts = f"{table_name}_fts"

@@ -236,7 +236,7 @@ def _m001_initial(conn: Connection) -> None:
 
 
 def _m002_postgres_search(conn: Connection) -> None:
-    """Full-text search over normalized article text in PostgreSQL (remade by 014)."""
+    """Full-text search over normalized article text in PostgreSQL (replaced by 014)."""
     if conn.dialect.name != "postgresql":
         return
     conn.execute(
@@ -360,11 +360,12 @@ def _m013_article_aliases(conn: Connection) -> None:
     )
 
 
-def _m014_folded_title_search(conn: Connection) -> None:
-    """PostgreSQL's article index over the folded title, as SQLite's (``rasid.store.fulltext``)."""
-    from rasid.store.fulltext import index_folded_titles
+def _m014_search_vectors(conn: Connection) -> None:
+    """PostgreSQL keeps the words of articles (folded title and text, as SQLite's FTS5 table)
+    and events in stored, indexed ``search_tsv`` columns (``rasid.store.fulltext``)."""
+    from rasid.store.fulltext import add_search_vectors
 
-    index_folded_titles(conn)
+    add_search_vectors(conn)
 
 
 def _m015_watch_mail(conn: Connection) -> None:
@@ -416,7 +417,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("011_flat_views", _m011_flat_views),
     ("012_watch", _m012_watch),
     ("013_article_aliases", _m013_article_aliases),
-    ("014_folded_title_search", _m014_folded_title_search),
+    ("014_search_vectors", _m014_search_vectors),
     ("015_watch_mail", _m015_watch_mail),
     ("016_entity_keys", _m016_entity_keys),
 )
