@@ -32,6 +32,7 @@ from rasid.store.query import (
     _split,
     _through,
     check_date,
+    count_once,
     event_conditions,
     iter_events,
     kb_entity,
@@ -342,7 +343,8 @@ def search_articles(store: Store, query: str, *, limit: int = 20, offset: int = 
     with store.connect() as conn:
         keys = text_keys(conn, query)
         cond = match_rows(store.dialect, "articles", keys)
-        total = conn.execute(select(func.count()).select_from(a).where(cond)).scalar_one()
+        counted = select(func.count()).select_from(a).where(cond)
+        total = count_once(store, ("articles", *keys), lambda: conn.execute(counted).scalar_one())
         rows = conn.execute(
             select(a.c.id, a.c.title, a.c.source, a.c.url, a.c.published, a.c.text)
             .where(cond)
@@ -355,11 +357,9 @@ def search_articles(store: Store, query: str, *, limit: int = 20, offset: int = 
             item = {k: r[k] for k in ("id", "title", "source", "url", "published")}
             item["snippets"] = _snippets(r["text"], keys)
             items.append(item)
-        n_events = conn.execute(
-            select(func.count())
-            .select_from(s.events)
-            .where(match_rows(store.dialect, "events", keys))
-        ).scalar_one()
+        events = select(func.count()).select_from(s.events)
+        events = events.where(match_rows(store.dialect, "events", keys))
+        n_events = count_once(store, ("events", *keys), lambda: conn.execute(events).scalar_one())
     return Page(
         items=items,
         total=int(total),

@@ -25,7 +25,7 @@ import re
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -481,28 +481,36 @@ def _attach_actors(conn: Connection, items: list[dict[str, Any]]) -> None:
 
 
 _COUNT_TTL = 30.0
-_counts: dict[tuple[str, EventQuery], tuple[str | None, float, int]] = {}
+_counts: dict[tuple[str, Any], tuple[str | None, float, int]] = {}
 _counts_lock = threading.Lock()
 
 
-def _count_events(store: Store, conn: Connection, q: EventQuery, conds: list[Any]) -> int:
-    """The number of matches, remembered until the store changes (``rasid.store.changes``):
+def count_once(store: Store, key: Any, count: Callable[[], int]) -> int:
+    """``count()``, remembered under ``key`` until the store changes (``rasid.store.changes``):
     paging through one result set, or many clients sending the same filters, costs one count,
     not one per page. Where the store cannot tell when it changes, a total is remembered half a
     minute and may lag an ingest by that long; the page itself is always fresh."""
-    key = (store.url, replace(q, limit=0, offset=0, sort=""))
+    full = (store.url, key)
     token = change_token(store)
     now = time.monotonic()
     with _counts_lock:
-        hit = _counts.get(key)
+        hit = _counts.get(full)
     if hit is not None and hit[0] == token and (token is not None or now - hit[1] < _COUNT_TTL):
         return hit[2]
-    total = int(conn.execute(select(func.count()).select_from(s.events).where(*conds)).scalar_one())
+    total = count()
     with _counts_lock:
         if len(_counts) > 2048:
             _counts.clear()
-        _counts[key] = (token, now, total)
+        _counts[full] = (token, now, total)
     return total
+
+
+def _count_events(store: Store, conn: Connection, q: EventQuery, conds: list[Any]) -> int:
+    """The number of events matching ``q``, counted once a change of the store (``count_once``)."""
+    stmt = select(func.count()).select_from(s.events).where(*conds)
+    return count_once(
+        store, replace(q, limit=0, offset=0, sort=""), lambda: int(conn.execute(stmt).scalar_one())
+    )
 
 
 def query_events(store: Store, q: EventQuery) -> Page:
