@@ -180,8 +180,8 @@ def test_cli_unknown_entity_is_an_error(stored_db: str) -> None:
     [
         # a compound surname alone is the person named in full in the same article
         (
-            "قال رئيس الوزراء اليمني أحمد عبيد بن دغر إن الحكومة ستدفع الرواتب. وأضاف رئيس"
-            " الوزراء بن دغر أن الأزمة ستنتهي.",
+            "قال رئيس الوزراء اليمني سالم بن حبريش إن الحكومة ستدفع الرواتب. وأضاف رئيس"
+            " الوزراء بن حبريش أن الأزمة ستنتهي.",
             True,
         ),
         # a given name first may be the father: "محمد صالح" is not "طارق محمد صالح"

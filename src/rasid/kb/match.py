@@ -9,8 +9,9 @@ person comes right before, and capital metonymy ("طالبت بغداد" -> the 
 Guards: a hit must start at a token start (after a valid proclitic sequence) and end at a token
 end, so no junk substrings; the longest hit wins and hits never overlap ("مطار بغداد" hides
 "بغداد"); a country name is the state unless a locative cue comes before it; a capital is the
-place unless an actor cue comes before it or an actor verb follows; a family name is not taken
-when a given name comes right before it (someone else's full name).
+place unless an actor cue comes before it or an actor verb follows; a family name (weak or
+derived) is not taken when a given name comes right before it (someone else's full name), and the
+word after a name particle ("بن سلمان", "آل نهيان") is never taken as a family name by itself.
 
 Risky: a weak alias whose strong name appears in the article but which names something else
 here; metonymy cues are a word list, so an unlisted verb before a capital leaves it a place.
@@ -186,13 +187,20 @@ def _add(table: dict[str, dict[Target, None]], key: str, target: Target) -> None
 
 
 def _surnames(entity: Entity) -> list[str]:
-    """Last tokens of a person's multi-word Arabic names: candidates for a family-name alias."""
+    """Last tokens of a person's multi-word Arabic names: candidates for a family-name alias.
+
+    A word after a name particle is left out: it names a father or a house, not the person
+    ("سلمان" in "خالد بن سلمان", "نهيان" in "محمد بن زايد آل نهيان").
+    """
     out: list[str] = []
     common = frequent_words()
+    particles = cues().particles
     for name in (entity.name_ar, *entity.aliases):
         key = normalize_key(name)
         parts = key.split()
         if len(parts) < 2 or not parts[-1][:1].isalpha() or parts[-1].isascii():
+            continue
+        if parts[-2] in particles:
             continue
         last = parts[-1]
         if len(last) >= 3 and last not in common and last not in out:
@@ -366,7 +374,11 @@ class _Resolver:
             return True
         if t.form in (ALIAS, NISBA):
             return True
-        if t.form == SURNAME and _bare(before) in given_names():
+        given = before in given_names() or _bare(before) in given_names()  # "وسام", not "سام"
+        if t.form == SURNAME and given:
+            return False
+        if t.form == WEAK and given and self.kb.entities[t.entity_id].kind == "person":
+            # "وسام الحريري" is someone else of the family, not the one the weak name stands for
             return False
         if t.entity_id in self.strong:
             return True
