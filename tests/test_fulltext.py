@@ -227,6 +227,21 @@ def test_change_token_moves_with_every_commit_of_another_connection(tmp_path: Pa
         st.close()
 
 
+def test_a_store_made_anew_at_the_same_path_is_not_answered_from_the_old(tmp_path: Path) -> None:
+    db = tmp_path / "again.sqlite"
+    answers = Answers()
+    first = open_store(str(db))
+    assert answers.get(first, "k", lambda: b"old") == b"old"
+    first.close()
+    for leftover in tmp_path.glob("again.sqlite*"):
+        leftover.unlink()
+    second = open_store(str(db))  # its own connection counts data versions from the start
+    try:
+        assert answers.get(second, "k", lambda: b"new") == b"new"
+    finally:
+        second.close()
+
+
 def test_answers_are_kept_until_the_store_changes_and_stay_bounded(tmp_path: Path) -> None:
     st = open_store(str(tmp_path / "a.sqlite"))
     answers = Answers(most=3)

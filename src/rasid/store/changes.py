@@ -21,6 +21,7 @@ than its token, which only costs a recomputation; read after, it could label an 
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import sqlite3
@@ -37,11 +38,17 @@ from rasid.store import Store
 log = logging.getLogger(__name__)
 
 
+_serial = itertools.count(1)
+
+
 class _Watch:
     """One store's change token source."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        # a token names its watch: values read on another connection (another Store over the
+        # same URL, or a file made anew at the same path) are not comparable
+        self.name = f"{id(self):x}.{next(_serial)}"
         self.lock = threading.Lock()
         self.conn: sqlite3.Connection | None = None
         self.broken = False
@@ -51,10 +58,11 @@ class _Watch:
             return None
         try:
             if self.store.dialect == "sqlite":
-                return self._sqlite()
+                return f"{self.name}:{self._sqlite()}"
             if self.store.dialect == "postgresql":
                 with self.store.engine.connect() as conn:
-                    return str(conn.execute(text("SELECT pg_current_wal_insert_lsn()")).scalar())
+                    lsn = conn.execute(text("SELECT pg_current_wal_insert_lsn()")).scalar()
+                return f"{self.name}:{lsn}"
         except Exception as exc:  # no token means no caching, never a failed request
             log.warning(
                 "%s: cannot tell when the store changes, answers are not kept: %s",
