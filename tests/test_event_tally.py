@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from rasid.merge import combine, merge_events, merge_into_store
+from rasid.merge import combine, merge_events
 from rasid.records import ActorRef, Event, Location, Source, record_to_json
 from rasid.store import open_store
 from rasid.store.driver import Cursor
+from rasid.store.merging import merge_into_store
 from rasid.store.query import EventQuery, get_event, iter_events
 
 # (published, fatalities, bound): reports of one drone strike as the toll rises and is disputed

@@ -164,10 +164,11 @@ def test_undated_mentions_join_nothing_across_articles(tmp_path: Path) -> None:
     # its own event, while the same two reports with a date become one
     import dataclasses
 
-    from rasid.merge import merge_events, merge_into_store
+    from rasid.merge import merge_events
     from rasid.records import record_to_json
     from rasid.store import open_store
     from rasid.store.driver import Cursor
+    from rasid.store.merging import merge_into_store
 
     dated = [
         _event("a", "2024-02-07", "baghdad", 33.3, "us", "x"),

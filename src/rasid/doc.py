@@ -9,7 +9,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from rasid.records import Article, Entity, Mention, Quantity, Sentence, TimeExpr
+from rasid.records import (
+    Article,
+    Entity,
+    Event,
+    Figure,
+    Mention,
+    Quantity,
+    Sentence,
+    Statement,
+    TimeExpr,
+)
 from rasid.text.normalize import NormalizedText
 
 
@@ -32,3 +42,13 @@ class Doc:
 
     def in_sentence(self, sentence: Sentence, start: int, end: int) -> bool:
         return sentence.start <= start and end <= sentence.end
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleResult:
+    """What the pipeline learns from one article, before merging across articles."""
+
+    doc: Doc
+    events: tuple[Event, ...]
+    statements: tuple[Statement, ...]
+    figures: tuple[Figure, ...]

@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from rasid.errors import EvalError
-from rasid.records import Event, Figure, Record
+from rasid.records import Event, Figure, Record, day_number
 from rasid.scoreboard import bipartite, km
-from rasid.store.events import day_number
 from rasid.text.normalize import normalize_key
 
 

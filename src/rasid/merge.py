@@ -15,27 +15,24 @@ across re-runs over the same articles and across re-ingests.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import functools
-import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from rasid.events.summary import summarize
+from rasid.doc import ArticleResult
+from rasid.entity_merge import ProvisionalIndex
+from rasid.kb import load_kb
 from rasid.records import (
     ActorRef,
     Event,
     Location,
     Record,
     Source,
-    event_from_json,
+    day_number,
 )
-
-if TYPE_CHECKING:
-    from rasid.pipeline import ArticleResult
-    from rasid.store.driver import Cursor
+from rasid.summary import summarize
 
 PRECISION_ORDER = {"site": 0, "city": 1, "admin1": 2, "region": 3, "country": 4}
 WINDOW_DAYS = 3
@@ -47,8 +44,6 @@ MAX_CANDIDATES = 24
 def day_range(date: str | None, date_end: str | None = None) -> tuple[int, int] | None:
     """First and last day (ordinals) an ISO date of any precision covers (cached: merging
     compares each mention with many candidates)."""
-    from rasid.store.events import day_number
-
     lo = day_number(date)
     if lo is None:
         return None
@@ -105,12 +100,11 @@ def places_compatible(a: Location | None, b: Location | None) -> bool:
 def _nested(inner: Location, outer: Location) -> bool:
     if not inner.entity_id or not outer.entity_id:
         return False
-    from rasid.kb import load_kb
 
     return outer.entity_id in load_kb().ancestors(inner.entity_id)
 
 
-def _ids(actors: Iterable[ActorRef]) -> set[str]:
+def entity_ids(actors: Iterable[ActorRef]) -> set[str]:
     return {a.entity_id or a.name for a in actors}
 
 
@@ -127,11 +121,11 @@ class _Facts:
 
     @classmethod
     def of(cls, e: Event) -> _Facts:
-        actors, targets = _ids(e.actors), _ids(e.targets)
+        actors, targets = entity_ids(e.actors), entity_ids(e.targets)
         return cls(
             event=e,
             range=day_range(e.date, e.date_end),
-            doers=frozenset(actors | _ids(e.claimed_by)),
+            doers=frozenset(actors | entity_ids(e.claimed_by)),
             targets=frozenset(targets),
             people=frozenset(actors | targets),
         )
@@ -191,8 +185,8 @@ def _same_article_evidence(a: Event, b: Event) -> bool:
         )
     ):
         return True
-    pa = _ids(a.actors) | _ids(a.targets) | _ids(a.claimed_by)
-    pb = _ids(b.actors) | _ids(b.targets) | _ids(b.claimed_by)
+    pa = entity_ids(a.actors) | entity_ids(a.targets) | entity_ids(a.claimed_by)
+    pb = entity_ids(b.actors) | entity_ids(b.targets) | entity_ids(b.claimed_by)
     if pa & pb:
         return True
     return _bare(a) or _bare(b)
@@ -207,7 +201,10 @@ def affinity(a: Event, b: Event) -> float:
     score = 0.0
     if a.location and b.location and a.location.entity_id == b.location.entity_id:
         score += 2
-    score += len((_ids(a.actors) | _ids(a.targets)) & (_ids(b.actors) | _ids(b.targets)))
+    score += len(
+        (entity_ids(a.actors) | entity_ids(a.targets))
+        & (entity_ids(b.actors) | entity_ids(b.targets))
+    )
     ra, rb = day_range(a.date, a.date_end), day_range(b.date, b.date_end)
     if ra and rb:
         score -= min(abs(ra[0] - rb[0]), 30) / 10
@@ -449,7 +446,7 @@ def _combined(
         sources=sources,
         rules=rules,
     )
-    actor_ids = _ids(merged.actors)
+    actor_ids = entity_ids(merged.actors)
     merged = dataclasses.replace(
         merged, targets=tuple(t for t in merged.targets if (t.entity_id or t.name) not in actor_ids)
     )
@@ -552,7 +549,6 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
 
 def merge_results(results: Iterable[ArticleResult]) -> list[Record]:
     """Records of a whole in-memory run: merged events, then statements and figures."""
-    from rasid.entity_merge import ProvisionalIndex
 
     events: list[Event] = []
     statements: list[Record] = []
@@ -582,131 +578,3 @@ def _relink(ev: Event, linked: Mapping[str, str]) -> Event:
     return dataclasses.replace(
         ev, actors=fix(ev.actors), targets=fix(ev.targets), claimed_by=fix(ev.claimed_by)
     )
-
-
-def _block(ev: Event, rng: tuple[int, int], country: str | None) -> tuple[str, list[Any]]:
-    """The WHERE clause of the stored mentions in a dated event's block, with its parameters:
-    bounded on both sides so the (type, day_lo) index is used (mentions that start more than a
-    block before this one, a whole year say, are too vague to merge)."""
-    where = "type = ? AND day_lo BETWEEN ? AND ? AND day_hi >= ?"
-    params: list[Any] = [ev.type, rng[0] - BLOCK_DAYS, rng[1] + WINDOW_DAYS, rng[0] - WINDOW_DAYS]
-    if country:
-        where += " AND (country = ? OR country IS NULL)"
-        params.append(country)
-    return where, params
-
-
-def _store_candidates(cur: Cursor, ev: Event, block: str, params: list[Any]) -> list[str]:
-    """The likeliest stored events for a mention, found by the database: same place first,
-    then most shared participants; at most MAX_CANDIDATES, sorted by id."""
-    places = sorted(_related_places(ev))
-    people = sorted(_ids(ev.actors) | _ids(ev.targets) | _ids(ev.claimed_by))
-    by_place: set[str] = set()
-    if places:
-        cond, values = cur.among("place_id", places)
-        by_place = set(
-            cur.column(
-                f"SELECT event_id FROM event_mentions WHERE {block} AND {cond}"
-                " ORDER BY event_id LIMIT ?",
-                [*params, *values, MAX_CANDIDATES],
-            )
-        )
-    shared: dict[str, int] = {}
-    if people:
-        cond, values = cur.among("entity_id", people)
-        # driven by the block (bounded: a type, some days, a country), never by the
-        # participant, whose events grow with the store (the US forces are in thousands)
-        for eid, n in cur.rows(
-            "SELECT a.event_id, count(*) FROM"
-            f" (SELECT DISTINCT event_id FROM event_mentions WHERE {block}) AS b"
-            " CROSS JOIN event_actors AS a"
-            f" WHERE a.event_id = b.event_id AND a.{cond}"
-            " GROUP BY a.event_id ORDER BY count(*) DESC, a.event_id LIMIT ?",
-            [*params, *values, MAX_CANDIDATES],
-        ):
-            shared[eid] = int(n)
-    ranked = sorted(
-        by_place | set(shared),
-        key=lambda e: (-(e in by_place), -shared.get(e, 0), e),
-    )[:MAX_CANDIDATES]
-    return sorted(ranked)
-
-
-def merge_into_store(
-    cur: Cursor, article_id: str, events: Sequence[Event], event_data: Sequence[str]
-) -> None:
-    """Attach one article's events to the stored events they report, or create new ones.
-
-    Candidates come from the block (type, day window, country); only those sharing the place
-    (or a place nested in it) or a participant are read back and tested, so the cost of a new
-    mention does not grow with the store. The stored event is updated from itself, its tally
-    and the new mention, without re-reading any earlier mention or source, so neither does it
-    grow with the number of reports. ``event_data``: each mention's JSON.
-    """
-    from rasid.store.events import insert_mention, write_event
-
-    for ev, data in zip(events, event_data, strict=True):
-        rng = day_range(ev.date, ev.date_end)
-        country = ev.location.country if ev.location else None
-        # an undated mention joins no stored event (dates_compatible): looking for candidates
-        # would read every undated mention of its type, a block that grows with the store
-        ranked: list[str] = []
-        if rng is not None:
-            block, params = _block(ev, rng, country)
-            ranked = _store_candidates(cur, ev, block, params)
-        stored: dict[str, str] = {}
-        if ranked:
-            cond, values = cur.among("id", ranked)
-            stored = dict(cur.rows(f"SELECT id, data FROM events WHERE {cond}", values))
-        chosen: tuple[Event, Tally] | None = None
-        best = -1.0
-        for cid in ranked:
-            if cid not in stored:
-                continue
-            raw = json.loads(stored[cid])
-            current = event_from_json(raw)
-            if compatible(current, ev):
-                score = affinity(current, ev)
-                if score > best:  # ties keep the smallest id: candidates come sorted
-                    chosen, best = (current, Tally.from_json(raw["tally"])), score
-        event_id = chosen[0].id if chosen else ev.id
-        tally = tally_of(ev)
-        merged = ev
-        if chosen is not None:
-            # read before this mention is stored: the sources the event already has from
-            # this article (another mention of it in the same article)
-            current, before = chosen
-            tally = before.plus(tally, **_shared(cur, event_id, article_id, ev))
-            merged = combine_tallied(current, before.first, ev, tally, event_id)
-        insert_mention(cur, ev, article_id, event_id, data)
-        write_event(cur, merged, tally, new=chosen is None)
-
-
-def _shared(cur: Cursor, event_id: str, article_id: str, ev: Event) -> dict[str, int]:
-    """How many of a report's sources, and of its articles (its one), a stored event has."""
-    # by the article (a few mentions), not by the event (as many as its reports)
-    have = {
-        (src.get("article"), src.get("start"))
-        for eid, raw in cur.rows(
-            "SELECT event_id, data FROM event_mentions WHERE article_id = ?", (article_id,)
-        )
-        if eid == event_id
-        for src in json.loads(raw).get("sources") or ()
-    }
-    if not have:
-        return {"shared_sources": 0, "shared_articles": 0}
-    keys = {(s.article, s.start) for s in ev.sources}
-    return {"shared_sources": len(keys & have), "shared_articles": 1}
-
-
-def _related_places(ev: Event) -> set[str]:
-    """The event's place, the places containing it, and (for coarse places) itself only."""
-    if ev.location is None or not ev.location.entity_id:
-        return set()
-    from rasid.kb import load_kb
-
-    return {ev.location.entity_id, *load_kb().ancestors(ev.location.entity_id)}
-
-
-def _today() -> dt.date:
-    return dt.date.today()

@@ -12,35 +12,26 @@ import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from rasid.caches import trim
-from rasid.doc import Doc
-from rasid.records import Article, Event, Figure, Record, Sentence, Statement, TimeExpr
+from rasid.doc import ArticleResult, Doc
+from rasid.events import find_events
+from rasid.figures import find_figures
+from rasid.kb import find_mentions, load_kb
+from rasid.merge import merge_results
+from rasid.numbers import find_quantities
+from rasid.records import (
+    Article,
+    Record,
+    Sentence,
+    TimeExpr,
+    publication_date,
+)
 from rasid.text.normalize import normalize
 from rasid.text.segment import split_sentences
+from rasid.time import find_times
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleResult:
-    """What the pipeline learns from one article, before merging across articles."""
-
-    doc: Doc
-    events: tuple[Event, ...]
-    statements: tuple[Statement, ...]
-    figures: tuple[Figure, ...]
-
-
-def publication_date(article: Article) -> dt.date | None:
-    """The publication day, or None when unknown or unreadable."""
-    if not article.published:
-        return None
-    try:
-        return dt.date.fromisoformat(article.published[:10])
-    except ValueError:
-        return None
 
 
 def _sentence_kind(article: Article, text: str, sent: Sentence, first_body: bool) -> str:
@@ -68,9 +59,6 @@ def segment(article: Article) -> Doc:
 
 def annotate(article: Article) -> Doc:
     """Every layer before events: sentences, mentions, dates, quantities."""
-    from rasid.kb import find_mentions, load_kb
-    from rasid.numbers import find_quantities
-    from rasid.time import find_times
 
     doc = segment(article)
     doc = find_mentions(doc, load_kb())
@@ -99,7 +87,6 @@ def infer_anchor(doc: Doc, times: tuple[TimeExpr, ...]) -> dt.date | None:
     """A lower bound for the publication day of an undated article: the latest day its own
     dates name. Years come from absolute dates; a day and month without a year take the latest
     such year. An article with no absolute date gets no anchor (relative dates stay unknown)."""
-    from rasid.time import find_times
 
     years = [
         int(t.value[:4])
@@ -122,8 +109,6 @@ def infer_anchor(doc: Doc, times: tuple[TimeExpr, ...]) -> dt.date | None:
 
 def process_article(article: Article) -> ArticleResult:
     """The whole per-article pipeline: layers, then events, statements and figures."""
-    from rasid.events import find_events
-    from rasid.figures import find_figures
 
     trim()  # the per-word caches, emptied when full: memory stays flat over any corpus
     doc = annotate(article)
@@ -148,7 +133,6 @@ def process_articles(articles: Iterable[Article]) -> Iterator[ArticleResult]:
 
 def extract(articles: Iterable[Article]) -> list[Record]:
     """Run the pipeline in memory and merge events across articles into records."""
-    from rasid.merge import merge_results
 
     results = list(process_articles(articles))
     return merge_results(results)

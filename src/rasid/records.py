@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copyreg
 import dataclasses
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -65,6 +66,36 @@ class Article:
     def is_caption(self, start: int, end: int) -> bool:
         """True when [start, end) lies inside a caption or credit span."""
         return any(cs <= start and end <= ce for cs, ce in self.captions)
+
+
+def publication_date(article: Article) -> dt.date | None:
+    """The publication day, or None when unknown or unreadable."""
+    if not article.published:
+        return None
+    try:
+        return dt.date.fromisoformat(article.published[:10])
+    except ValueError:
+        return None
+
+
+def day_number(iso: str | None, *, last: bool = False) -> int | None:
+    """Days since 0001-01-01 of the first (or last) day an ISO date of any precision covers."""
+    if not iso:
+        return None
+    try:
+        parts = [int(p) for p in iso[:10].split("-")]
+        if len(parts) == 3:
+            return dt.date(*parts).toordinal()
+        if len(parts) == 2:
+            y, m = parts
+            if not last:
+                return dt.date(y, m, 1).toordinal()
+            nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
+            return nxt.toordinal() - 1
+        y = parts[0]
+        return dt.date(y, 12, 31).toordinal() if last else dt.date(y, 1, 1).toordinal()
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,8 +36,7 @@ from functools import lru_cache
 from typing import Any
 
 from rasid.errors import EvalError
-from rasid.records import ActorRef, Event, Record
-from rasid.store.events import day_number
+from rasid.records import ActorRef, Event, Record, day_number
 from rasid.text.normalize import normalize_key
 
 PLACE_KM = 25.0

@@ -17,6 +17,7 @@ from typing import NamedTuple, TypeVar
 
 from rasid.caches import word_cache
 from rasid.doc import Doc
+from rasid.events.lexicon import load_lexicon
 from rasid.records import Entity, Mention, Quantity, Sentence, TimeExpr
 
 _WORD = re.compile(r"\w+|[\"',;:()\-]")
@@ -157,7 +158,6 @@ def _stem(word: str) -> str:
 
 
 def _connector_words() -> frozenset[str]:
-    from rasid.events.lexicon import load_lexicon
 
     return load_lexicon().words.get("clause_connectors", frozenset())
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from rasid.events.context import SentenceView, Word
 from rasid.events.lexicon import Lexicon, TriggerForm
-from rasid.records import TimeExpr
+from rasid.records import TimeExpr, day_number
 
 MATERIAL = frozenset(
     {"ASSAULT", "COERCE", "MOBILIZE", "RETREAT", "CONCEDE", "AID", "PROTEST", "SANCTION"}
@@ -137,8 +137,6 @@ def _aggregate(view: SentenceView, lo: int, hi: int) -> bool:
 def _long_range(t: TimeExpr) -> bool:
     if not t.value_end or not t.value:
         return False
-    from rasid.store.events import day_number
-
     a, b = day_number(t.value), day_number(t.value_end, last=True)
     return a is not None and b is not None and b - a > 31
 

@@ -17,6 +17,7 @@ from rasid.events.arguments import _backed, _direction_en, is_place, own_side
 from rasid.events.context import Placed, SentenceView
 from rasid.events.lexicon import Lexicon, load_lexicon
 from rasid.events.rules import Candidate
+from rasid.kb import load_kb
 from rasid.records import Entity, TimeExpr
 
 PLACE_RANK = {
@@ -121,7 +122,6 @@ def find_place(
 
 def _sites_in(view: SentenceView, scope: tuple[int, int]) -> list[Placed]:
     """Buildings named as actors ("محيط السفارة الأمريكية في بغداد") placed at their site."""
-    from rasid.kb import load_kb
 
     kb = load_kb()
     out: list[Placed] = []

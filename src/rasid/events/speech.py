@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from rasid.events.context import Placed, SentenceView
 from rasid.events.lexicon import Lexicon
 from rasid.records import Entity
+from rasid.text.normalize import normalize_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +139,6 @@ SPEECH_TYPES = (
 def speech_types(quote: str, lex: Lexicon) -> list[tuple[str, str]]:
     """The verbal types a quote's own words give (cues of data/cues.yaml), each with its rule:
     "speech.ACCUSE:تهديد" names the cue that proposed it."""
-    from rasid.text.normalize import normalize_key
 
     words = normalize_key(quote).split()
     if not words:

@@ -25,8 +25,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from rasid.errors import RasidError
-from rasid.events.decide import event_features
+from rasid.events import propose_events
+from rasid.events.decide import decider_from_json, reset_decider, use_decider
+from rasid.events.features import event_features
+from rasid.gsr import NEGATIVE, POSITIVE, detected
+from rasid.pipeline import annotate, extract
 from rasid.records import Article
+from rasid.scoreboard import fit, load_gold, score_board
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +50,6 @@ class Example:
 
 
 def _proposals(article: Article) -> tuple[Any, list[Any]]:
-    from rasid.events import propose_events
-    from rasid.pipeline import annotate
 
     doc = annotate(article)
     proposed, _ = propose_events(doc)
@@ -64,7 +67,6 @@ def _featurize(doc: Any, proposed: Sequence[Any]) -> list[tuple[Any, tuple[str, 
 
 def gold_examples(gold_data: Any, articles: Iterable[Article]) -> list[Example]:
     """Labelled proposals of articles coded in the scoreboard's gold format."""
-    from rasid.scoreboard import fit, load_gold
 
     by_doc, _ = load_gold(gold_data)
     out: list[Example] = []
@@ -84,7 +86,6 @@ def gold_examples(gold_data: Any, articles: Iterable[Article]) -> list[Example]:
 
 def gsr_examples(sentences: Iterable[Any]) -> list[Example]:
     """Labelled proposals of GSR sentences (each judged for one type only)."""
-    from rasid.gsr import NEGATIVE, POSITIVE
 
     out: list[Example] = []
     for s in sentences:
@@ -254,9 +255,6 @@ def cross_validated_gsr(
     from GSR."""
     import hashlib
 
-    from rasid.events.decide import decider_from_json, reset_decider, use_decider
-    from rasid.gsr import detected
-
     def fold_of(sid: str) -> int:
         return int(hashlib.sha256(sid.encode()).hexdigest(), 16) % folds
 
@@ -286,10 +284,6 @@ def crossval_recipe(
     without it, and the pooled records are scored. This is how a change to the rules, the
     features or the learner is chosen on the train half, never on the test half."""
     import hashlib
-
-    from rasid.events.decide import decider_from_json, reset_decider, use_decider
-    from rasid.pipeline import extract
-    from rasid.scoreboard import score_board
 
     unit = {str(d["doc"]): str(d.get("group") or d["doc"]) for d in gold_data}
 

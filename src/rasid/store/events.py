@@ -9,41 +9,18 @@ articles mention costs what a report of any other event costs.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection, select
 
-from rasid.records import Event, record_to_json
+from rasid.merge import Tally, day_range, outlet_key, tally_of
+from rasid.records import Event, event_from_json, record_to_json
 from rasid.store import now_iso, schema
 from rasid.store.driver import Cursor, insert_sql
 from rasid.text.normalize import normalize_key
-
-if TYPE_CHECKING:
-    from rasid.merge import Tally
-
-
-def day_number(iso: str | None, *, last: bool = False) -> int | None:
-    """Days since 0001-01-01 of the first (or last) day an ISO date of any precision covers."""
-    if not iso:
-        return None
-    try:
-        parts = [int(p) for p in iso[:10].split("-")]
-        if len(parts) == 3:
-            return dt.date(*parts).toordinal()
-        if len(parts) == 2:
-            y, m = parts
-            if not last:
-                return dt.date(y, m, 1).toordinal()
-            nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
-            return nxt.toordinal() - 1
-        y = parts[0]
-        return dt.date(y, 12, 31).toordinal() if last else dt.date(y, 1, 1).toordinal()
-    except ValueError:
-        return None
 
 
 def _search_text(event: Event, sentences: Sequence[str]) -> str:
@@ -125,8 +102,6 @@ _INSERT_MENTION = insert_sql(schema.event_mentions)  # rows in the schema's colu
 
 def insert_mention(cur: Cursor, ev: Event, article_id: str, event_id: str, data: str) -> None:
     """Store one article's mention of an event (``data``: its JSON record, sources and all)."""
-    from rasid.merge import day_range
-
     loc = ev.location
     days = day_range(ev.date, ev.date_end)
     cur.run(
@@ -150,8 +125,6 @@ def insert_mention(cur: Cursor, ev: Event, article_id: str, event_id: str, data:
 def import_event(cur: Cursor, event: Event) -> None:
     """Store a whole event record made elsewhere (an import, a synthetic store) as a new
     event with one mention per source."""
-    from rasid.merge import tally_of
-
     for i, src in enumerate(event.sources):
         mention = dataclasses.replace(event, id=f"{event.id}#{i}", sources=(src,))
         data = json.dumps(record_to_json(mention), ensure_ascii=False)
@@ -198,8 +171,6 @@ def with_sources(data: dict[str, Any], sources: list[dict[str, Any]]) -> dict[st
 def count_stored_outlets(conn: Connection) -> None:
     """Give every stored event its count of articles and outlets, and its tally the outlets:
     read from its mentions' articles, page by page, by id."""
-    from rasid.merge import Tally, outlet_key
-
     ev, em, ar = schema.events, schema.event_mentions, schema.articles
     last = ""
     while True:
@@ -239,9 +210,6 @@ def count_stored_outlets(conn: Connection) -> None:
 def tally_stored_events(conn: Connection) -> None:
     """Rewrite events stored with their whole source list (before tallies) in the tallied
     form: sources dropped (their mentions have them), tally added. Page by page, by id."""
-    from rasid.merge import tally_of
-    from rasid.records import event_from_json
-
     ev, em = schema.events, schema.event_mentions
     counts: dict[str, tuple[int, float]] = {}
     for event_id, raw in conn.execute(select(em.c.event_id, em.c.data)):

@@ -5,18 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from rasid.doc import ArticleResult
 from rasid.entity_merge import name_keys
 from rasid.records import Article, Entity, Event, record_to_json
 from rasid.store import Store, now_iso, schema
 from rasid.store.driver import Cursor, insert_sql
+from rasid.store.merging import merge_into_store
 from rasid.store.schema import name_key
 from rasid.text.normalize import normalize_key
-
-if TYPE_CHECKING:
-    from rasid.pipeline import ArticleResult
-
 
 Row = tuple[Any, ...]
 STORED, VERSION, ALREADY, CONFLICT = "stored", "version", "already", "conflict"
@@ -186,8 +184,6 @@ def save_rows(
 
     A batch is all or nothing: a crash leaves no half article, and running again redoes it.
     """
-    from rasid.merge import merge_into_store
-
     versions = versions or {}
     stored: list[str] = []
     with store.begin() as conn:

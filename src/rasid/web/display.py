@@ -8,7 +8,7 @@ marks are kept (they change no order on their own).
 
 The Arabic summary is built from the Arabic names of the knowledge base (English names only
 when an entity has no Arabic form), with the phrases in ``data/summary_ar.json``; the English
-UI keeps the pipeline's English summary (``rasid.events.summary``).
+UI keeps the pipeline's English summary (``rasid.summary``).
 """
 
 from __future__ import annotations

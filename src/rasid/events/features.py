@@ -1,0 +1,95 @@
+"""Features of a proposed event mention: what the decider weighs (``decide``).
+
+Cheap and explainable, each a name: the type and the trigger rule, how each argument was found
+(the rule names of actors, targets, date, place, toll), whether they are there, how far the
+date lies from publication, the paragraph, the sentence's length and words, captions and
+quotes, and the type crossed with the strongest of these.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rasid.doc import Doc
+from rasid.records import Event, day_number
+from rasid.text.normalize import normalize_key
+
+QUOTE_MARK = re.compile('["«»“”]')
+
+
+def _bucket(value: int, edges: Sequence[int]) -> str:
+    for edge in edges:
+        if value <= edge:
+            return str(edge)
+    return f">{edges[-1]}"
+
+
+def _date_gap(event: Event, anchor: str | None) -> str:
+    if not event.date:
+        return "none"
+    if not anchor:
+        return "no_anchor"
+    day, pub = day_number(event.date), day_number(anchor)
+    last = day_number(event.date, last=True)
+    if day is None or pub is None or last is None:
+        return "bad"
+    if day > pub:
+        return "future"
+    if last >= pub:
+        return "holds_pub" if len(event.date) < 10 else "0"
+    return _bucket(pub - day, (1, 3, 7, 31, 365))
+
+
+def event_features(doc: Doc, event: Event, same_sentence: int, same_type: int) -> list[str]:
+    """The named features of one proposed event mention."""
+    src = event.sources[0]
+    text = doc.article.text
+    rules = event.rules
+    t = event.type
+    trigger = rules.get("type", "")
+    pos = trigger.split(".")[1] if trigger.count(".") >= 2 else "?"
+    para = text.count("\n", 0, src.start)
+    words = normalize_key(src.sentence).split()
+    gap = _date_gap(event, doc.anchor)
+    how = {
+        "act": rules.get("actors", "none" if not event.actors else "other"),
+        "tgt": rules.get("targets", "none" if not event.targets else "other"),
+        "date": rules.get("date", "none"),
+        "loc": rules.get("location", "none"),
+        "toll": rules.get("toll", "none"),
+    }
+    f = [
+        f"t={t}",
+        f"trig={trigger}",
+        f"pos={pos}",
+        f"status={event.status}",
+        f"mode={event.mode}",
+        f"gap={gap}",
+        f"para={_bucket(para, (0, 1, 2, 3, 5, 8))}",
+        f"len={_bucket(len(words), (8, 15, 25, 40, 60))}",
+        f"prec={event.location.precision if event.location else 'none'}",
+        f"dprec={len(event.date) if event.date else 0}",
+        f"nsent={_bucket(same_sentence, (1, 2, 3))}",
+        f"ntype={_bucket(same_type, (1, 2, 4, 8))}",
+        f"claimed={bool(event.claimed_by)}",
+        f"toll={event.fatalities is not None or event.injuries is not None}",
+        f"caption={doc.article.is_caption(src.start, src.end)}",
+        f"quote={QUOTE_MARK.search(src.sentence) is not None}",
+        f"anchor={doc.anchor_kind}",
+        "bias_feature",
+    ]
+    f += [f"{k}={v}" for k, v in how.items()]
+    f += [f"ak={a.kind}" for a in event.actors[:3]]
+    f += [f"tk={a.kind}" for a in event.targets[:3]]
+    # the type decides what an argument's absence or a distant date means
+    f += [f"t={t}|{k}={v}" for k, v in how.items()]
+    f += [
+        f"t={t}|gap={gap}",
+        f"t={t}|para={_bucket(para, (0, 2, 5))}",
+        f"t={t}|has_actor={bool(event.actors)}",
+        f"t={t}|has_target={bool(event.targets)}",
+        f"t={t}|has_place={event.location is not None}",
+    ]
+    f += [f"w={w}" for w in dict.fromkeys(words) if len(w) > 1]
+    return f
