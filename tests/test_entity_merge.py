@@ -299,14 +299,15 @@ def test_a_spelling_of_a_knowledge_base_person_is_that_person() -> None:
 def test_spellings_in_one_article_are_one_person() -> None:
     text = (
         "قالت المتحدثة نداء ضحكة إن الحفل تأجل. وأضافت نداء ضاحكة أن الموعد لم يحدد. "
-        "وقال مستشار الأمن القومي الأمريكي جون بولتن إن العقوبات ستستمر."
+        "وقال رئيس لجنة القوات المسلحة في مجلس الشيوخ الأمريكي جون مكين إن العقوبات ستستمر."
     )
     doc = annotate(Article(id="a1", text=text, published="2018-05-01"))
     ids = {m.text: m.entity_id for m in doc.mentions}
     assert ids["نداء ضحكة"] == ids["نداء ضاحكة"] == "px:نداء_ضحكه"
     assert doc.provisional["px:نداء_ضحكه"].aliases == ("نداء ضاحكة",)
-    assert ids["جون بولتن"] == "ac:john_bolton"
-    assert any(m.rule.endswith(".kb_keys") for m in doc.mentions if m.text == "جون بولتن")
+    # "جون مكين" is none of John McCain's names ("جون ماكين"): his by the keys
+    assert ids["جون مكين"] == "ac:john_mccain"
+    assert any(m.rule.endswith(".kb_keys") for m in doc.mentions if m.text == "جون مكين")
 
 
 def test_a_kunya_after_and_is_named_without_it() -> None:
@@ -316,32 +317,34 @@ def test_a_kunya_after_and_is_named_without_it() -> None:
     assert names.get("أبو محمد الحديدي") == "Abu Mohammed al-Hadidi", names
 
 
-_MNUCHIN = [
+# two people the knowledge base does not know, each written two ways: Michael Cohen ("كوهين",
+# "كوهن": one skeleton, one English) and Abdul Halim Khaddam ("عبد الحليم", "عبدالحليم")
+_TWO_WAYS = [
     {
         "id": "m1",
-        "published": "2018-03-01",
-        "text": "وقال وزير الخزانة الأمريكي ستيفن منوتشين إن الرسوم ستفرض الشهر المقبل.",
+        "published": "2018-08-22",
+        "text": "وقال مايكل كوهين إن الدفعة كانت بتوجيه من ترامب.",
     },
     {
         "id": "m2",
-        "published": "2018-06-19",
-        "text": "وقال الوزير ستيفن منوشين للصحفيين إن المحادثات مستمرة.",
+        "published": "2018-12-12",
+        "text": "وقال مايكل كوهن إن التحقيق مستمر.",
     },
     {
         "id": "m3",
-        "published": "2018-06-20",
-        "text": "وقال الرئيس عبد العزيز بوتفليقة إن الانتخابات ستجرى في موعدها.",
+        "published": "2004-06-20",
+        "text": "وقال نائب الرئيس السوري عبد الحليم خدام إن الانتخابات ستجرى في موعدها.",
     },
     {
         "id": "m4",
-        "published": "2018-06-21",
-        "text": "وقال الرئيس عبدالعزيز بوتفليقة في رسالة إن الحوار مفتوح.",
+        "published": "2004-06-21",
+        "text": "وقال نائب الرئيس عبدالحليم خدام إن الحوار مفتوح.",
     },
 ]
 
 
 def _people(url: str) -> dict[str, tuple[int, dict[str, object]]]:
-    """Stored provisional persons whose name is Mnuchin's or Bouteflika's: mentions, data."""
+    """Stored provisional persons whose name is Cohen's or Khaddam's: mentions, data."""
     store = open_store(url)
     counts = dict(store.mention_counts())
     with store.connect() as conn:
@@ -352,17 +355,17 @@ def _people(url: str) -> dict[str, tuple[int, dict[str, object]]]:
     return {
         eid: (counts.get(eid, 0), json.loads(data))
         for eid, data in rows
-        if "بوتفليق" in eid or "منو" in eid
+        if "كوه" in eid or "خدام" in eid
     }
 
 
 def _check_one_each(url: str) -> None:
     people = _people(url)
-    assert sorted(people) == ["px:ستيفن_منوتشين", "px:عبد_العزيز_بوتفليقه"], people
-    mnuchin = people["px:ستيفن_منوتشين"]
-    assert mnuchin[0] == 2
-    assert mnuchin[1]["joined"] == {"ستيفن منوشين": "keys"}
-    assert people["px:عبد_العزيز_بوتفليقه"][0] == 2
+    assert sorted(people) == ["px:عبد_الحليم_خدام", "px:مايكل_كوهين"], people
+    cohen = people["px:مايكل_كوهين"]
+    assert cohen[0] == 2
+    assert cohen[1]["joined"] == {"مايكل كوهن": "keys"}
+    assert people["px:عبد_الحليم_خدام"][0] == 2
 
 
 @pytest.mark.parametrize(
@@ -376,19 +379,19 @@ def test_stored_spellings_are_found_by_their_keys(
         if engine == "sqlite"
         else str(request.getfixturevalue("pg_store_url"))
     )
-    for i, article in enumerate(_MNUCHIN):  # one ingest an article: linked through the store
+    for i, article in enumerate(_TWO_WAYS):  # one ingest an article: linked through the store
         ingest([_write(tmp_path / f"{i}.jsonl", [article])], url)
     _check_one_each(url)
     store = open_store(url)
     with store.connect() as conn:
         keys = set(
             conn.exec_driver_sql(
-                "SELECT key FROM entity_keys WHERE entity_id = 'px:ستيفن_منوتشين'"
+                "SELECT key FROM entity_keys WHERE entity_id = 'px:مايكل_كوهين'"
             ).scalars()
         )
     store.close()
     # the joined spelling's keys lead to the stored entity too
-    assert {"person:w:منوتشين", "person:w:منوشين", "person:s:منشن"} <= keys
+    assert {"person:w:كوهين", "person:w:كوهن", "person:s:كهن"} <= keys
 
 
 def _drop_entity_keys(url: str) -> None:
@@ -411,9 +414,9 @@ def test_names_stored_before_the_key_table_are_keyed_and_linked(
         if engine == "sqlite"
         else str(request.getfixturevalue("pg_store_url"))
     )
-    ingest([_write(tmp_path / "1.jsonl", [_MNUCHIN[0], _MNUCHIN[2]])], url)
+    ingest([_write(tmp_path / "1.jsonl", [_TWO_WAYS[0], _TWO_WAYS[2]])], url)
     _drop_entity_keys(url)
-    ingest([_write(tmp_path / "2.jsonl", [_MNUCHIN[1], _MNUCHIN[3]])], url)  # migrates first
+    ingest([_write(tmp_path / "2.jsonl", [_TWO_WAYS[1], _TWO_WAYS[3]])], url)  # migrates first
     _check_one_each(url)
 
 
@@ -432,7 +435,7 @@ def test_the_store_and_an_in_memory_run_link_alike(tmp_path: Path) -> None:
             path.write_text("".join(next(src) for _ in range(300)), encoding="utf-8")
         source = str(path)
     else:
-        source = _write(tmp_path / "few.jsonl", [*_MNUCHIN, *_TWO_SPELLINGS])
+        source = _write(tmp_path / "few.jsonl", [*_TWO_WAYS, *_TWO_SPELLINGS])
     db = str(tmp_path / "e.sqlite")
     ingest([source], db, workers=1)
     index = ProvisionalIndex()

@@ -121,7 +121,14 @@ def test_romanize_name(arabic: str, english: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "skeleton"),
-    [("Mhmwd 'bas", True), ("Jwrj Dblyw Bwsh", True), ("Mahmoud Abbas", False), ("Ng", False)],
+    [
+        ("Mhmwd 'bas", True),
+        ("Jwrj Dblyw Bwsh", True),
+        ("CNBC", False),  # an acronym
+        ("Mhmwd CNBC", True),
+        ("Mahmoud Abbas", False),
+        ("Ng", False),
+    ],
 )
 def test_is_consonant_skeleton(name: str, skeleton: bool) -> None:
     assert is_consonant_skeleton(name) is skeleton

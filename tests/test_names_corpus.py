@@ -104,6 +104,12 @@ GENERIC_NOUNS = (
 )
 
 
+# Knowledge-base persons whose given name is written as one of those nouns: Shahid Khaqan
+# Abbasi, Pakistan's prime minister in 2017-2018 ("شاهد", Shahid, is also "a witness"). By id: a
+# found "شاهد ..." is still a witness.
+GIVEN_NAME_IS_A_NOUN = frozenset({"ac:shahid_khaqan_abbasi"})
+
+
 def _first_word(name: str) -> str:
     """A name's first word without "و"/"ف" before it."""
     words = normalize_key(name).split()
@@ -115,7 +121,11 @@ def test_no_generic_noun_is_a_person_entity(run_entities: list[Entity]) -> None:
     nouns = {_first_word(n) for n in GENERIC_NOUNS}
     people = [e for e in run_entities if e.kind == "person" and e.name_ar]
     assert len(people) > 300
-    assert not [e.name_ar for e in people if _first_word(e.name_ar) in nouns]
+    assert not [
+        e.name_ar
+        for e in people
+        if _first_word(e.name_ar) in nouns and e.id not in GIVEN_NAME_IS_A_NOUN
+    ]
 
 
 def test_provisional_names_readable(run_entities: list[Entity]) -> None:
@@ -123,5 +133,5 @@ def test_provisional_names_readable(run_entities: list[Entity]) -> None:
 
 
 def test_no_generic_noun_is_a_person(run_entities: list[Entity]) -> None:
-    people = [e for e in run_entities if e.kind == "person"]
+    people = [e for e in run_entities if e.kind == "person" and e.id not in GIVEN_NAME_IS_A_NOUN]
     assert not [e.name_ar for e in people if e.name_ar and is_generic_name(e.name_ar)]

@@ -105,7 +105,9 @@ def test_an_expanded_search_stays_on_its_subject(
         ("Mosul", {"mosul", "الموصل", "للموصل"}, set()),
         ("الأنبار", {"الانبار", "anbar"}, set()),
         ("Haditha", {"haditha", "قضاء حديثه"}, {"حديثه"}),  # حديثة is also "modern"
-        ("Omar al-Bashir", {"omar al-bashir", "عمر البشير"}, set()),
+        # a person the knowledge base does not know, by the press spelling; Kofi Annan's "عنان"
+        # is another man
+        ("Sami Anan", {"sami anan", "سامي عنان"}, {"عنان", "anan"}),
         ("علي", {"علي"}, {"ali"}),  # one-word names never expand
         ("", set(), set()),
     ],

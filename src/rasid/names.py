@@ -379,10 +379,13 @@ def _spell_missing(words: list[str], known: list[str | None], book: NameBook) ->
 
 
 def is_consonant_skeleton(name: str) -> bool:
-    """A Latin name with a word of four or more letters and no vowel ("Mhmwd", "Bwsh")."""
+    """A Latin name with a word of four or more letters and no vowel ("Mhmwd", "Bwsh"). A word
+    in capitals is an acronym ("CNBC", "DPRK"), never a skeleton: the romanizer capitalizes only
+    a word's first letter."""
     for word in _LATIN_WORD.findall(name):
         letters = [c for c in word if c.isalpha()]
-        if len(letters) >= 4 and not any(c in _VOWELS for c in letters):
+        acronym = all(c.isupper() for c in letters)
+        if len(letters) >= 4 and not acronym and not any(c in _VOWELS for c in letters):
             return True
     return False
 
