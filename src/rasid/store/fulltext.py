@@ -59,7 +59,7 @@ SHORTEST_PREFIX = 3  # a shorter last word is matched whole: "ال"* would be mo
 SHORTEST_CLITIC_BASE = 3  # a shorter first word takes no proclitics: "ب" + "ها" is not a search
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)  # keyed by the words people search: bounded
 def clitic_forms(word: str) -> tuple[str, ...]:
     """The forms of a folded word after proclitics, the word first: "الموصل" -> "الموصل",
     "بالموصل", "للموصل", "وللموصل" ...; a word without the article gets the forms of it with
