@@ -173,6 +173,10 @@ def _same_article_evidence(a: Event, b: Event) -> bool:
     ca, cb = a.rules.get("clause", ""), b.rules.get("clause", "")
     if ca and cb and ca != cb and ca.split(":")[0] == cb.split(":")[0]:
         return False
+    if "apart" in a.rules or "apart" in b.rules:
+        return False  # "وفي تطور آخر، ...": told as another event
+    if not _modes_compatible(a.mode, b.mode):
+        return False  # an air strike and a mortar round in one article are two attacks
     if a.date and b.date and len(a.date) == 10 and a.date == b.date:
         return True
     if (
@@ -190,6 +194,26 @@ def _same_article_evidence(a: Event, b: Event) -> bool:
     if pa & pb:
         return True
     return _bare(a) or _bare(b)
+
+
+# Means that one attack may combine (a raid with gunfire and explosives, an air strike with
+# missiles, a battle with shells and rockets); two mentions of one article with known means
+# outside every family report two attacks.
+MODE_FAMILIES = (
+    frozenset({"aerial", "missile", "drone"}),
+    frozenset({"missile", "rocket"}),
+    frozenset({"artillery", "rocket", "firearms"}),
+    frozenset({"explosive", "suicide", "firearms"}),
+)
+
+
+UNKNOWN_MODES = frozenset({None, "", "unspecified"})
+
+
+def _modes_compatible(a: str | None, b: str | None) -> bool:
+    if a in UNKNOWN_MODES or b in UNKNOWN_MODES or a == b:
+        return True
+    return any(a in f and b in f for f in MODE_FAMILIES)
 
 
 def _bare(e: Event) -> bool:

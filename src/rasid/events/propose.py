@@ -433,6 +433,9 @@ def _build_event(
             "clause": f"{view.sentence.start}:{cand.clause}:{side[0]}",
         }
     )
+    if view.has_phrase(lex.cues["another_event"], 0, min(len(words), 4)):
+        # "وفي تطور آخر، قتل مدني ...": the article turns to another event
+        rules["apart"] = "cue.another_event"
     event = Event(
         id=proposal_id_of(doc.article.id, view.sentence.start, cand.type, cand.head),
         type=cand.type,
