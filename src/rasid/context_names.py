@@ -90,20 +90,16 @@ def _bare(word: str) -> str:
     return word
 
 
-@word_cache(200_000)
-def _token_info(token: str) -> tuple[str, bool]:
-    """(bare form, whether it is a word) of a token: one cached look-up for both."""
-    return _bare(token), _LETTER_FIRST(token) is not None
-
-
 @functools.cache
 def _common_words() -> frozenset[str]:
     return frequent_words() | cues().stop
 
 
 @word_cache(200_000)
-def _namey_word(norm: str, bare: str) -> bool:
-    """A word that can be part of a name: not a stop word, an ordinary word or a cue."""
+def _namey_word(norm: str) -> bool:
+    """A word that can be part of a name: not a stop word, an ordinary word or a cue (one
+    argument: a cache keyed by the word itself, with no tuple built a look-up)."""
+    bare = _bare(norm)
     c = cues()
     if norm in c.stop or bare in c.stop:
         return False
@@ -122,7 +118,6 @@ def _namey_word(norm: str, bare: str) -> bool:
 _CREDIT, _TITLE, _SAY, _KUNYA, _ORG = 1, 2, 4, 8, 16
 
 
-@word_cache(200_000)
 def _cue_kind(norm: str, bare: str) -> int:
     """What a token can open, as bits: a photo credit "(", a title, a verb of saying, a kunya,
     an organization's name; 0 for most tokens, which the patterns then skip."""
@@ -137,6 +132,14 @@ def _cue_kind(norm: str, bare: str) -> int:
     if _org_cue_word(norm) is not None:
         kind |= _ORG
     return kind
+
+
+@word_cache(200_000)
+def _token_info(token: str) -> tuple[str, bool, int]:
+    """(bare form, whether it is a word, what it can open) of a token: one cached look-up a
+    token for all three."""
+    bare = _bare(token)
+    return bare, _LETTER_FIRST(token) is not None, _cue_kind(token, bare)
 
 
 def provisional_id(name: str) -> str:
@@ -162,6 +165,7 @@ class NameFinder:
         self.norms: list[str] = list(map(re.Match.group, matches))
         info = list(map(_token_info, self.norms))
         self.bares: list[str] = list(map(itemgetter(0), info))
+        self.kinds: list[int] = list(map(itemgetter(2), info))
         self.starts: list[int] = list(map(re.Match.start, matches))
         self.ends: list[int] = list(map(re.Match.end, matches))
         self.words: list[bool] = list(map(itemgetter(1), info))
@@ -184,7 +188,7 @@ class NameFinder:
         """A token that can be part of a name: a word, not in the KB, not an ordinary word."""
         if k >= self.n or not self.words[k] or self.kbi[k] >= 0:
             return False
-        return _namey_word(self.norms[k], self.bares[k])
+        return _namey_word(self.norms[k])
 
     def boundary(self, k: int) -> bool:
         """The end of a name: punctuation, a sentence end, "إن/أن", or the text's end."""
@@ -347,7 +351,7 @@ class NameFinder:
     # -- patterns ------------------------------------------------------------------------------
 
     def run(self) -> list[Found]:
-        kinds = list(map(_cue_kind, self.norms, self.bares))
+        kinds = self.kinds
         after = 0  # a title's name is read once: the walk goes on after it
         for k in compress(range(self.n), kinds):
             if k < after:

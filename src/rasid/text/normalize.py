@@ -22,6 +22,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rasid.caches import word_cache
 from rasid.text import charsets as cs
 
 
@@ -253,6 +254,8 @@ def _translate_plain(chunk: str) -> str:
     return "".join(map_char(c) for c in chunk)
 
 
+@word_cache(100_000)
 def normalize_key(text: str) -> str:
-    """The normalized form used as a dictionary key: normalized, spaces collapsed, trimmed."""
+    """The normalized form used as a dictionary key: normalized, spaces collapsed, trimmed
+    (cached: the stages key the same names and words again and again, article after article)."""
     return " ".join(normalize(text).text.split())
