@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from rasid.events import find_events
+from rasid.events import find_events, propose_events
 from rasid.pipeline import annotate
 from rasid.records import Article, Event
 
@@ -161,3 +161,26 @@ def test_gsr_protest_sentence(sid: str, protest: bool) -> None:
         assert any("ac:protesters" in _ids(e.actors) for e in protests) or all(
             e.actors for e in protests
         )
+
+
+def test_an_attack_without_a_place_is_in_the_country_of_the_article() -> None:
+    # AL-internationalNews-1143-20180513 tells of suicide bombings at churches in Surabaya; the
+    # sentence at 260:383 ("the police said the attacks were carried out by suicide bombers")
+    # names no place: the attack is at least in Indonesia, the article's country
+    text, published = _texts_of("AL-internationalNews-1143-20180513")
+    proposed, _ = propose_events(annotate(Article(id="a", text=text, published=published)))
+    told = [e for e in proposed if e.type == "ASSAULT" and e.sources[0].start == 260]
+    assert told
+    for e in told:
+        assert e.location is not None and e.location.country == "ID"
+        assert e.location.precision == "country"
+        assert e.rules["location"] == "place.article_country"
+
+
+def _texts_of(doc: str) -> tuple[str, str | None]:
+    with CORPUS.open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            if row["id"] == doc:
+                return row["text"], row.get("published")
+    raise AssertionError(doc)

@@ -95,6 +95,7 @@ class _ArticleState:
         self.last_speaker: tuple[Entity, ...] | None = None
         self.prev_actor: Entity | None = None
         self.para_time: dict[int, TimeExpr] = {}
+        self.home: Entity | None = None  # the country the article is about, when it is clear
 
 
 def propose_events(doc: Doc) -> tuple[list[Event], tuple[Statement, ...]]:
@@ -111,6 +112,7 @@ def propose_events(doc: Doc) -> tuple[list[Event], tuple[Statement, ...]]:
     pub = _publication(doc)
     dateline_end = place_dateline_end(doc.article.text)
     state = _ArticleState()
+    state.home = _home_country(doc, kb, entities)
     events: list[Event] = []
     statements: list[Statement] = []
     body_para = -1
@@ -252,6 +254,29 @@ def _publication(doc: Doc) -> dt.date | None:
     return publication_date(doc.article)
 
 
+HOME_SHARE = 0.6  # of the article's places in one country, for it to be the article's
+HOME_MIN = 2
+
+
+def _home_country(doc: Doc, kb: KnowledgeBase, entities: dict[str, Entity]) -> Entity | None:
+    """The country the article's places lie in, when at least HOME_MIN of them and HOME_SHARE
+    of all lie in one (the dateline excluded): the place an event there has at the least."""
+    start = place_dateline_end(doc.article.text)
+    counts: Counter[str] = Counter()
+    for m in doc.mentions:
+        e = entities.get(m.entity_id)
+        if e is None or e.kind != "place" or not e.country or m.start < start:
+            continue
+        counts[e.country] += 1
+    if not counts:
+        return None
+    country, n = counts.most_common(1)[0]
+    if n < HOME_MIN or n < HOME_SHARE * sum(counts.values()):
+        return None
+    state = kb.state_of(country)
+    return kb.place_of_state(state.id) if state is not None else None
+
+
 def _capitals(doc: Doc, kb: KnowledgeBase, entities: dict[str, Entity]) -> dict[str, Entity]:
     """State id -> capital place; "*" -> the capital of the article's most mentioned state."""
     caps: dict[str, Entity] = {}
@@ -375,6 +400,9 @@ def _build_event(
     place, label, precision, place_rule = find_place(
         view, lex, lo, hi, capitals, alone, head=cand.head
     )
+    if place is None and state.home is not None and cand.type not in VERBAL_TYPES:
+        # the article tells of one country: an attack or a raid there is at least in it
+        place, label, precision, place_rule = state.home, None, "country", "place.article_country"
     time, time_rule = find_time(view, cand, lo, hi, state.para_time.get(view.sentence.paragraph))
     date = time.value if time else None
     date_end = time.value_end if time else None
