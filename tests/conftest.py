@@ -120,6 +120,14 @@ def pg_store_url(pg_url: str) -> Iterator[str]:
     yield pg_url.rsplit("/", 1)[0] + "/" + name
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh store for one test, once as a SQLite file and once on the PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store.sqlite")
+    return str(request.getfixturevalue("pg_store_url"))
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> str:
     return str(tmp_path / "rasid.sqlite")

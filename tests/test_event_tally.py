@@ -82,13 +82,6 @@ def _store_all(url: str, reports: list[Event]) -> None:
     store.close()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "tally.sqlite")
-    return str(request.getfixturevalue("pg_store_url"))
-
-
 def test_a_much_reported_event_reads_back_as_merging_in_memory_gives(store_url: str) -> None:
     reports = _reports(60)
     [expected] = merge_events(reports)

@@ -54,13 +54,6 @@ def _partition(events: Iterable[Event]) -> dict[Mention, frozenset[Mention]]:
     return out
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "agree.sqlite")
-    return str(request.getfixturevalue("pg_store_url"))
-
-
 def test_store_and_memory_make_the_same_events(
     store_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
@@ -26,6 +26,7 @@ from rasid.web.display import (
     format_date,
     format_number,
     neutralize_bidi,
+    safe_url,
     summarize_ar,
 )
 
@@ -77,17 +78,6 @@ class Notice:
         return "rtl" if self.lang == "ar" else "ltr"
 
 
-def http_url(url: str | None) -> str | None:
-    """``url`` when it is a plain http(s) link, else None."""
-    if not url or any(ord(c) < 33 for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    return url if parts.scheme in ("http", "https") and parts.netloc else None
-
-
 def event_link(base: str | None, event_id: str) -> str | None:
     return f"{base.rstrip('/')}/events/{quote(event_id, safe='')}" if base else None
 
@@ -123,7 +113,7 @@ def _sources(event: Mapping[str, Any]) -> tuple[Source, ...]:
         title = neutralize_bidi(str(src.get("title") or src.get("article") or ""))
         outlet = src.get("outlet")
         out[key] = Source(
-            title, neutralize_bidi(str(outlet)) if outlet else None, http_url(src.get("url"))
+            title, neutralize_bidi(str(outlet)) if outlet else None, safe_url(src.get("url"))
         )
     return tuple(out.values())[:MAX_SOURCES]
 

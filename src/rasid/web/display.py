@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -199,3 +200,14 @@ def _place_name(event: Mapping[str, Any], name_of: Callable[[str | None, str | N
         )
     name = name_of(event.get("place_id"), event.get("place_name"))
     return name or country_name(event.get("country"), "ar")
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is a plain http(s) link, else None."""
+    if not url or any(ord(c) < 33 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme in ("http", "https") and parts.netloc else None

@@ -14,13 +14,12 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 from starlette.requests import Request
 
-from rasid.web.display import neutralize_bidi
+from rasid.web.display import neutralize_bidi, safe_url
 
 WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
@@ -82,17 +81,6 @@ def pick_lang(request: Request) -> tuple[str, bool]:
         return saved, False
     accept = request.headers.get("accept-language", "").lower()
     return ("ar" if accept.startswith("ar") else "en"), False
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL when it is a plain http(s) link, else None."""
-    if not url or any(ord(c) < 33 for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def highlight(text: str, spans: Sequence[Mapping[str, Any]]) -> Markup:
