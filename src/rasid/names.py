@@ -3,11 +3,17 @@
 A name the knowledge base does not know gets its English here, in this order:
 1. the project dictionary (kb/rules/names_en.tsv): whole names and name words the press spells
    one way ("عمر البشير" -> "Omar al-Bashir", "ترامب" -> "Trump"); it always wins;
-2. arabic-name-romanizer's dictionary of about 60,000 spellings attested on Wikidata: the whole
-   name's when the romanizer would rank it first, else each part's (its ONNX model is not
-   loaded: too slow inline); asked with Iraq as the country, which turns its French-leaning
-   spellings ("Béchir", "Kacem") into the Middle East's ("Bashir", "Qasim");
-3. its spelling rules for a part it has never seen (without that package, a letter table).
+2. arabic-name-romanizer's dictionary of about 60,000 spellings attested on Wikidata, for the
+   whole name when the romanizer would rank it first; asked with Iraq as the country, which
+   turns its French-leaning spellings ("Béchir", "Kacem") into the Middle East's;
+3. word by word: the token table (kb/rules/name_tokens.tsv: common given names, particles,
+   the divine names after "abd", as the press spells them whoever bears them); in a foreign
+   name (its first word a European or American given name: "جون", "ستيفن"), the Latin name a
+   word writes (rasid.names_latin: "كلينتون" -> "Clinton"); the romanizer's dictionary for the
+   word; else its spelling rules, or for a foreign name's word a spelling by its sounds
+   ("ستولتنبرغ" -> "Stoltenberg", not "Satoulatanabaragh").
+The romanizer's ONNX model is not loaded: 35 ms a word on this machine for +0.016 of the
+held-out names (bench/names_heldout.py), and it truncates names ("Nikos Inastas").
 
 Rules for name parts, whatever the source: a particle and the word it leads are one part
 ("بن راشد": "bin Rashid"); "عبد" takes the divine name without its article ("Abdul Munim"), also
@@ -20,8 +26,10 @@ ain or hamza, no "_". Cost: every answer is kept per surface form for the proces
 romanizer's keys are held in memory, so an unknown name costs no database query; the entities
 spell only the names they keep (rasid.entities.find_mentions).
 
-Risky: a foreign name the project dictionary lacks goes to the rules, which read Arabic script
-as Arabic ("دونالد" -> "Donaled"); add such names to names_en.tsv.
+Risky: a foreign name whose first word is no known given name is read as Arabic; a foreign
+surname no list holds is spelled by its sounds ("ترامب" -> "Tramb"): add such names to
+names_en.tsv. Held out of every dictionary, 0.51 of the names table is spelled as the press
+does (bench/names_heldout.py), most misses foreign surnames.
 """
 
 from __future__ import annotations
@@ -30,11 +38,12 @@ import functools
 import logging
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from rasid.kb.morph import read_rules_text, read_word_list
+from rasid.names_latin import is_latin_name, read_latin, spell_foreign
 from rasid.text import normalize_key
 
 log = logging.getLogger(__name__)
@@ -71,6 +80,8 @@ _PARTICLES = frozenset(
     )
 )
 _VOWELS = frozenset("aeiouyAEIOUY")
+# letters of Arabic words that foreign names written in Arabic do not use: ح ع ص ض ط ظ ق ة
+_ARABIC_ONLY = frozenset("\u062d\u0639\u0635\u0636\u0637\u0638\u0642\u0629")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z.\-]*")
 _APOSTROPHES = re.compile("(?<=\\w)['\u2018\u2019\u02bc\u02bf\u02be`](?=\\w)")  # "Ma'ajil"
 _NOT_NAME = re.compile(r"[^A-Za-z .\-]+")
@@ -83,6 +94,20 @@ class NameBook:
     names: dict[str, str]
     words: dict[str, str]
     longest: int  # the most words a multi-word entry has
+
+    def without(self, names: Iterable[str]) -> NameBook:
+        """This dictionary less every entry that could answer one of these names: the whole
+        name, each run of two or more of its words, and each word (to measure the spelling
+        of names nobody put in it: bench/names_heldout.py)."""
+        gone: set[str] = set()
+        for name in names:
+            words = normalize_key(name).replace("_", " ").split()
+            for i in range(len(words)):
+                gone.update(" ".join(words[i:j]) for j in range(i + 1, len(words) + 1))
+        left = {k: v for k, v in self.names.items() if k not in gone}
+        longest = max((len(k.split()) for k in left), default=1)
+        words_left = {k: v for k, v in self.words.items() if k not in gone}
+        return NameBook(names=left, words=words_left, longest=longest)
 
 
 @functools.cache
@@ -99,6 +124,36 @@ def name_book() -> NameBook:
         (words if " " not in key else names)[key] = english.strip()
     longest = max((len(k.split()) for k in names), default=1)
     return NameBook(names=names, words=words, longest=longest)
+
+
+@dataclass(frozen=True, slots=True)
+class NameTokens:
+    """The token table (kb/rules/name_tokens.tsv): name words as the press spells them, from
+    facts about names, and which given names are of European or American origin."""
+
+    words: dict[str, str]
+    foreign: frozenset[str]
+
+
+@functools.cache
+def name_tokens() -> NameTokens:
+    words: dict[str, str] = {}
+    foreign: set[str] = set()
+    for line in read_rules_text("name_tokens.tsv").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        arabic, english, *mark = line.split("\t")
+        key = normalize_key(arabic.strip())
+        words[key] = english.strip()
+        if mark and mark[0].strip() == "foreign":
+            foreign.add(key)
+    return NameTokens(words=words, foreign=frozenset(foreign))
+
+
+def _known_word(word: str, book: NameBook) -> str | None:
+    """A word's English from the project dictionary, else from the token table."""
+    english = book.words.get(word)
+    return english if english is not None else name_tokens().words.get(word)
 
 
 @functools.cache
@@ -267,7 +322,7 @@ def _split_attached(words: list[str], book: NameBook) -> list[str]:
         rest = w[len(_ABD) :]
         if (
             w.startswith(_ABD)
-            and w not in book.words
+            and _known_word(w, book) is None
             and ((rest.startswith(_ARTICLE) and len(rest) >= 4) or rest in _ABD_ATTACHED)
         ):
             out += [_ABD, rest]
@@ -276,18 +331,25 @@ def _split_attached(words: list[str], book: NameBook) -> list[str]:
     return out
 
 
-def _spell_word(word: str) -> str:
-    """One name word the project dictionary does not know: the romanizer's most attested
-    spelling (hamza on its seat), else its spelling rules (else the letter table), with the
-    press's "al-"; a word in Latin letters as written."""
+def _spell_word(word: str, foreign: bool = False) -> str:
+    """One name word the project dictionary does not know: in a foreign name, the Latin name
+    it writes (rasid.names_latin); else the romanizer's most attested spelling (hamza on its
+    seat), else its spelling rules (else the letter table), with the press's "al-"; a word in
+    Latin letters as written."""
     if word.isascii():
         return fold_latin(word)
+    if foreign and _may_be_foreign(word):
+        latin = read_latin(word)
+        if latin is not None:
+            return latin
     attested = _attested()
     if attested is None:
         return _article_first(word, fold_latin(_letters(word)))
     found = attested.unit(_package_key([word]))
     if found is not None:
         english = found[0]
+    elif foreign and _may_be_foreign(word):
+        return spell_foreign(word)  # "Stoltenberg", not "Satoulatanabaragh"
     else:
         from arabic_name_romanizer.normalize import lookup_key
         from arabic_name_romanizer.rules import romanize_unit
@@ -302,22 +364,29 @@ def _spell_pair(particle: str, word: str, book: NameBook) -> str:
     spelling of the particle ("Abu", not "Abou"), else the particle's English and the word's:
     "عبد" drops the word's article ("Abdul Shakour"), "آل" is a family ("آل ثاني": "Al Thani";
     "آل الشيخ": "Al al-Sheikh")."""
-    head = "Al" if particle == _ARTICLE else book.words.get(particle) or _spell_word(particle)
+    head = "Al" if particle == _ARTICLE else _known_word(particle, book) or _spell_word(particle)
+    divine = particle == _ABD and word.startswith(_ARTICLE) and len(word) > len(_ARTICLE) + 1
+    if divine and word[len(_ARTICLE) :] in name_tokens().words:
+        return head + " " + name_tokens().words[word[len(_ARTICLE) :]]  # "Abdul Aziz"
     attested = _attested()
     pair = attested.unit(_package_key([particle, word])) if attested is not None else None
     if pair is not None:
         spelled = _ASSIMILATED.sub("al-", fold_latin(pair[0])).split()
         if len(spelled) >= 2:
-            return head + " " + _article_first(word, " ".join(spelled[1:]))
+            rest = _article_first(word, " ".join(spelled[1:]))
+            if divine:  # "Abd al-Munim": "Abdul Munim"
+                rest = re.sub(r"(?i)^[ae]l-", "", rest)
+                rest = rest[:1].upper() + rest[1:]
+            return head + " " + rest
         if spelled and spelled[0].lower().startswith(head.lower()):
             return spelled[0]  # "Abdulaziz", written as one word
-    if particle == _ABD and word.startswith(_ARTICLE) and len(word) > len(_ARTICLE) + 1:
+    if divine:
         word = word[len(_ARTICLE) :]
     return head + " " + _spell_known(word, book)
 
 
 def _spell_known(word: str, book: NameBook) -> str:
-    english = book.words.get(word)
+    english = _known_word(word, book)
     return english if english is not None else _spell_word(word)
 
 
@@ -328,8 +397,13 @@ def romanize_name(name_ar: str) -> str:
     Cached per surface form for the process; the dictionaries it reads are held in memory
     (``_Attested``), so a name costs a few dictionary look-ups and no database query for
     words already seen."""
+    return spell_name(name_ar, name_book())
+
+
+def spell_name(name_ar: str, book: NameBook) -> str:
+    """The English of an Arabic name with this project dictionary (``romanize_name`` with the
+    shipped one; bench/names_heldout.py with one that lacks the names it tests)."""
     key = normalize_key(name_ar).replace("_", " ")
-    book = name_book()
     whole = book.names.get(key)
     if whole is not None:
         return whole
@@ -345,6 +419,10 @@ def romanize_name(name_ar: str) -> str:
                 for w, e, g in zip(words, known, guess, strict=True)
             ]
         else:
+            tokens = name_tokens().words
+            known = [
+                e if e is not None else tokens.get(w) for w, e in zip(words, known, strict=True)
+            ]
             known = _spell_missing(words, known, book)
     parts = [fold_latin(e) if e != "W." else e for e in known if e]
     return _case([p for part in parts for p in part.split()]) or fold_latin(name_ar)
@@ -360,9 +438,41 @@ def _whole_spelling(words: list[str]) -> list[str]:
     return _ASSIMILATED.sub("al-", fold_latin(spelled[0])).split()
 
 
+def _may_be_foreign(word: str) -> bool:
+    """No article and no letter that only Arabic words have (ح ع ص ض ط ظ ق ة)."""
+    return not word.startswith(_ARTICLE) and not any(ch in _ARABIC_ONLY for ch in word)
+
+
+def _is_foreign(words: list[str], book: NameBook) -> bool:
+    """A name whose first word is a given name of European or American origin: the token
+    table says so, or, where no dictionary knows the word, it reads as a Latin name."""
+    first = words[0]
+    tokens = name_tokens()
+    if any(w in _PARTICLES or w == _ARTICLE or w.startswith(_ARTICLE) for w in words):
+        return False  # "بن", "أبو", "عبد", "آل", "ال": an Arabic name
+    if first in tokens.foreign:
+        return True
+    if first in tokens.words or not _may_be_foreign(first):
+        return False
+    known = book.words.get(first)
+    if known is not None:  # "سكوت": Scott
+        return is_latin_name(known)
+    if any(w in tokens.words and w not in tokens.foreign for w in words[1:]):
+        return False  # "ريناد منصور": an Arabic family name, an Arab's name
+    latin = read_latin(first)
+    if latin is None:
+        return False
+    # a word the romanizer's dictionary of Arab-world names spells otherwise is Arabic
+    attested = _attested()
+    found = attested.unit(_package_key([first])) if attested is not None else None
+    return found is None or fold_latin(found[0]).lower() == latin.lower()
+
+
 def _spell_missing(words: list[str], known: list[str | None], book: NameBook) -> list[str | None]:
     """The words the project dictionary left out, spelled part by part: a particle ("بن",
-    "أبو", "عبد", "آل" after the first word) with the word it leads, the other words alone."""
+    "أبو", "عبد", "آل" after the first word) with the word it leads, the other words alone;
+    the words of a foreign name as the Latin names they write."""
+    foreign = _is_foreign(words, book)
     out = list(known)
     i = 0
     while i < len(words):
@@ -373,7 +483,7 @@ def _spell_missing(words: list[str], known: list[str | None], book: NameBook) ->
             i += 2
             continue
         if out[i] is None:
-            out[i] = _spell_word(word)
+            out[i] = _spell_word(word, foreign)
         i += 1
     return out
 

@@ -1,0 +1,78 @@
+"""Write kb/rules/latin_names.tsv: given names and surnames in Latin letters, for reading a
+foreign name written in Arabic letters ("كلينتون" -> "Clinton"; rasid.names).
+
+The names come from Faker's person providers (MIT licence: lists of common given names and
+surnames per locale; en_US's with the US Census weights). Faker is read from its wheel, not
+installed: run with the wheel's path.
+
+    python bench/names_latin_table.py /opt/pypi/files/faker-40.40.0-py3-none-any.whl
+
+Each line: the name (ASCII, accents folded), the number of locales that list it, and its weight
+in en_US (per million; 0 when en_US does not list it).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import tempfile
+import unicodedata
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+
+OUT = Path(__file__).parents[1] / "src" / "rasid" / "kb" / "rules" / "latin_names.tsv"
+LOCALES = (
+    *("en_US", "en_GB", "en_IE", "en_NZ", "en_CA", "de_DE", "de_AT", "fr_FR", "fr_BE", "it_IT"),
+    *("es_ES", "es_MX", "pt_PT", "pt_BR", "nl_NL", "sv_SE", "no_NO", "da_DK", "fi_FI", "pl_PL"),
+    *("cs_CZ", "sk_SK", "tr_TR", "ro_RO", "hu_HU", "hr_HR", "sl_SI", "lt_LT", "lv_LV", "et_EE"),
+    *("id_ID", "ga_IE", "is_IS"),
+)
+ATTRIBUTES = ("first_names", "first_names_male", "first_names_female", "last_names")
+
+
+def fold(name: str) -> str:
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return plain if plain.isalpha() and len(plain) >= 2 else ""
+
+
+def main() -> None:
+    wheel = sys.argv[1]
+    tmp = tempfile.mkdtemp()
+    with zipfile.ZipFile(wheel) as zf:
+        zf.extractall(tmp, [n for n in zf.namelist() if n.startswith("faker/")])
+    sys.path.insert(0, tmp)
+    locales: dict[str, set[str]] = defaultdict(set)
+    weight: dict[str, float] = defaultdict(float)
+    for locale in LOCALES:
+        try:
+            module = importlib.import_module(f"faker.providers.person.{locale}")
+        except ImportError:
+            continue
+        provider = module.Provider
+        for attribute in ATTRIBUTES:
+            names = getattr(provider, attribute, ())
+            total = sum(names.values()) if isinstance(names, dict) else 0
+            for name in names:
+                plain = fold(name)
+                if not plain:
+                    continue
+                locales[plain].add(locale)
+                if locale == "en_US" and total:
+                    weight[plain] += names[name] / total * 1e6
+    lines = [
+        f"{name}\t{len(locales[name])}\t{round(weight[name])}"
+        for name in sorted(locales, key=lambda n: (-len(locales[n]), -weight[n], n))
+    ]
+    header = [
+        "# Given names and surnames in Latin letters, from Faker's person providers (MIT licence)",
+        f"# for the locales {' '.join(LOCALES)};",
+        "# written by: python bench/names_latin_table.py faker-40.40.0-py3-none-any.whl",
+        "# name, number of locales listing it, en_US weight per million (US Census based)",
+    ]
+    OUT.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
+    print(len(lines), "names ->", OUT)
+
+
+if __name__ == "__main__":
+    main()
