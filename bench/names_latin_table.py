@@ -7,8 +7,10 @@ installed: run with the wheel's path.
 
     python bench/names_latin_table.py /opt/pypi/files/faker-40.40.0-py3-none-any.whl
 
-Each line: the name (ASCII, accents folded), the number of locales that list it, and its weight
-in en_US (per million; 0 when en_US does not list it).
+Each line: the name (ASCII, accents folded), the number of locales that list it, its weight
+in en_US (per million; 0 when en_US does not list it), and its readings as rasid.names_latin
+computes them (so that the pipeline reads them instead of computing them: run again when
+rasid.names_latin's letter classes change).
 """
 
 from __future__ import annotations
@@ -60,15 +62,20 @@ def main() -> None:
                 locales[plain].add(locale)
                 if locale == "en_US" and total:
                     weight[plain] += names[name] / total * 1e6
-    lines = [
-        f"{name}\t{len(locales[name])}\t{round(weight[name])}"
-        for name in sorted(locales, key=lambda n: (-len(locales[n]), -weight[n], n))
-    ]
+    from rasid.names_latin import format_reading, name_readings
+
+    lines = []
+    for name in sorted(locales, key=lambda n: (-len(locales[n]), -weight[n], n)):
+        readings = " ".join(format_reading(*r) for r in name_readings(name))
+        if readings:
+            lines.append(f"{name}\t{len(locales[name])}\t{round(weight[name])}\t{readings}")
     header = [
         "# Given names and surnames in Latin letters, from Faker's person providers (MIT licence)",
         f"# for the locales {' '.join(LOCALES)};",
         "# written by: python bench/names_latin_table.py faker-40.40.0-py3-none-any.whl",
-        "# name, number of locales listing it, en_US weight per million (US Census based)",
+        "# name, number of locales listing it, en_US weight per million (US Census based), and",
+        "# its readings in Arabic letters (rasid.names_latin: skeleton:gaps:cost, computed here",
+        "# so that loading the list is reading it)",
     ]
     OUT.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
     print(len(lines), "names ->", OUT)

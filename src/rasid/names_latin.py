@@ -257,20 +257,42 @@ class LatinIndex:
 
 @functools.cache
 def latin_index() -> LatinIndex:
+    """The Latin names by skeleton. Each line of latin_names.tsv carries its name's readings
+    (``name_readings``, written with the list by bench/names_latin_table.py), so loading is
+    reading, not computing (0.4 s for the 23,714 names)."""
     by_skeleton: dict[str, list[tuple[tuple[str, ...], float, LatinName]]] = defaultdict(list)
+    names: set[str] = set()
     for line in read_rules_text("latin_names.tsv").splitlines():
         if not line or line.startswith("#"):
             continue
-        name, locales, weight = line.split("\t")
+        name, locales, weight, *readings = line.split("\t")
         entry = LatinName(name, int(locales), int(weight))
-        seen: dict[tuple[str, tuple[str, ...]], float] = {}
-        for skeleton, gaps, cost in _latin_forms(name):
-            if len(skeleton) >= 2 and cost < seen.get((skeleton, gaps), 9.0):
-                seen[skeleton, gaps] = cost
-        for (skeleton, gaps), cost in seen.items():
+        names.add(name.lower())
+        forms = (
+            [_parse_reading(r) for r in readings[0].split(" ")] if readings else name_readings(name)
+        )
+        for skeleton, gaps, cost in forms:
             by_skeleton[skeleton].append((gaps, cost, entry))
-    names = frozenset(e.name.lower() for found in by_skeleton.values() for _g, _c, e in found)
-    return LatinIndex(by_skeleton=dict(by_skeleton), names=names)
+    return LatinIndex(by_skeleton=dict(by_skeleton), names=frozenset(names))
+
+
+def name_readings(name: str) -> list[tuple[str, tuple[str, ...], float]]:
+    """The distinct (skeleton, gaps, cost) readings of a Latin name, each at its lowest cost."""
+    seen: dict[tuple[str, tuple[str, ...]], float] = {}
+    for skeleton, gaps, cost in _latin_forms(name):
+        if len(skeleton) >= 2 and cost < seen.get((skeleton, gaps), 9.0):
+            seen[skeleton, gaps] = cost
+    return [(skeleton, gaps, cost) for (skeleton, gaps), cost in seen.items()]
+
+
+def format_reading(skeleton: str, gaps: tuple[str, ...], cost: float) -> str:
+    """A reading as latin_names.tsv writes it: "KLNTN:/i//o/:0" (skeleton, gaps, cost)."""
+    return f"{skeleton}:{'/'.join(gaps)}:{cost:g}"
+
+
+def _parse_reading(text: str) -> tuple[str, tuple[str, ...], float]:
+    skeleton, gaps, cost = text.split(":")
+    return skeleton, tuple(gaps.split("/")), float(cost)
 
 
 def is_latin_name(name: str) -> bool:
