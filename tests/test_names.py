@@ -239,6 +239,22 @@ def test_witnesses_are_no_person() -> None:
     assert not [e for e in doc.provisional.values() if e.kind == "person"]
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # two people joined by "و" (ANT AL-culture, the first 3,000 lines): the first kept
+        ("وقال محمد فوزي وخديجة أحمد إن الفيلم جيد.", ["Mohammed Fawzi"]),
+        # first names in a row: no one in particular
+        ("وقال سعد وعثمان ومحمد إن الفيلم جيد.", []),
+        # a name that begins with "و" stays whole
+        ("وقال محمد وهبي إن القرار مهم.", ["Mohammed Ouahbi"]),
+    ],
+)
+def test_a_person_name_ends_before_and(text: str, names: list[str]) -> None:
+    doc = find_mentions(segment(Article(id="w3", text=text, published="2018-03-01")))
+    assert [e.name for e in doc.provisional.values() if e.kind == "person"] == names
+
+
 def test_found_person_gets_an_english_name() -> None:
     text = "وقال الباحث في تشاتام هاوس ريناد منصور، إن الزيارة مهمة."
     doc = find_mentions(segment(Article(id="w2", text=text, published="2018-03-01")))

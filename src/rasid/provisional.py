@@ -20,6 +20,7 @@ import dataclasses
 import functools
 import re
 from collections.abc import Iterable, Sequence
+from functools import partial
 from itertools import compress
 
 from rasid.context_names import Found, NameFinder, provisional_id
@@ -31,6 +32,7 @@ from rasid.names import generic_nouns
 from rasid.records import Entity, Mention
 from rasid.text import normalize_key
 
+_WAW = "\u0648"  # "و", and
 _LATIN_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,3}\b")
 
 
@@ -353,6 +355,27 @@ def _latin_mentions(doc: Doc, taken: list[tuple[int, int]]) -> list[tuple[int, i
     return out
 
 
+def _before_conjunction(finder: NameFinder, found: Found) -> Found | None:
+    """A person's name ends before "و" and a given name or an ordinary word: "محمد فوزي
+    وخديجة أحمد" is two people, "فهد الشثري وكيل" a name and a title ("و" as part of a
+    name stays: "وهبي", "وليامز"); a given name left alone names no one in particular
+    ("سعد وعثمان ومحمد": None)."""
+    if found.kind != "person":
+        return found
+    for k in range(found.i + 1, found.j):
+        norm = finder.norms[k]
+        rest = norm[1:]
+        if (
+            norm[:1] == _WAW
+            and len(rest) >= 2
+            and (rest in finder.given or norm in finder.common or rest in finder.common)
+        ):
+            if k - found.i == 1 and finder.norms[found.i] in finder.given:
+                return None
+            return dataclasses.replace(found, j=k)
+    return found
+
+
 def find_names(
     doc: Doc, kb_mentions: Sequence[Mention], kb: KnowledgeBase, extra_spans: Sequence[Mention] = ()
 ) -> tuple[list[Mention], dict[str, Entity]]:
@@ -360,6 +383,7 @@ def find_names(
     finder = NameFinder(doc, kb_mentions, kb)
     found = finder.run()
     linker = Linker(finder)
+    found = [f for f in map(partial(_before_conjunction, finder), found) if f is not None]
     for item in sorted(found, key=lambda f: (-(f.j - f.i), f.i)):
         a, b = linker._norm_span(item.i, item.j)
         if linker.free(a, b, org=item.kind != "person"):
