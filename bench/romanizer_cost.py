@@ -1,13 +1,23 @@
-"""What the name romanizer costs the pipeline, measured by A/B in the same conditions.
+"""What the name romanizer and the knowledge base cost the pipeline, measured in the same
+conditions.
 
 Each variant runs the pipeline phase of ``rasid bench`` in a fresh process, with its own
-reference pass, so the ratio to the reference is comparable across variants on a shared machine:
+reference pass (``rasid bench``'s: parse each JSON line, one regular expression), so the
+pipeline's rate is printed as a ratio to the reference measured in the same run, comparable
+across variants on a shared machine:
 
 - ``on``: the pipeline as shipped;
 - ``off``: ``rasid.names.romanize_name`` replaced by a function returning the Arabic as is
   (only for this measurement: the entities keep no English name);
 - ``timed``: as shipped, with the time spent inside ``romanize_name`` added up (its share of
-  the pipeline's time, and how many calls and distinct names it saw).
+  the pipeline's time, and how many calls and distinct names it saw), and the time inside the
+  knowledge base's work for the entities: its matcher (``rasid.kb.match.match_kb``) and the
+  links by context (``rasid.kb.context_links.link_by_context``).
+
+The knowledge base cannot be turned off without changing what the pipeline does after it (no
+actor, no event): its cost is its share of the pipeline's time, the speed the pipeline would
+gain without it (a share s of the time is a share s of the speed). ``kb_and_names_share`` adds
+the two: the issue's budget is a tenth.
 
 The variants alternate ``--rounds`` times (on, off, timed, on, off, timed, ...); the figures
 printed are each run's and each variant's median.
@@ -30,12 +40,14 @@ VARIANTS = ("on", "off", "timed")
 
 
 class _Counter:
-    """Time spent inside the romanizer, its calls and the distinct names it was given."""
+    """Time spent inside the romanizer, its calls and the distinct names it was given, and
+    the time inside the knowledge base's matcher and links by context."""
 
     def __init__(self) -> None:
         self.seconds = 0.0
         self.calls = 0
         self.names: set[str] = set()
+        self.kb_seconds = 0.0
 
 
 def _patch(variant: str) -> _Counter:
@@ -63,7 +75,21 @@ def _patch(variant: str) -> _Counter:
         for module in (rasid.names, rasid.entities):
             if hasattr(module, "romanize_name"):
                 module.romanize_name = replacement
+    if variant == "timed":
+        for name in ("match_kb", "link_by_context"):  # where the entities call them
+            setattr(rasid.entities, name, _timed_kb(getattr(rasid.entities, name), counter))
     return counter
+
+
+def _timed_kb(function: Callable[..., Any], counter: _Counter) -> Callable[..., Any]:
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            counter.kb_seconds += time.perf_counter() - t
+
+    return timed
 
 
 def _child(variant: str, corpus: str, limit: int) -> None:
@@ -83,8 +109,11 @@ def _child(variant: str, corpus: str, limit: int) -> None:
         out["romanize_s"] = round(counter.seconds, 3)
         out["romanize_calls"] = counter.calls
         out["romanize_distinct"] = len(counter.names)
+        out["kb_s"] = round(counter.kb_seconds, 3)
         if result.get("pipeline_s"):
             out["romanize_share"] = round(counter.seconds / result["pipeline_s"], 4)
+            out["kb_share"] = round(counter.kb_seconds / result["pipeline_s"], 4)
+            out["kb_and_names_share"] = round(out["romanize_share"] + out["kb_share"], 4)
     print(json.dumps(out))
 
 
@@ -113,7 +142,14 @@ def main() -> None:
         mine = [r for r in runs if r["variant"] == variant]
         summary[variant] = {
             k: statistics.median(r[k] for r in mine)
-            for k in ("pipeline_articles_per_s", "pipeline_ratio", "romanize_share")
+            for k in (
+                "pipeline_articles_per_s",
+                "reference_articles_per_s",
+                "pipeline_ratio",
+                "romanize_share",
+                "kb_share",
+                "kb_and_names_share",
+            )
             if all(r.get(k) is not None for r in mine)
         }
     on, off = summary["on"].get("pipeline_ratio"), summary["off"].get("pipeline_ratio")

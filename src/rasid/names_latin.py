@@ -220,6 +220,7 @@ def arabic_form(word: str) -> tuple[str, tuple[str, ...]] | None:
     return "".join(skeleton), tuple(gaps)
 
 
+@functools.lru_cache(maxsize=65536)
 def _gap_cost(arabic: str, latin: str, first: bool, last: bool) -> float:
     """What it costs to read the Latin vowels of a gap from the Arabic's vowel letters."""
     cost = 0.0
@@ -249,31 +250,45 @@ def _gap_cost(arabic: str, latin: str, first: bool, last: bool) -> float:
     return cost + _QUALITY.get(arabic[0], {}).get(vowels[0], 0.8)
 
 
+_Reading = tuple[tuple[str, ...], float, LatinName]  # gaps, cost, the name
+
+
 @dataclass(frozen=True, slots=True)
 class LatinIndex:
-    by_skeleton: dict[str, list[tuple[tuple[str, ...], float, LatinName]]]
+    """The Latin names by skeleton: each skeleton's readings kept as written until a word of
+    that skeleton is read (``candidates``), so a process pays for the few it asks about."""
+
+    raw: dict[str, list[tuple[str, str, str, str]]]  # reading, name, locales, weight
     names: frozenset[str]  # lower case
+    parsed: dict[str, list[_Reading]]
+
+    def candidates(self, skeleton: str) -> list[_Reading]:
+        found = self.parsed.get(skeleton)
+        if found is None:
+            found = []
+            for reading, name, locales, weight in self.raw.get(skeleton, ()):
+                _skeleton, gaps, cost = reading.split(":")
+                entry = LatinName(name, int(locales), int(weight))
+                found.append((tuple(gaps.split("/")), float(cost), entry))
+            self.parsed[skeleton] = found
+        return found
 
 
 @functools.cache
 def latin_index() -> LatinIndex:
-    """The Latin names by skeleton. Each line of latin_names.tsv carries its name's readings
-    (``name_readings``, written with the list by bench/names_latin_table.py), so loading is
-    reading, not computing (0.4 s for the 23,714 names)."""
-    by_skeleton: dict[str, list[tuple[tuple[str, ...], float, LatinName]]] = defaultdict(list)
+    """The Latin names of latin_names.tsv by skeleton. Each line carries its name's readings
+    (``name_readings``, written with the list by bench/names_latin_table.py): loading splits
+    lines (0.05 s), it computes nothing."""
+    raw: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
     names: set[str] = set()
     for line in read_rules_text("latin_names.tsv").splitlines():
         if not line or line.startswith("#"):
             continue
-        name, locales, weight, *readings = line.split("\t")
-        entry = LatinName(name, int(locales), int(weight))
+        name, locales, weight, readings = line.split("\t")
         names.add(name.lower())
-        forms = (
-            [_parse_reading(r) for r in readings[0].split(" ")] if readings else name_readings(name)
-        )
-        for skeleton, gaps, cost in forms:
-            by_skeleton[skeleton].append((gaps, cost, entry))
-    return LatinIndex(by_skeleton=dict(by_skeleton), names=frozenset(names))
+        for reading in readings.split(" "):
+            raw[reading[: reading.index(":")]].append((reading, name, locales, weight))
+    return LatinIndex(raw=dict(raw), names=frozenset(names), parsed={})
 
 
 def name_readings(name: str) -> list[tuple[str, tuple[str, ...], float]]:
@@ -290,11 +305,6 @@ def format_reading(skeleton: str, gaps: tuple[str, ...], cost: float) -> str:
     return f"{skeleton}:{'/'.join(gaps)}:{cost:g}"
 
 
-def _parse_reading(text: str) -> tuple[str, tuple[str, ...], float]:
-    skeleton, gaps, cost = text.split(":")
-    return skeleton, tuple(gaps.split("/")), float(cost)
-
-
 def is_latin_name(name: str) -> bool:
     """A given name or surname of the Latin list ("Scott": yes; "Mohammed": no)."""
     return name.lower() in latin_index().names
@@ -308,12 +318,13 @@ def read_latin(word: str) -> str | None:
         return None
     skeleton, gaps = form
     best: tuple[float, int, int, str] | None = None
-    for latin_gaps, reading, entry in latin_index().by_skeleton.get(skeleton, ()):
-        last = len(gaps) - 1
-        cost = reading + sum(
-            _gap_cost(a, b, i == 0, i == last)
-            for i, (a, b) in enumerate(zip(gaps, latin_gaps, strict=True))
-        )
+    last = len(gaps) - 1
+    for latin_gaps, reading, entry in latin_index().candidates(skeleton):
+        cost = reading
+        for i, (a, b) in enumerate(zip(gaps, latin_gaps, strict=True)):
+            cost += _gap_cost(a, b, i == 0, i == last)
+            if cost > _MAX_COST:
+                break
         if cost > _MAX_COST:
             continue
         # the more common name first among those that read as well
