@@ -67,6 +67,7 @@ _HAMZA_ON_WAW = "\u0624"
 _ASSIMILATED = re.compile(r"(?i)\b[ae](t|th|d|dh|r|z|s|sh|n)-(?=\1)")
 _TRUST = 3  # the romanizer's discount: a spelling seen n times weighs n / (n + 3)
 _RULES_SCORE = 0.01  # the romanizer's score for a part spelled by its rules
+_WELL_ATTESTED = 0.5  # the romanizer's score of a spelling it has seen several times
 # words that lead the next one into one name part ("bin", "abu", "abd", "ibn", "bint", "dhu")
 _PARTICLES = frozenset(
     normalize_key(w)
@@ -82,6 +83,10 @@ _PARTICLES = frozenset(
     )
 )
 _VOWELS = frozenset("aeiouyAEIOUY")
+# "son of", "daughter of": "bin", never the French "Ben" of a whole name's spelling
+_SON_OF = frozenset(
+    normalize_key(w) for w in ("\u0628\u0646", "\u0627\u0628\u0646", "\u0628\u0646\u062a")
+)
 # letters of Arabic words that foreign names written in Arabic do not use: ح ع ص ض ط ظ ق ة
 _ARABIC_ONLY = frozenset("\u062d\u0639\u0635\u0636\u0637\u0638\u0642\u0629")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z.\-]*")
@@ -340,14 +345,18 @@ def _spell_word(word: str, foreign: bool = False) -> str:
     Latin letters as written."""
     if word.isascii():
         return fold_latin(word)
-    if foreign and _may_be_foreign(word):
-        latin = read_latin(word)
-        if latin is not None:
-            return latin
     attested = _attested()
     if attested is None:
         return _article_first(word, fold_latin(_letters(word)))
     found = attested.unit(_package_key([word]))
+    if foreign and _may_be_foreign(word):
+        # the dictionary's spelling when it is a Latin name well attested ("شارل": Charles,
+        # whose "s" is silent), else the Latin name the word writes
+        if found is not None and found[1] >= _WELL_ATTESTED and is_latin_name(fold_latin(found[0])):
+            return fold_latin(found[0])
+        latin = read_latin(word)
+        if latin is not None:
+            return latin
     if found is not None:
         english = found[0]
     elif foreign and _may_be_foreign(word):
@@ -415,9 +424,11 @@ def spell_name(name_ar: str, book: NameBook) -> str:
     known = _from_book(words, book)
     if any(e is None for e in known):
         guess = _whole_spelling(words)
+        particles = {w: e for w, e in name_tokens().words.items() if w in _SON_OF}
         if len(guess) == len(words):
+            # the particles as the press writes them ("bin", not the French "Ben")
             known = [
-                e if e is not None else _article_first(w, g)
+                e if e is not None else particles[w] if w in particles else _article_first(w, g)
                 for w, e, g in zip(words, known, guess, strict=True)
             ]
         else:
@@ -467,7 +478,10 @@ def _is_foreign(words: list[str], book: NameBook) -> bool:
     # a word the romanizer's dictionary of Arab-world names spells otherwise is Arabic
     attested = _attested()
     found = attested.unit(_package_key([first])) if attested is not None else None
-    return found is None or fold_latin(found[0]).lower() == latin.lower()
+    if found is None:
+        return True
+    spelled = fold_latin(found[0])
+    return spelled.lower() == latin.lower() or is_latin_name(spelled)  # "Toni", "Tony"
 
 
 def _spell_missing(words: list[str], known: list[str | None], book: NameBook) -> list[str | None]:

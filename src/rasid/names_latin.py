@@ -38,7 +38,7 @@ _ARABIC_CLASS = {
     "\u067e": "B",  # پ
     "\u062a": "T",  # ت
     "\u0637": "T",  # ط
-    "\u062b": "T",  # ث th
+    "\u062b": "Q",  # ث: a "th", never a plain "t" ("Matthew", not "Matteo")
     "\u062c": "J",  # ج j, g
     "\u062e": "K",  # خ kh, ch
     "\u062f": "D",  # د
@@ -78,7 +78,7 @@ _LATIN_DIGRAPHS = {
     "tsch": ("TX",),
     "sh": ("X",),
     "ch": ("X", "K", "TX"),
-    "th": ("T", "Z"),
+    "th": ("T", "Q", "Z"),
     "ph": ("F",),
     "gh": ("G", "h"),
     "kh": ("K",),
@@ -123,7 +123,8 @@ _DIPHTHONGS = {
     "ao": {"o", "ou", "ow", "au", "aw", "ao", "oa"},
     "oi": {"oi", "oy", "ui", "uy", "oe", "ei", "e"},
     "ia": {"ia", "ya", "ea", "iya", "ie", "a"},
-    "io": {"io", "yo", "eo", "iu", "yu", "eu"},
+    "aia": {"ia", "ya", "aya", "aia", "eya"},
+    "io": {"io", "yo", "eo", "iu", "yu", "eu", "ew"},
 }
 _UNWRITTEN = 0.3  # a Latin short vowel the Arabic does not write
 _SECOND_CLASS = 0.15  # a letter read as its rarer sound: "c" as "س", "s" as "ز", "g" as "ج"
@@ -225,7 +226,9 @@ def _gap_cost(arabic: str, latin: str, first: bool, last: bool) -> float:
     """What it costs to read the Latin vowels of a gap from the Arabic's vowel letters."""
     cost = 0.0
     if "h" in arabic and "h" not in latin:
-        cost += 0.4  # "ه", "ح" the Latin does not write
+        cost += 0.8 if first else 0.4  # "ه", "ح" the Latin does not write
+    elif first and latin[:1] == "h" and "h" not in arabic:
+        cost += 0.8  # a first "h" Arabic would write ("Haddur" is not "إدوار")
     if "w" in latin and "o" not in arabic:
         cost += 0.5  # a "v" or "w" read as a vowel where the Arabic has no "و"
     if "y" in latin and "i" not in arabic and not (last and latin.endswith("y")):
@@ -238,8 +241,8 @@ def _gap_cost(arabic: str, latin: str, first: bool, last: bool) -> float:
             return cost
         if first:
             return cost + _UNREAD  # Arabic writes a name's first vowel ("أ", "إ", "ا")
-        if last and vowels == "e":
-            return cost + 0.15  # a silent final e ("Blaire")
+        if last:  # Arabic writes a final vowel ("ا", "ي", "و", "ة"), not a silent e
+            return cost + (0.15 if vowels == "e" else _UNREAD)
         return cost + _UNWRITTEN
     if not vowels:
         return cost if arabic == "o" and "w" in latin else cost + _UNREAD
