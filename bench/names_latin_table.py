@@ -16,6 +16,7 @@ rasid.names_latin's letter classes change).
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 import tempfile
 import unicodedata
@@ -30,12 +31,40 @@ LOCALES = (
     *("cs_CZ", "sk_SK", "tr_TR", "ro_RO", "hu_HU", "hr_HR", "sl_SI", "lt_LT", "lv_LV", "et_EE"),
     *("id_ID", "ga_IE", "is_IS"),
 )
+# Russian, Ukrainian and Bulgarian names in Cyrillic, written in Latin letters as the English
+# press writes Russian names (Reuters/AP: "Sergei", "Dmitry", "Alexei", "Zakharova")
+CYRILLIC_LOCALES = ("ru_RU", "uk_UA", "bg_BG")
+_CYRILLIC = dict(
+    zip(
+        "абвгдезийклмнопрстуфхцчшщъыьэюяёіїєґ",
+        "a b v g d e z i y k l m n o p r s t u f kh ts ch sh shch  y  e yu ya yo i yi ye g".split(
+            " "
+        ),
+        strict=True,
+    )
+)
+_CYRILLIC_ENDINGS = (("ий", "y"), ("ей", "ei"), ("ай", "ai"), ("ой", "oi"))
+
+
+def romanize_cyrillic(name: str) -> str:
+    """A Cyrillic name as the English press writes it ("Сергей" -> "Sergei")."""
+    low = name.lower()
+    for ending, latin in _CYRILLIC_ENDINGS:
+        if low.endswith(ending):
+            low = low[: -len(ending)] + "\x00" + latin
+    out = "".join(_CYRILLIC.get(ch, ch) for ch in low).replace("\x00", "").replace("ks", "x")
+    return out[:1].upper() + out[1:]
+
+
 ATTRIBUTES = ("first_names", "first_names_male", "first_names_female", "last_names")
 
 
 def fold(name: str) -> str:
+    """ASCII letters, accents folded; "" for no name (a run of four consonants: "Vinsnt")."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return plain if plain.isalpha() and len(plain) >= 2 else ""
+    if not plain.isalpha() or len(plain) < 2 or re.search("[^aeiouy]{4}", plain.lower()):
+        return ""
+    return plain
 
 
 def main() -> None:
@@ -46,7 +75,7 @@ def main() -> None:
     sys.path.insert(0, tmp)
     locales: dict[str, set[str]] = defaultdict(set)
     weight: dict[str, float] = defaultdict(float)
-    for locale in LOCALES:
+    for locale in (*LOCALES, *CYRILLIC_LOCALES):
         try:
             module = importlib.import_module(f"faker.providers.person.{locale}")
         except ImportError:
@@ -56,6 +85,8 @@ def main() -> None:
             names = getattr(provider, attribute, ())
             total = sum(names.values()) if isinstance(names, dict) else 0
             for name in names:
+                if locale in CYRILLIC_LOCALES:
+                    name = romanize_cyrillic(name)  # noqa: PLW2901 (read as Latin from here)
                 plain = fold(name)
                 if not plain:
                     continue
@@ -71,7 +102,8 @@ def main() -> None:
             lines.append(f"{name}\t{len(locales[name])}\t{round(weight[name])}\t{readings}")
     header = [
         "# Given names and surnames in Latin letters, from Faker's person providers (MIT licence)",
-        f"# for the locales {' '.join(LOCALES)};",
+        f"# for the locales {' '.join(LOCALES)}, and {' '.join(CYRILLIC_LOCALES)} written in Latin",
+        "# letters as the English press writes Russian names (Sergei, Dmitry, Zakharova);",
         "# written by: python bench/names_latin_table.py faker-40.40.0-py3-none-any.whl",
         "# name, number of locales listing it, en_US weight per million (US Census based), and",
         "# its readings in Arabic letters (rasid.names_latin: skeleton:gaps:cost, computed here",
