@@ -34,15 +34,11 @@ LOCALES = (
 # Russian, Ukrainian and Bulgarian names in Cyrillic, written in Latin letters as the English
 # press writes Russian names (Reuters/AP: "Sergei", "Dmitry", "Alexei", "Zakharova")
 CYRILLIC_LOCALES = ("ru_RU", "uk_UA", "bg_BG")
-_CYRILLIC = dict(
-    zip(
-        "абвгдезийклмнопрстуфхцчшщъыьэюяёіїєґ",
-        "a b v g d e z i y k l m n o p r s t u f kh ts ch sh shch  y  e yu ya yo i yi ye g".split(
-            " "
-        ),
-        strict=True,
-    )
-)
+_CYRILLIC = {
+    **dict(zip("абвгдезийклмнопрстуфыэії", "abvgdeziyklmnoprstufyeii", strict=True)),
+    **{"ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ь": ""},
+    **{"ю": "yu", "я": "ya", "ё": "yo", "ї": "yi", "є": "ye", "ґ": "g"},
+}
 _CYRILLIC_ENDINGS = (("ий", "y"), ("ей", "ei"), ("ай", "ai"), ("ой", "oi"))
 
 
