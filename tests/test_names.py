@@ -118,10 +118,11 @@ def _heldout_share(rows: list[tuple[str, str, list[str]]], folds: int = 5) -> fl
 
 
 def test_heldout_names_romanized_no_worse_than_measured() -> None:
-    """bench/names_heldout.py's figure as a floor: 0.51 of the 335 names of the table, each
-    spelled without any dictionary entry for it (0.34 before the token table and the
-    reading of foreign names)."""
-    assert _heldout_share(_rows()) >= 0.50
+    """bench/names_heldout.py's figures as floors: 0.52 of the 335 names of the table and
+    0.50 of the 170 held-out ones, each spelled without any dictionary entry for it (0.34
+    and 0.35 before the token table and the reading of foreign names)."""
+    assert _heldout_share(_rows()) >= 0.51
+    assert _heldout_share(_rows(UNFITTED)) >= 0.49
 
 
 def test_without_removes_every_entry_of_the_names() -> None:
