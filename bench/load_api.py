@@ -4,9 +4,14 @@ with filters, against `rasid serve` over a store. Prints one JSON object.
     python bench/load_api.py --db corpus.sqlite                 # a store you ingested
     python bench/load_api.py --db corpus.sqlite --endpoint search   # /api/search instead
     python bench/load_api.py --db /tmp/synth.sqlite --synthetic 100000   # made-up events
+    python bench/load_api.py --db corpus.sqlite --no-keep --close --reference CORPUS.jsonl
 
 wrk drives the load when it is installed (apt-get install wrk), else an asyncio+httpx client;
 both request the same rotating list of filtered URLs. The server runs in its own process.
+``--no-keep``: the server keeps no answer, every request is a query. ``--close``: a new
+connection for every request (``Connection: close``), no keep-alive. ``--reference``: the
+reference pass of ``rasid bench`` over that corpus, right before the load, so that rates compare
+across machines and loads (``ratio``: requests per second over its articles per second).
 """
 
 from __future__ import annotations
@@ -190,13 +195,20 @@ def start_server(db: str, port: int, workers: int, *, keep: bool = True) -> subp
     raise SystemExit(f"server did not start: {proc.stderr.read().decode() if proc.stderr else ''}")
 
 
-async def run_httpx(base: str, urls: list[str], clients: int, duration: float) -> dict[str, Any]:
+async def run_httpx(
+    base: str, urls: list[str], clients: int, duration: float, *, close: bool = False
+) -> dict[str, Any]:
     latencies: list[float] = []
     statuses: dict[str, int] = {}
     errors = 0
     deadline = time.monotonic() + duration
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+    limits = httpx.Limits(
+        max_connections=clients, max_keepalive_connections=0 if close else clients
+    )
+    headers = {"Connection": "close"} if close else None
+    async with httpx.AsyncClient(
+        base_url=base, limits=limits, timeout=30, headers=headers
+    ) as client:
 
         async def worker(k: int) -> None:
             nonlocal errors
@@ -257,7 +269,9 @@ end
 """
 
 
-def run_wrk(base: str, urls: list[str], clients: int, duration: float) -> dict[str, Any]:
+def run_wrk(
+    base: str, urls: list[str], clients: int, duration: float, *, close: bool = False
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         paths = Path(tmp) / "paths.txt"
         paths.write_text("\n".join(urls) + "\n", encoding="utf-8")
@@ -272,6 +286,7 @@ def run_wrk(base: str, urls: list[str], clients: int, duration: float) -> dict[s
                 f"-d{int(duration)}s",
                 "--timeout",
                 "30s",
+                *(["-H", "Connection: close"] if close else []),
                 "-s",
                 str(script),
                 base,
@@ -312,6 +327,12 @@ def main() -> None:
         action="store_true",
         help="the server keeps no answer (RASID_KEPT_ANSWERS=0): every request is a query",
     )
+    ap.add_argument(
+        "--close", action="store_true", help="a new connection for every request (no keep-alive)"
+    )
+    ap.add_argument(
+        "--reference", metavar="CORPUS", help="JSONL corpus for rasid bench's reference pass"
+    )
     args = ap.parse_args()
 
     if args.synthetic:
@@ -328,13 +349,20 @@ def main() -> None:
         urls = url_mix() if args.endpoint == "events" else search_mix()
         for url in urls[:20]:  # warm caches, and fail early on a broken URL
             httpx.get(base + url, timeout=60).raise_for_status()
+        reference = None
+        if args.reference:
+            from rasid.bench import reference_pass
+
+            reference = reference_pass(args.reference, 5000)["articles_per_s"]
         tool = args.tool
         if tool == "auto":
             tool = "wrk" if shutil.which("wrk") else "httpx"
         if tool == "wrk":
-            result = run_wrk(base, urls, args.clients, args.duration)
+            result = run_wrk(base, urls, args.clients, args.duration, close=args.close)
         else:
-            result = asyncio.run(run_httpx(base, urls, args.clients, args.duration))
+            result = asyncio.run(
+                run_httpx(base, urls, args.clients, args.duration, close=args.close)
+            )
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
@@ -347,6 +375,9 @@ def main() -> None:
             "duration_s": args.duration,
             "server_workers": args.workers,
             "answers_kept": not args.no_keep,
+            "keep_alive": not args.close,
+            "reference_articles_per_s": reference,
+            "ratio": round(result["requests_per_s"] / reference, 4) if reference else None,
             "events_in_store": meta["events"],
             "articles_in_store": meta["articles"],
             "store": args.db,
