@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from rasid.doc import Doc
 from rasid.figures import find_figures
+from rasid.pipeline import annotate
 from rasid.records import Article, Figure
 from rasid.text import normalize, split_sentences
 
@@ -189,3 +191,14 @@ def test_place_from_a_linked_mention() -> None:
     assert f.place is not None and f.place.country == "SY"
     assert f.place.precision == "city" and f.place.entity_id
     assert f.subject == f"US troops in {f.place.name}"
+
+
+def test_layers_of_an_annotated_document_are_not_searched_again() -> None:
+    text = "فيما يتمركز حوالي 2500 جندي أمريكي في العراق لتقديم المشورة."
+    doc = annotate(Article(id="t1", text=text, published="2024-02-08"))
+    assert doc.annotated and len(doc.quantities) == 1
+    assert [f.quantity for f in find_figures(doc)] == [2500]
+    # an annotated document with no quantities has none: the text is not read for them again
+    assert find_figures(dataclasses.replace(doc, quantities=())) == ()
+    # a document made by hand has no layers yet: figures find its numbers themselves
+    assert [f.quantity for f in find_figures(_doc(text))] == [2500]

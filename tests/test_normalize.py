@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -106,3 +108,18 @@ def test_to_normalized_inverts_to_original(text: str) -> None:
             assert n.to_original(i - 1) < o
         if i < len(n.text):
             assert n.to_original(i) >= o
+
+
+@settings(max_examples=300, deadline=None)
+@given(ARABIC_ALPHABET)
+def test_to_normalized_looks_back_only_after_an_expansion(text: str) -> None:
+    n = normalize(text)
+    # the look-back over plateaus, forced: the same offsets whether or not a ligature expanded
+    looked_back = dataclasses.replace(n, _expanded=True)
+    offsets = range(len(text) + 1)
+    assert [n.to_normalized(o) for o in offsets] == [looked_back.to_normalized(o) for o in offsets]
+
+
+def test_expansion_is_recorded() -> None:
+    assert normalize("\ufefbجئ")._expanded  # lam-alef: two characters
+    assert not normalize("قُتِلَ جُنْدِيّانِ")._expanded

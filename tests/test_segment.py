@@ -1,8 +1,15 @@
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rasid.pipeline import annotate
+from rasid.records import Article
 from rasid.text import normalize, split_sentences
+from rasid.text.segment import split_words
 
 
 def sentences(text: str) -> list[str]:
@@ -42,3 +49,39 @@ def test_offsets_are_original() -> None:
     spans = split_sentences(normalize(text))
     assert [text[s.start : s.end] for s in spans] == ["قُتِلَ جنديّان.", "وأُصيب آخرون."]
     assert spans[1].paragraph == 1
+
+
+_WORD_OR_MARK = re.compile(r"[^\W_]+|[^\w\s]|\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "  ", "a_b", "__x  \n\n y_ ", "قال: «لا»، و2,500 جندي\nثم.", "x\u00a0y\t(ا ف ب)"],
+)
+def test_split_words_table(text: str) -> None:
+    words = split_words(text)
+    found = list(_WORD_OR_MARK.finditer(text))
+    assert words.texts == [m.group() for m in found]
+    assert (words.starts, words.ends) == ([m.start() for m in found], [m.end() for m in found])
+    assert len(words) == len(found)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('اب ج_\n\t،.1٢x\u00a0\u200f("')), max_size=60))
+def test_split_words_offsets_point_at_their_words(text: str) -> None:
+    words = split_words(text)
+    assert [text[a:b] for a, b in zip(words.starts, words.ends, strict=True)] == words.texts
+    assert words.texts == _WORD_OR_MARK.findall(text)
+    # nothing but spaces (the line break is a word) and underscores between words
+    gaps = [text[b:a] for b, a in zip([0, *words.ends], [*words.starts, len(text)], strict=True)]
+    assert all(not g.strip("_ \t\u00a0") for g in gaps)
+
+
+def test_pipeline_document_carries_its_words() -> None:
+    text = "قال الوزير: «انسحبت القوات»،\nثم عادت (رويترز)."
+    doc = annotate(Article(id="t1", text=text, published="2024-02-08"))
+    assert doc.words is not None
+    assert doc.words == split_words(doc.norm.text)
+    assert [doc.norm.text[a:b] for a, b in zip(doc.words.starts, doc.words.ends, strict=True)] == (
+        doc.words.texts
+    )

@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import compress
@@ -47,8 +48,8 @@ from rasid.kb.morph import (
 )
 from rasid.records import Mention
 from rasid.text import normalize_key
+from rasid.text.segment import split_words
 
-_TOKEN = re.compile(r"[^\W_]+|[^\w\s]|\n")
 _SENTENCE_END = frozenset(".!?;\n")
 _BOUNDARY = frozenset(',;:."!?()[]\n-/')
 _MAX_WINDOW = 16
@@ -158,24 +159,24 @@ class NameFinder:
         self.given = given_names()
         text = doc.norm.text
         self.text = text
-        # the tokens as parallel lists (normalized offsets): building one object per token
-        # costs more than everything the patterns do with them (map over C methods: no Python
-        # call per token)
-        matches = list(_TOKEN.finditer(text))
-        self.norms: list[str] = list(map(re.Match.group, matches))
+        # the tokens as parallel lists (normalized offsets), the document's words split once
+        # for every stage: building one object per token costs more than everything the
+        # patterns do with them (maps over C methods: no Python call per token)
+        words = doc.words if doc.words is not None else split_words(text)
+        self.norms: list[str] = words.texts
+        self.starts: list[int] = words.starts
+        self.ends: list[int] = words.ends
+        self.n = len(self.norms)
         info = list(map(_token_info, self.norms))
         self.bares: list[str] = list(map(itemgetter(0), info))
-        self.kinds: list[int] = list(map(itemgetter(2), info))
-        self.starts: list[int] = list(map(re.Match.start, matches))
-        self.ends: list[int] = list(map(re.Match.end, matches))
         self.words: list[bool] = list(map(itemgetter(1), info))
-        self.n = len(self.norms)
+        self.kinds: list[int] = list(map(itemgetter(2), info))
         self.kbi = [-1] * self.n  # the knowledge-base mention covering each token, or -1
         self.kb_mentions = list(kb_mentions)
         to_normalized = doc.norm.to_normalized
         self.kb_spans = [(to_normalized(m.start), to_normalized(m.end)) for m in kb_mentions]
         for k, (a, b) in enumerate(self.kb_spans):
-            idx = _bisect(self.starts, a)
+            idx = bisect_left(self.starts, a)
             while idx < self.n and self.starts[idx] < b:
                 if self.ends[idx] > a:
                     self.kbi[idx] = k
@@ -513,9 +514,3 @@ class NameFinder:
             return ""
         a, b = self.doc.norm.to_original_span(self.starts[i], self.ends[j - 1])
         return self.doc.article.text[a:b]
-
-
-def _bisect(starts: list[int], pos: int) -> int:
-    from bisect import bisect_left
-
-    return bisect_left(starts, pos)

@@ -21,6 +21,7 @@ from rasid.records import (
     TimeExpr,
 )
 from rasid.text.normalize import NormalizedText
+from rasid.text.segment import Words
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,12 @@ class Doc:
     # unknown, the latest day the article's own dates give ("inferred"); None when neither
     anchor: str | None = None
     anchor_kind: str | None = None
+    # the words of ``norm.text`` (normalized offsets), split once for every stage that walks
+    # the text word by word; None in a document made by hand (a stage then splits it itself)
+    words: Words | None = None
+    # True once every layer before events is there (rasid.pipeline.annotate): an empty
+    # ``times`` or ``quantities`` is then a finding ("none in the text"), not a missing layer
+    annotated: bool = False
 
     def sentence_text(self, sentence: Sentence) -> str:
         return self.article.text[sentence.start : sentence.end]

@@ -30,8 +30,11 @@ import datetime as dt
 import hashlib
 import logging
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
+from typing import TypeVar
 
 from rasid.data import norm, read_table
 from rasid.doc import Doc
@@ -158,18 +161,44 @@ def _tables() -> _Tables:
 def find_figures(doc: Doc) -> tuple[Figure, ...]:
     """Every figure asserted in the document's sentences, in order."""
     published = _published(doc)
-    quantities = doc.quantities or find_quantities(doc.norm)
-    times = doc.times or find_times(doc.norm, published)
+    # an annotated document's empty layer means none in the text: no second search for them
+    quantities = doc.quantities if doc.annotated else doc.quantities or find_quantities(doc.norm)
+    if not quantities:
+        return ()
+    times = doc.times if doc.annotated else doc.times or find_times(doc.norm, published)
+    q_starts = _starts(quantities)
+    t_starts = _starts(times)
     out: list[Figure] = []
     for sentence in doc.sentences:
-        if sentence.kind in _SKIP_KINDS or doc.article.is_caption(sentence.start, sentence.end):
-            continue
-        qs = [q for q in quantities if sentence.start <= q.start and q.end <= sentence.end]
+        qs = _within(quantities, q_starts, sentence)
         if not qs:
             continue
-        ts = [t for t in times if sentence.start <= t.start and t.end <= sentence.end]
+        if sentence.kind in _SKIP_KINDS or doc.article.is_caption(sentence.start, sentence.end):
+            continue
+        ts = _within(times, t_starts, sentence)
         out.extend(_sentence_figures(doc, sentence, qs, ts, published))
     return tuple(out)
+
+
+_Layer = TypeVar("_Layer", Quantity, TimeExpr)
+
+
+def _starts(items: tuple[_Layer, ...]) -> list[int] | None:
+    """The starts of a layer for bisection, or None when it is not in text order."""
+    starts = [x.start for x in items]
+    return starts if all(a <= b for a, b in pairwise(starts)) else None
+
+
+def _within(
+    items: tuple[_Layer, ...], starts: list[int] | None, sentence: Sentence
+) -> list[_Layer]:
+    """The items inside a sentence, in layer order: those starting inside it found by
+    bisection (no walk over the whole layer for each sentence)."""
+    if starts is None:
+        return [x for x in items if sentence.start <= x.start and x.end <= sentence.end]
+    lo = bisect_left(starts, sentence.start)
+    hi = bisect_right(starts, sentence.end)
+    return [x for x in items[lo:hi] if x.end <= sentence.end]
 
 
 def _published(doc: Doc) -> dt.date | None:

@@ -28,7 +28,7 @@ from rasid.records import (
     publication_date,
 )
 from rasid.text.normalize import normalize
-from rasid.text.segment import split_sentences
+from rasid.text.segment import split_sentences, split_words
 from rasid.time import find_times
 
 log = logging.getLogger(__name__)
@@ -47,14 +47,15 @@ def _sentence_kind(article: Article, text: str, sent: Sentence, first_body: bool
 
 
 def segment(article: Article) -> Doc:
-    """Normalize and split into sentences, each with its kind (body, caption, title, heading)."""
+    """Normalize and split into sentences, each with its kind (body, caption, title, heading),
+    and into words (once, for every stage that reads word by word)."""
     norm = normalize(article.text)
     raw = split_sentences(norm)
     sents: list[Sentence] = []
     for sent in raw:
         kind = _sentence_kind(article, article.text, sent, first_body=False)
         sents.append(dataclasses.replace(sent, kind=kind) if kind != sent.kind else sent)
-    return Doc(article=article, norm=norm, sentences=tuple(sents))
+    return Doc(article=article, norm=norm, sentences=tuple(sents), words=split_words(norm.text))
 
 
 def annotate(article: Article) -> Doc:
@@ -80,6 +81,7 @@ def annotate(article: Article) -> Doc:
         quantities=quantities,
         anchor=anchor.isoformat() if anchor else None,
         anchor_kind=kind,
+        annotated=True,
     )
 
 

@@ -157,6 +157,9 @@ class NormalizedText:
     _bp_index: tuple[int, ...]
     _bp_delta: tuple[int, ...]
     _o_starts: tuple[int, ...] = ()  # original offset where each breakpoint's segment starts
+    # whether one original character became several (a ligature): only then do several
+    # offsets map to one and ``to_normalized`` must look back over them
+    _expanded: bool = True
 
     def to_original(self, i: int) -> int:
         """Original offset of normalized offset ``i`` (``len(text)`` maps to ``len(original)``)."""
@@ -188,6 +191,8 @@ class NormalizedText:
         i = o - self._bp_delta[k]
         i = max(i, start)
         i = min(i, stop)
+        if not self._expanded:
+            return min(i, n)  # no plateau: the offset before maps before ``o`` already
         # plateaus (one original character expanded) map several offsets to one: go back
         while i > 0 and i <= n and self.to_original(i - 1) >= o:
             i -= 1
@@ -205,12 +210,14 @@ def normalize(text: str) -> NormalizedText:
     n = 0  # length of normalized output so far
     prev = 0
     delta = 0
+    expanded = False
     for pos in specials:
         if pos > prev:
             chunk = _translate_plain(text[prev:pos])
             pieces.append(chunk)
             n += len(chunk)
         rep = map_char(text[pos])
+        expanded = expanded or len(rep) > 1
         # rep characters all come from original position pos
         for j, ch in enumerate(rep):
             pieces.append(ch)
@@ -240,7 +247,7 @@ def normalize(text: str) -> NormalizedText:
             idx.append(i)
             dl.append(d)
     starts = tuple(i + d for i, d in zip(idx, dl, strict=True))
-    return NormalizedText(text, out, tuple(idx), tuple(dl), starts)
+    return NormalizedText(text, out, tuple(idx), tuple(dl), starts, expanded)
 
 
 def _translate_plain(chunk: str) -> str:
