@@ -26,7 +26,7 @@ PARTS = {
     "web": ("web/",),
     "cluster": ("cluster.py",),
     "watch": ("watch/", "cli/watch.py"),
-    "train": ("events/train.py", "ner/clusters.py"),
+    "train": ("events/train.py", "merge_train.py", "ner/clusters.py"),
 }
 # declared, and used without an import statement of their own
 NOT_IMPORTED = {

@@ -7,6 +7,9 @@ do not contradict each other. The merged event keeps every source, takes the mos
 and place, and the best toll (an exact figure over a bounded one, then the latest report), with
 ``figures_disputed`` when the sources disagree.
 
+Across articles a learned comparison (``rasid.merge_model``) weighs each candidate pair: it may
+veto a join the rules allow, add one they refuse, and ranks the candidates.
+
 Candidates are found by blocking on (type, day window) and, in the store, by country: never all
 pairs. Merged ids are the id of the first mention that formed the event, so they are stable
 across re-runs over the same articles and across re-ingests.
@@ -15,40 +18,37 @@ across re-runs over the same articles and across re-ingests.
 from __future__ import annotations
 
 import dataclasses
-import functools
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from rasid.doc import ArticleResult
 from rasid.entity_merge import ProvisionalIndex
-from rasid.kb import load_kb
+from rasid.merge_model import WINDOW_DAYS as WINDOW_DAYS  # noqa: PLC0414 - re-exported
+from rasid.merge_model import (
+    MergeScorer,
+    Side,
+    entity_ids,
+    km_between,
+    load_scorer,
+    modes_compatible,
+    nested,
+)
+from rasid.merge_model import day_range as day_range  # noqa: PLC0414 - re-exported (store)
 from rasid.records import (
     ActorRef,
     Event,
     Location,
     Record,
     Source,
-    day_number,
 )
 from rasid.summary import summarize
 
+K = TypeVar("K")
+
 PRECISION_ORDER = {"site": 0, "city": 1, "admin1": 2, "region": 3, "country": 4}
-WINDOW_DAYS = 3
 BLOCK_DAYS = 45
 MAX_CANDIDATES = 24
-
-
-@functools.lru_cache(maxsize=65536)
-def day_range(date: str | None, date_end: str | None = None) -> tuple[int, int] | None:
-    """First and last day (ordinals) an ISO date of any precision covers (cached: merging
-    compares each mention with many candidates)."""
-    lo = day_number(date)
-    if lo is None:
-        return None
-    hi = day_number(date_end or date, last=True)
-    return lo, hi if hi is not None and hi >= lo else lo
 
 
 def _dates_compatible(
@@ -71,17 +71,6 @@ def dates_compatible(a: Event, b: Event, *, same_article: bool) -> bool:
     )
 
 
-def _km(a: Location, b: Location) -> float | None:
-    if None in (a.lat, a.lon, b.lat, b.lon):
-        return None
-    la1, lo1, la2, lo2 = (math.radians(float(x)) for x in (a.lat, a.lon, b.lat, b.lon))  # type: ignore[arg-type]
-    h = (
-        math.sin((la2 - la1) / 2) ** 2
-        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    )
-    return 6371.0 * 2 * math.asin(math.sqrt(h))
-
-
 def places_compatible(a: Location | None, b: Location | None) -> bool:
     if a is None or b is None:
         return True
@@ -89,23 +78,12 @@ def places_compatible(a: Location | None, b: Location | None) -> bool:
         return False
     if a.entity_id and a.entity_id == b.entity_id:
         return True
-    if _nested(a, b) or _nested(b, a):
+    if nested(a, b) or nested(b, a):
         return True
-    km = _km(a, b)
+    km = km_between(a, b)
     if km is not None and km <= 25:
         return True
     return a.precision in ("country", "region") or b.precision in ("country", "region")
-
-
-def _nested(inner: Location, outer: Location) -> bool:
-    if not inner.entity_id or not outer.entity_id:
-        return False
-
-    return outer.entity_id in load_kb().ancestors(inner.entity_id)
-
-
-def entity_ids(actors: Iterable[ActorRef]) -> set[str]:
-    return {a.entity_id or a.name for a in actors}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -175,7 +153,7 @@ def _same_article_evidence(a: Event, b: Event) -> bool:
         return False
     if "apart" in a.rules or "apart" in b.rules:
         return False  # "وفي تطور آخر، ...": told as another event
-    if not _modes_compatible(a.mode, b.mode):
+    if not modes_compatible(a.mode, b.mode):
         return False  # an air strike and a mortar round in one article are two attacks
     if a.date and b.date and len(a.date) == 10 and a.date == b.date:
         return True
@@ -184,8 +162,8 @@ def _same_article_evidence(a: Event, b: Event) -> bool:
         and b.location
         and (
             a.location.entity_id == b.location.entity_id
-            or _nested(a.location, b.location)
-            or _nested(b.location, a.location)
+            or nested(a.location, b.location)
+            or nested(b.location, a.location)
         )
     ):
         return True
@@ -194,26 +172,6 @@ def _same_article_evidence(a: Event, b: Event) -> bool:
     if pa & pb:
         return True
     return _bare(a) or _bare(b)
-
-
-# Means that one attack may combine (a raid with gunfire and explosives, an air strike with
-# missiles, a battle with shells and rockets); two mentions of one article with known means
-# outside every family report two attacks.
-MODE_FAMILIES = (
-    frozenset({"aerial", "missile", "drone"}),
-    frozenset({"missile", "rocket"}),
-    frozenset({"artillery", "rocket", "firearms"}),
-    frozenset({"explosive", "suicide", "firearms"}),
-)
-
-
-UNKNOWN_MODES = frozenset({None, "", "unspecified"})
-
-
-def _modes_compatible(a: str | None, b: str | None) -> bool:
-    if a in UNKNOWN_MODES or b in UNKNOWN_MODES or a == b:
-        return True
-    return any(a in f and b in f for f in MODE_FAMILIES)
 
 
 def _bare(e: Event) -> bool:
@@ -485,9 +443,49 @@ def _blocks(ev: Event) -> list[tuple[str, int | None]]:
     return list(dict.fromkeys(keys))
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Judged:
+    """An event as merging compares it: the rules' facts, and the scorer's side (across
+    articles, when a merge scorer is in use)."""
+
+    facts: _Facts
+    side: Side | None
+
+
+def _judged(e: Event, scorer: MergeScorer | None) -> _Judged:
+    return _Judged(_Facts.of(e), Side.of_sources(e, e.sources) if scorer else None)
+
+
+def _join_score(
+    old: _Judged, new: _Judged, scorer: MergeScorer | None, *, same_article: bool
+) -> float | None:
+    """How well a report (or event) joins an event; None when it does not. Within an article
+    and with no scorer, the hand-set rules (``compatible``: 0.0 for yes); across articles,
+    the scorer (``MergeScorer.score``), told whether the rules find the two compatible."""
+    rules = _compatible(old.facts, new.facts, same_article=same_article)
+    if scorer is None or old.side is None or new.side is None:
+        return 0.0 if rules else None
+    return scorer.score(old.side, new.side, compatible=rules)
+
+
+def _best_candidate(found: Iterable[tuple[K, float | None]]) -> K | None:
+    """The candidate of the highest score (strictly: the first of equals wins)."""
+    chosen: K | None = None
+    best = -1.0
+    for key, score in found:
+        if score is not None and score > best:
+            chosen, best = key, score
+    return chosen
+
+
 def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list[Event]:
     """Cluster mentions of one event: a greedy pass with blocking on (type, day), then clusters
-    that have become compatible as they grew are joined, until nothing changes."""
+    that have become compatible as they grew are joined, until nothing changes.
+
+    Within an article a mention joins the first compatible cluster (the rules); across
+    articles, with a merge scorer, the cluster of the highest ``MergeScorer.score``, ties to
+    the smallest id (as the store chooses: ``rasid.store.merging``)."""
+    scorer = None if same_article else load_scorer()
     ordered = sorted(
         events,
         key=lambda e: (
@@ -499,7 +497,7 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
     )
     clusters: list[list[Event]] = []
     merged: list[Event] = []
-    facts: list[_Facts] = []  # of each merged record
+    judged: list[_Judged] = []  # of each merged record
     index: dict[tuple[str, int | None], dict[int, None]] = defaultdict(dict)  # ordered sets
 
     def candidates(ev: Event) -> list[int]:
@@ -510,24 +508,34 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
         found: list[int] = []
         for k in _blocks(ev):
             found.extend(index.get(k, ()))
-        return [i for i in dict.fromkeys(found) if clusters[i]]
+        found = [i for i in dict.fromkeys(found) if clusters[i]]
+        if scorer is not None:
+            found.sort(key=lambda i: merged[i].id)
+        return found
+
+    def choose(ev: Event, new: _Judged, skip: int = -1) -> int | None:
+        scores = (
+            (ci, _join_score(judged[ci], new, scorer, same_article=same_article))
+            for ci in candidates(ev)
+            if ci != skip
+        )
+        if scorer is None:  # the rules: the first compatible
+            return next((ci for ci, score in scores if score is not None), None)
+        return _best_candidate(scores)
 
     for ev in ordered:
-        fev = _Facts.of(ev)
-        chosen = next(
-            (ci for ci in candidates(ev) if _compatible(facts[ci], fev, same_article=same_article)),
-            None,
-        )
+        jev = _judged(ev, scorer)
+        chosen = choose(ev, jev)
         if chosen is None:
             clusters.append([ev])
             merged.append(ev)  # one mention is its own record (combine([ev]) == ev)
-            facts.append(fev)
+            judged.append(jev)
             chosen = len(clusters) - 1
         else:
             clusters[chosen].append(ev)
             merged[chosen] = combine(clusters[chosen], event_id=clusters[chosen][0].id)
-            facts[chosen] = _Facts.of(merged[chosen])
-        if same_article or facts[chosen].range is not None:
+            judged[chosen] = _judged(merged[chosen], scorer)
+        if same_article or judged[chosen].facts.range is not None:
             # undated clusters are never looked up across articles: not indexing them keeps
             # their block from growing with the corpus
             for k in _blocks(merged[chosen]):
@@ -536,16 +544,7 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
         changed = False
         for i in range(len(clusters)):
             while clusters[i]:
-                j = next(
-                    (
-                        j
-                        for j in candidates(merged[i])
-                        if j != i
-                        and clusters[j]
-                        and _compatible(facts[i], facts[j], same_article=same_article)
-                    ),
-                    None,
-                )
+                j = choose(merged[i], judged[i], skip=i)
                 if j is None:
                     break
                 first, second = (i, j) if clusters[i][0].id <= clusters[j][0].id else (j, i)
@@ -560,7 +559,7 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
                 )
                 clusters[first], clusters[second] = keep, []
                 merged[first] = combine(keep, event_id=keep[0].id)
-                facts[first] = _Facts.of(merged[first])
+                judged[first] = _judged(merged[first], scorer)
                 for k in _blocks(merged[first]):
                     index[k][first] = None
                 changed = True

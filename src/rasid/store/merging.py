@@ -20,9 +20,9 @@ from rasid.merge import (
     combine_tallied,
     compatible,
     day_range,
-    entity_ids,
     tally_of,
 )
+from rasid.merge_model import Side, entity_ids, load_scorer
 from rasid.records import Event, event_from_json
 from rasid.store.driver import Cursor
 from rasid.store.events import insert_mention, write_event
@@ -86,7 +86,12 @@ def merge_into_store(
     mention does not grow with the store. The stored event is updated from itself, its tally
     and the new mention, without re-reading any earlier mention or source, so neither does it
     grow with the number of reports. ``event_data``: each mention's JSON.
+
+    With a merge scorer (``rasid.merge_model``) the candidate kept is the one of the highest
+    ``MergeScorer.score``, as the in-memory merge chooses; with none, the compatible one of the
+    highest affinity.
     """
+    scorer = load_scorer()
     for ev, data in zip(events, event_data, strict=True):
         rng = day_range(ev.date, ev.date_end)
         country = ev.location.country if ev.location else None
@@ -102,15 +107,20 @@ def merge_into_store(
             stored = dict(cur.rows(f"SELECT id, data FROM events WHERE {cond}", values))
         chosen: tuple[Event, Tally] | None = None
         best = -1.0
+        new = Side.of_sources(ev, ev.sources) if scorer else None
         for cid in ranked:
             if cid not in stored:
                 continue
             raw = json.loads(stored[cid])
-            current = event_from_json(raw)
-            if compatible(current, ev):
-                score = affinity(current, ev)
-                if score > best:  # ties keep the smallest id: candidates come sorted
-                    chosen, best = (current, Tally.from_json(raw["tally"])), score
+            current, before = event_from_json(raw), Tally.from_json(raw["tally"])
+            rules = compatible(current, ev)
+            score: float | None = None
+            if scorer is None or new is None:
+                score = affinity(current, ev) if rules else None
+            else:
+                score = scorer.score(Side.of(current, before.sentences), new, compatible=rules)
+            if score is not None and score > best:  # ties keep the smallest id: sorted
+                chosen, best = (current, before), score
         event_id = chosen[0].id if chosen else ev.id
         tally = tally_of(ev)
         merged = ev
