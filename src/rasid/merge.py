@@ -443,17 +443,22 @@ def _blocks(ev: Event) -> list[tuple[str, int | None]]:
     return list(dict.fromkeys(keys))
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
 class _Judged:
     """An event as merging compares it: the rules' facts, and the scorer's side (across
-    articles, when a merge scorer is in use)."""
+    articles, when a merge scorer is in use), worked out the first time it is asked for (most
+    candidates are refused by the rules before the scorer looks at them)."""
 
-    facts: _Facts
-    side: Side | None
+    __slots__ = ("_side", "event", "facts")
 
+    def __init__(self, e: Event) -> None:
+        self.event = e
+        self.facts = _Facts.of(e)
+        self._side: Side | None = None
 
-def _judged(e: Event, scorer: MergeScorer | None) -> _Judged:
-    return _Judged(_Facts.of(e), Side.of_sources(e, e.sources) if scorer else None)
+    def side(self) -> Side:
+        if self._side is None:
+            self._side = Side.of_sources(self.event, self.event.sources)
+        return self._side
 
 
 def _join_score(
@@ -463,9 +468,11 @@ def _join_score(
     and with no scorer, the hand-set rules (``compatible``: 0.0 for yes); across articles,
     the scorer (``MergeScorer.score``), told whether the rules find the two compatible."""
     rules = _compatible(old.facts, new.facts, same_article=same_article)
-    if scorer is None or old.side is None or new.side is None:
+    if scorer is None:
         return 0.0 if rules else None
-    return scorer.score(old.side, new.side, compatible=rules)
+    if not rules and scorer.threshold >= 1.0:
+        return None  # nothing the rules refuse can join: no side to work out
+    return scorer.score(old.side(), new.side(), compatible=rules)
 
 
 def _best_candidate(found: Iterable[tuple[K, float | None]]) -> K | None:
@@ -524,7 +531,7 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
         return _best_candidate(scores)
 
     for ev in ordered:
-        jev = _judged(ev, scorer)
+        jev = _Judged(ev)
         chosen = choose(ev, jev)
         if chosen is None:
             clusters.append([ev])
@@ -534,7 +541,7 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
         else:
             clusters[chosen].append(ev)
             merged[chosen] = combine(clusters[chosen], event_id=clusters[chosen][0].id)
-            judged[chosen] = _judged(merged[chosen], scorer)
+            judged[chosen] = _Judged(merged[chosen])
         if same_article or judged[chosen].facts.range is not None:
             # undated clusters are never looked up across articles: not indexing them keeps
             # their block from growing with the corpus
@@ -559,7 +566,7 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
                 )
                 clusters[first], clusters[second] = keep, []
                 merged[first] = combine(keep, event_id=keep[0].id)
-                judged[first] = _judged(merged[first], scorer)
+                judged[first] = _Judged(merged[first])
                 for k in _blocks(merged[first]):
                     index[k][first] = None
                 changed = True

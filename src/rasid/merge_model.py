@@ -303,6 +303,8 @@ class MergeScorer:
         threshold; None when they cannot pair (``may_pair``) or score under it. A pair the
         hand-set rules find ``compatible`` joins unless it scores under ``veto`` (at the
         threshold at least: among several candidates the probability still ranks them)."""
+        if not compatible and self.threshold >= 1.0:
+            return None  # nothing the rules refuse can score over it: no features to compute
         p = self.probability(pair_features(old, new)) if may_pair(old, new) else None
         if compatible and (p is None or p >= self.veto):
             return max(p or 0.0, self.threshold)
