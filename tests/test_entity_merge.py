@@ -221,26 +221,14 @@ def named(eid: str, name_ar: str, **facts: object) -> Entity:
         ("جون مكين", "سيندي مكين", None),
         # one name inside the other: perhaps the father, not joined without evidence
         ("محمد صالح", "طارق محمد صالح", None),
-        # the same first word and family name: one person, a middle name given once
-        ("ماجد الغرير", "ماجد سيف الغرير", "middle_name_once"),
-        # ... not when the last word is a given name (a father's name) or a patronymic
-        ("محمد علي", "محمد حسن علي", None),
-        ("عبدالله بن زايد", "عبدالله بن محمد بن زايد", None),
+        # a middle name given once: across articles, whether the short name is the long
+        # one's would depend on the order the articles came in
+        ("ماجد الغرير", "ماجد سيف الغرير", None),
     ],
 )
 def test_join_by_keys(a: str, b: str, rule: str | None) -> None:
     assert join_reason(named("px:a", a), named("px:b", b)) == rule
     assert join_reason(named("px:b", b), named("px:a", a)) == rule
-
-
-def test_a_middle_name_given_once_joins_only_one_known_name() -> None:
-    """ "محمد الحوثي" is neither of two known names that add a middle name; with one of
-    them only, it is that one."""
-    one = named("px:b", "محمد علي الحوثي")
-    two = named("px:c", "محمد عبد الملك الحوثي")
-    short = named("px:a", "محمد الحوثي")
-    assert link_provisional([short], {"px:b": one}) == {"px:a": "px:b"}
-    assert link_provisional([short], {"px:b": one, "px:c": two}) == {}
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,6 @@ key, never all pairs; a candidate is the same entity when one of these rules hol
 - ``keys``: two persons' names of two words or more, word for word the same once folded (a
   particle joined to the word it leads, "عبد العزيز" = "عبدالعزيز"; the article dropped), or
   with the same skeleton AND the same English ("منوتشين"/"منوشين": Mnuchin);
-- ``middle_name_once``: one person's name with and without a middle name ("ماجد الغرير",
-  "ماجد سيف الغرير"): the same first word and family name (not a given name, not "bin ..."),
-  and only one known name that has the middle name;
 - ``alike_with_evidence``: names alike letter by letter (each word within one or two letters, or
   one name's words inside the other's with the same last word) and the same role or a shared
   organization ("ماثيو تولر", "ماثيو تيولر", both the ambassador);
@@ -32,9 +29,11 @@ its English is one of that person's English names and its Arabic has, word for w
 skeleton as one of its Arabic names; not when its organizations name another country.
 
 Risky: two namesakes with the same first and family name and no role given are one entity, as
-they already are when spelled alike; so are a father and son who share a first name, when the
-son's middle name is given once. Still split: another first word ("عبيد بن دغر", "أحمد بن
-دغر"), vowels that change the English ("بول رايان", "بول راين").
+they already are when spelled alike. Still split: a middle name given once across articles
+("ماجد الغرير", "ماجد سيف الغرير": joined within one article, rasid.provisional; across
+articles whether the short name is the one long name's would depend on which articles came
+first, and a store must not depend on the order it was filled in), another first word ("عبيد
+بن دغر", "أحمد بن دغر"), vowels that change the English ("بول رايان", "بول راين").
 
 Written here because no record-linkage library knows Arabic name variants; the comparison is on
 normalized text (rasid.text), so hamza and ta marbuta variants are already equal.
@@ -244,30 +243,6 @@ def _keys_agree(wa: Sequence[str], wb: Sequence[str]) -> bool:
     )
 
 
-def _middle_name_once(x: str, y: str) -> bool:
-    """One person's name with and without a middle name ("ماجد الغرير", "ماجد سيف الغرير"):
-    the same first word, the same family name, the shorter's words in order in the longer's.
-    Not when the family name is a given name ("محمد علي", "محمد حسن علي": a father's name
-    may be the last word) or a patronymic ("عبدالله بن زايد", "عبدالله بن محمد بن زايد")."""
-    wx, wy = name_words(x), name_words(y)
-    short, long_ = (wx, wy) if len(wx) < len(wy) else (wy, wx)
-    if len(short) < 2 or len(short) == len(long_) or short[0] != long_[0]:
-        return False
-    if not words_agree(short[-1], long_[-1]) or not _family_name(short[-1]):
-        return False
-    rest = iter(long_[1:-1])
-    return all(any(w == r for r in rest) for w in short[1:-1])
-
-
-def _family_name(word: str) -> bool:
-    """A last word that names a family: not a given name, not led by a particle."""
-    from rasid.kb.morph import given_names
-
-    if any(word.startswith(p) and len(word) > len(p) for p in _particles()):
-        return False
-    return word not in given_names() and len(word) >= 4
-
-
 def join_reason(a: Entity, b: Entity) -> str | None:
     """Why ``a`` and ``b`` are one entity (the rule, see the module's docstring), or None."""
     if contradicts(a, b) is not None:
@@ -287,8 +262,6 @@ def join_reason(a: Entity, b: Entity) -> str | None:
             (name_words(x), name_words(y)),
         )
     ]
-    if person and any(_middle_name_once(x, y) for x in names_a for y in names_b):
-        return "middle_name_once"
     alike = any(_words_alike(x, y) for x, y in pairs)
     if alike and evidence_agrees(a, b):
         return "alike_with_evidence"
@@ -440,26 +413,20 @@ class ProvisionalIndex:
         return self.find_with_reason(e)[0]
 
     def find_with_reason(self, e: Entity) -> tuple[str | None, str | None]:
-        """(the id of the known entity ``e`` is, the rule that said so), or (None, None). A
-        name without its middle name joins only when one known name has it: "محمد الحوثي"
-        beside "محمد علي الحوثي" and "محمد عبد الملك الحوثي" stays apart."""
+        """(the id of the known entity ``e`` is, the rule that said so), or (None, None)."""
         seen: set[str] = set()
-        found: dict[str, str] = {}
+        best: tuple[str | None, str | None] = (None, None)
         for key in name_keys(e):
             for kid in self._blocks.get(key, ()):
                 if kid in seen or kid == e.id:
                     continue
                 seen.add(kid)
+                if best[0] is not None and kid >= best[0]:
+                    continue
                 reason = join_reason(e, self._entities[kid])
                 if reason is not None:
-                    found[kid] = reason
-        sure = sorted(k for k, r in found.items() if r != "middle_name_once")
-        if sure:
-            return sure[0], found[sure[0]]
-        if len(found) == 1:
-            kid, reason = found.popitem()
-            return kid, reason
-        return None, None
+                    best = (kid, reason)
+        return best
 
 
 def link_provisional(
