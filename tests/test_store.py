@@ -51,6 +51,28 @@ def test_same_article_is_stored_once(db_path: str) -> None:
     store.close()
 
 
+def test_sqlite_connections_have_the_store_settings(db_path: str) -> None:
+    """Every connection of a store, read back from SQLite itself, has the settings that
+    docs/store.md documents: WAL, synchronous NORMAL, a 64 MB page cache, a checkpoint every
+    8,000 pages, sorts in memory."""
+    store = open_store(db_path)
+    with store.connect() as first, store.connect() as second:
+        for conn in (first, second):
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+
+            def read(name: str, raw: sqlite3.Connection = raw) -> object:
+                return raw.execute(f"PRAGMA {name}").fetchone()[0]
+
+            assert read("journal_mode") == "wal"
+            assert read("synchronous") == 1  # NORMAL
+            assert read("cache_size") == -65536
+            assert read("wal_autocheckpoint") == 8000
+            assert read("temp_store") == 2  # MEMORY
+            assert read("busy_timeout") == 10000
+    store.close()
+
+
 def test_migrations_run_once(db_path: str) -> None:
     open_store(db_path).close()
     open_store(db_path).close()

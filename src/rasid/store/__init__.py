@@ -88,6 +88,22 @@ def _describe(exc: BaseException, url: str) -> str:
     return f"{url}: {msg}"
 
 
+# Every SQLite connection's settings (docs/store.md says why each, with the figures):
+SQLITE_PRAGMAS: dict[str, int | str] = {
+    # a commit writes the WAL without waiting for the disk; a checkpoint syncs it (a power cut
+    # may lose the last transactions, never the file)
+    "synchronous": "NORMAL",
+    # page cache per connection, in KiB when negative (SQLite's default is 2 MB): what the
+    # writer's merge look-ups and index updates read again from batch to batch
+    "cache_size": -65536,
+    # the WAL is copied back into the file once it holds this many pages (4 KB each)
+    "wal_autocheckpoint": 8000,
+    # sorts and DISTINCTs of the merge's candidate look-ups in memory, not in temporary files
+    "temp_store": "MEMORY",
+    "busy_timeout": 10000,
+}
+
+
 class Store:
     """Access to one store. Methods open short transactions; nothing is held between calls."""
 
@@ -120,11 +136,8 @@ class Store:
                 # read-only files cannot switch journal mode; reading still works
                 with contextlib.suppress(sqlite3.OperationalError):
                     cur.execute("PRAGMA journal_mode=WAL")
-                cur.execute("PRAGMA synchronous=NORMAL")
-                # 64 MB of pages (the default is 2 MB): the writer's merge look-ups and the
-                # indexes they update stay in memory on a store of a million articles
-                cur.execute("PRAGMA cache_size=-65536")
-                cur.execute("PRAGMA busy_timeout=10000")
+                for name, value in SQLITE_PRAGMAS.items():
+                    cur.execute(f"PRAGMA {name}={value}")
                 cur.close()
 
             return engine
