@@ -368,7 +368,6 @@ def _check_token(request: Request, authorization: str | None) -> None:
 )
 def post_article(
     request: Request,
-    store: StoreDep,
     body: ArticleIn,
     authorization: Annotated[str | None, Header()] = None,
     on_conflict: Annotated[
@@ -385,6 +384,8 @@ def post_article(
     from rasid.store.write import ALREADY, CONFLICT, save_results
 
     _check_token(request, authorization)
+    # the writer's own store: the store's settings for writing, not the read connections'
+    store: Store = request.app.state.writer
     record = body.model_dump(exclude_none=True)
     article = article_from_record(record, "api", "request body", None)
     if isinstance(article, IngestProblem):

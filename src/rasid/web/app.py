@@ -24,6 +24,12 @@ from rasid.web.api import router as api_router
 from rasid.web.asgi import HttpMiddleware
 from rasid.web.errors import install_error_handlers
 from rasid.web.guard import RequestGuard, max_body_from_env
+from rasid.web.limits import (
+    QueryDeadline,
+    bound_reads,
+    query_timeout_from_env,
+    read_cache_from_env,
+)
 from rasid.web.pages import render_error
 from rasid.web.pages import router as pages_router
 from rasid.web.render import STATIC_DIR, make_env
@@ -74,11 +80,15 @@ def create_app(store_url: str, api_token: str | None = None) -> FastAPI:
     enables POST /api/articles for clients presenting it; without one the server is read-only."""
     token = api_token if api_token is not None else os.environ.get("RASID_API_TOKEN") or None
     store = open_store(store_url)
+    query_timeout = query_timeout_from_env()
+    bound_reads(store.engine, cache_mb=read_cache_from_env())  # rasid.web.limits
+    writer = open_store(store_url, migrate=False) if token else store
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         store.close()
+        writer.close()
 
     app = FastAPI(
         title="Rasid",
@@ -90,6 +100,8 @@ def create_app(store_url: str, api_token: str | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.store = store
+    app.state.writer = writer
+    app.state.query_timeout = query_timeout
     app.state.api_token = token
     app.state.jinja = make_env()
     app.state.render_error = render_error
@@ -110,6 +122,7 @@ def create_app(store_url: str, api_token: str | None = None) -> FastAPI:
     app.include_router(watch_pages_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=2000, compresslevel=5)
+    app.add_middleware(QueryDeadline, seconds=query_timeout)
     # writes are refused from their headers, bodies bounded while read (rasid.web.guard)
     app.add_middleware(RequestGuard, token=token, max_body=max_body_from_env())
     app.add_middleware(SecurityHeaders)

@@ -21,6 +21,7 @@ from starlette.types import Message, Receive, Scope, Send
 from rasid.errors import ApiError, StoreError
 from rasid.store.query import QueryError
 from rasid.web.asgi import HttpMiddleware
+from rasid.web.limits import past_deadline, timeout_message
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ _CODES = {
     404: "not_found",
     405: "method_not_allowed",
     406: "not_acceptable",
+    408: "request_timeout",
     413: "too_large",
     415: "unsupported_media_type",
     422: "invalid_request",
@@ -123,6 +125,10 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(request, exc.status, exc.code, str(exc), headers)
 
     async def on_store(request: Request, exc: Exception) -> Response:
+        if past_deadline():  # stopped by the query timeout (rasid.web.limits)
+            seconds = getattr(request.app.state, "query_timeout", 0.0)
+            log.warning("query timeout on %s: %s", request.url.path, exc)
+            return error_response(request, 503, "query_timeout", timeout_message(seconds))
         log.error("store error on %s: %s", request.url.path, exc)
         return error_response(request, 503, "store_unavailable", str(exc))
 

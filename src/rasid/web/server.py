@@ -22,10 +22,12 @@ def serve_forever(
     """Serve the API and the web UI over the store at ``store_url`` until interrupted.
 
     With ``workers`` > 1 uvicorn runs that many processes, each with its own connection pool.
+    Requests are read with a time limit (``rasid.web.protocol``).
     """
     import uvicorn
 
     from rasid.web.app import create_app
+    from rasid.web.protocol import TimedH11Protocol
 
     if workers > 1:
         os.environ[_DB_ENV] = store_url
@@ -39,7 +41,10 @@ def serve_forever(
             workers=workers,
             log_level="warning",
             access_log=False,
+            http=TimedH11Protocol,
         )
         return
     app = create_app(store_url, api_token=api_token)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(
+        app, host=host, port=port, log_level="warning", access_log=False, http=TimedH11Protocol
+    )
