@@ -48,8 +48,12 @@ def event_json(event: Event, tally: Tally) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def write_event(cur: Cursor, event: Event, tally: Tally, *, new: bool = False) -> None:
-    """Insert (``new``) or update one merged event with its actor index rows."""
+def write_event(
+    cur: Cursor, event: Event, tally: Tally, *, new: bool = False, before: Event | None = None
+) -> None:
+    """Insert (``new``) or update one merged event with its actor index rows; ``before``: the
+    stored event it updates, when at hand (its actor rows are left alone if they are the
+    same)."""
     loc = event.location
     row = (
         event.id,
@@ -76,11 +80,19 @@ def write_event(cur: Cursor, event: Event, tally: Tally, *, new: bool = False) -
         tally.n_articles,
         tally.n_outlets,
     )
+    rows = actor_rows(event)
     if new:
         cur.run(_INSERT_EVENT, row)
     else:
         cur.run(_UPDATE_EVENT, (*row[1:], event.id))
+        if before is not None and set(rows) == set(actor_rows(before)):
+            return  # most reports add no participant: the event's rows stay as they are
         cur.run("DELETE FROM event_actors WHERE event_id = ?", (event.id,))
+    cur.run_many(_INSERT_ACTOR, rows)
+
+
+def actor_rows(event: Event) -> list[tuple[str, str, str, str]]:
+    """The ``event_actors`` rows of an event: one a role and participant."""
     seen: set[tuple[str, str]] = set()
     rows = []
     for role, actors in (
@@ -94,7 +106,7 @@ def write_event(cur: Cursor, event: Event, tally: Tally, *, new: bool = False) -
                 continue
             seen.add(key)
             rows.append((event.id, role, key[1], a.name))
-    cur.run_many(_INSERT_ACTOR, rows)
+    return rows
 
 
 _INSERT_MENTION = insert_sql(schema.event_mentions)  # rows in the schema's column order

@@ -27,20 +27,50 @@ from rasid.records import Event, event_from_json
 from rasid.store.driver import Cursor
 from rasid.store.events import insert_mention, write_event
 
+# A stored mention spanning more than LONG_DAYS days is "long": the block's look-ups read the
+# short ones over the few days they can reach and the long ones apart, from indexes of their own
+# (migration 017), so the days scanned do not widen to the whole BLOCK_DAYS (45) for the 96% of
+# mentions that span a day or two.
+LONG_DAYS = 3
+LONG = f"day_hi - day_lo > {LONG_DAYS}"  # as written in the partial indexes' WHERE
 
-def _block(ev: Event, rng: tuple[int, int], country: str | None) -> tuple[str, list[Any]]:
-    """The WHERE clause of the stored mentions in a dated event's block, with its parameters:
-    bounded on both sides so the (type, day_lo) index is used (mentions that start more than a
-    block before this one, a whole year say, are too vague to merge)."""
-    where = "type = ? AND day_lo BETWEEN ? AND ? AND day_hi >= ?"
-    params: list[Any] = [ev.type, rng[0] - BLOCK_DAYS, rng[1] + WINDOW_DAYS, rng[0] - WINDOW_DAYS]
+
+def _blocks(ev: Event, rng: tuple[int, int], country: str | None) -> list[tuple[str, list[Any]]]:
+    """The WHERE clauses of the stored mentions in a dated event's block, with their
+    parameters: type, first day within BLOCK_DAYS before this one's and last day at most
+    WINDOW_DAYS before it, country. Bounded on both sides (mentions that start more than a
+    block before this one, a whole year say, are too vague to merge) and split in two, which
+    together are exactly that block: the mentions that start from WINDOW_DAYS + LONG_DAYS before
+    on, and the long ones that start earlier (any that reaches the window from there spans more
+    than LONG_DAYS days)."""
+    lo, hi = rng
+    near = lo - WINDOW_DAYS - LONG_DAYS
+    tail = ""
+    extra: list[Any] = []
     if country:
-        where += " AND (country = ? OR country IS NULL)"
-        params.append(country)
-    return where, params
+        tail = " AND (country = ? OR country IS NULL)"
+        extra = [country]
+    return [
+        (
+            f"type = ? AND day_lo BETWEEN ? AND ? AND day_hi >= ?{tail}",
+            [ev.type, near, hi + WINDOW_DAYS, lo - WINDOW_DAYS, *extra],
+        ),
+        (
+            f"type = ? AND {LONG} AND day_lo BETWEEN ? AND ? AND day_hi >= ?{tail}",
+            [ev.type, lo - BLOCK_DAYS, near - 1, lo - WINDOW_DAYS, *extra],
+        ),
+    ]
 
 
-def _store_candidates(cur: Cursor, ev: Event, block: str, params: list[Any]) -> list[str]:
+def _tables(cur: Cursor, long_index: str) -> tuple[str, str]:
+    """Where the two parts of a block are read: SQLite is told the long mentions' index (it
+    would take the whole block's, whose columns start alike, and scan all its days)."""
+    if cur.postgres:
+        return "event_mentions", "event_mentions"
+    return "event_mentions", f"event_mentions INDEXED BY {long_index}"
+
+
+def _store_candidates(cur: Cursor, ev: Event, blocks: list[tuple[str, list[Any]]]) -> list[str]:
     """The likeliest stored events for a mention, found by the database: same place first,
     then most shared participants; at most MAX_CANDIDATES, sorted by id."""
     places = sorted(_related_places(ev))
@@ -48,25 +78,37 @@ def _store_candidates(cur: Cursor, ev: Event, block: str, params: list[Any]) -> 
     by_place: set[str] = set()
     if places:
         cond, values = cur.among("place_id", places)
+        # every row, as one look-up over the whole block returns them (an event at the place
+        # twice takes two of the rows): the two parts hold no row in common
+        rows = " UNION ALL ".join(
+            f"SELECT event_id FROM {table} WHERE {where} AND {cond}"
+            for table, (where, _) in zip(
+                _tables(cur, "ix_event_mentions_long_place"), blocks, strict=True
+            )
+        )
         by_place = set(
             cur.column(
-                f"SELECT event_id FROM event_mentions WHERE {block} AND {cond}"
-                " ORDER BY event_id LIMIT ?",
-                [*params, *values, MAX_CANDIDATES],
+                f"SELECT event_id FROM ({rows}) AS p ORDER BY event_id LIMIT ?",
+                [*(v for _, ps in blocks for v in (*ps, *values)), MAX_CANDIDATES],
             )
         )
     shared: dict[str, int] = {}
     if people:
         cond, values = cur.among("entity_id", people)
+        union = " UNION ".join(
+            f"SELECT event_id FROM {table} WHERE {where}"
+            for table, (where, _) in zip(
+                _tables(cur, "ix_event_mentions_long"), blocks, strict=True
+            )
+        )
         # driven by the block (bounded: a type, some days, a country), never by the
         # participant, whose events grow with the store (the US forces are in thousands)
         for eid, n in cur.rows(
-            "SELECT a.event_id, count(*) FROM"
-            f" (SELECT DISTINCT event_id FROM event_mentions WHERE {block}) AS b"
+            f"SELECT a.event_id, count(*) FROM ({union}) AS b"
             " CROSS JOIN event_actors AS a"
             f" WHERE a.event_id = b.event_id AND a.{cond}"
             " GROUP BY a.event_id ORDER BY count(*) DESC, a.event_id LIMIT ?",
-            [*params, *values, MAX_CANDIDATES],
+            [*(v for _, ps in blocks for v in ps), *values, MAX_CANDIDATES],
         ):
             shared[eid] = int(n)
     ranked = sorted(
@@ -92,6 +134,9 @@ def merge_into_store(
     highest affinity.
     """
     scorer = load_scorer()
+    # what the rules refuse cannot join (no scorer, or one whose threshold only the rules'
+    # "compatible" reaches): such candidates are told from the events' columns, unread
+    refused_out = scorer is None or scorer.threshold >= 1.0
     for ev, data in zip(events, event_data, strict=True):
         rng = day_range(ev.date, ev.date_end)
         country = ev.location.country if ev.location else None
@@ -99,15 +144,20 @@ def merge_into_store(
         # would read every undated mention of its type, a block that grows with the store
         ranked: list[str] = []
         if rng is not None:
-            block, params = _block(ev, rng, country)
-            ranked = _store_candidates(cur, ev, block, params)
+            ranked = _store_candidates(cur, ev, _blocks(ev, rng, country))
         stored: dict[str, str] = {}
         if ranked:
             cond, values = cur.among("id", ranked)
-            stored = dict(cur.rows(f"SELECT id, data FROM events WHERE {cond}", values))
+            stored = {
+                eid: raw
+                for eid, date, date_end, where, raw in cur.rows(
+                    f"SELECT id, date, date_end, country, data FROM events WHERE {cond}", values
+                )
+                if not refused_out or _may_join(rng, country, day_range(date, date_end), where)
+            }
         chosen: tuple[Event, Tally] | None = None
         best = -1.0
-        new = Side.of_sources(ev, ev.sources) if scorer else None
+        new: Side | None = None
         for cid in ranked:
             if cid not in stored:
                 continue
@@ -115,9 +165,10 @@ def merge_into_store(
             current, before = event_from_json(raw), Tally.from_json(raw["tally"])
             rules = compatible(current, ev)
             score: float | None = None
-            if scorer is None or new is None:
+            if scorer is None:
                 score = affinity(current, ev) if rules else None
-            else:
+            elif rules or not refused_out:
+                new = new or Side.of_sources(ev, ev.sources)
                 score = scorer.score(Side.of(current, before.sentences), new, compatible=rules)
             if score is not None and score > best:  # ties keep the smallest id: sorted
                 chosen, best = (current, before), score
@@ -131,7 +182,23 @@ def merge_into_store(
             tally = before.plus(tally, **_shared(cur, event_id, article_id, ev))
             merged = combine_tallied(current, before.first, ev, tally, event_id)
         insert_mention(cur, ev, article_id, event_id, data)
-        write_event(cur, merged, tally, new=chosen is None)
+        write_event(cur, merged, tally, new=chosen is None, before=chosen[0] if chosen else None)
+
+
+def _may_join(
+    rng: tuple[int, int] | None,
+    country: str | None,
+    stored_rng: tuple[int, int] | None,
+    stored_country: str | None,
+) -> bool:
+    """False when a stored event's date or country alone makes the rules refuse a mention
+    (``compatible``: dates at most 2 days apart across articles, even counted from the
+    publication day; never two countries)."""
+    if rng is None or stored_rng is None:
+        return False
+    if country and stored_country and country != stored_country:
+        return False
+    return stored_rng[0] - 2 <= rng[1] and rng[0] - 2 <= stored_rng[1]
 
 
 def _shared(cur: Cursor, event_id: str, article_id: str, ev: Event) -> dict[str, int]:

@@ -354,9 +354,7 @@ def _m013_article_aliases(conn: Connection) -> None:
     """Ids of copies resolve to the stored text (``article_aliases``)."""
     article_aliases.create(conn, checkfirst=True)
     conn.execute(
-        text(
-            "CREATE INDEX IF NOT EXISTS ix_article_aliases_hash ON article_aliases (content_hash)"
-        )
+        text("CREATE INDEX IF NOT EXISTS ix_article_aliases_hash ON article_aliases (content_hash)")
     )
 
 
@@ -397,6 +395,23 @@ def _m016_entity_keys(conn: Connection) -> None:
         conn.execute(entity_keys.insert(), keys)
 
 
+def _m017_long_mention_indexes(conn: Connection) -> None:
+    """The merge's block look-ups read the mentions that span several days from indexes of
+    their own, and the others over the few days they can reach (``rasid.store.merging``)."""
+    from rasid.store.merging import LONG
+
+    for name, columns in (
+        ("ix_event_mentions_long", _BLOCK),
+        ("ix_event_mentions_long_place", _AT_PLACE),
+    ):
+        conn.execute(
+            text(
+                f"CREATE INDEX IF NOT EXISTS {name} ON event_mentions ({', '.join(columns)})"
+                f" WHERE {LONG}"
+            )
+        )
+
+
 def name_key(name_ar: str | None) -> str | None:
     """The key of a provisional name: its last Arabic word (None when it has none)."""
     words = (name_ar or "").split()
@@ -420,4 +435,5 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("014_search_vectors", _m014_search_vectors),
     ("015_watch_mail", _m015_watch_mail),
     ("016_entity_keys", _m016_entity_keys),
+    ("017_long_mention_indexes", _m017_long_mention_indexes),
 )
