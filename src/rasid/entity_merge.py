@@ -291,7 +291,7 @@ class _KbName:
 
 
 @functools.cache
-def _kb_person_keys(kb: KnowledgeBase) -> dict[str, tuple[_KbName, ...]]:
+def kb_person_keys(kb: KnowledgeBase) -> dict[str, tuple[_KbName, ...]]:
     """The knowledge base's persons' Arabic names of two words or more, by the skeleton of
     their last word."""
     out: dict[str, list[_KbName]] = {}
@@ -327,7 +327,7 @@ def kb_person_for(e: Entity, kb: KnowledgeBase, english: str | None = None) -> s
     # word for word, or with other word breaks ("هايليماريام", "هايلي مريام")
     candidates = [
         k
-        for k in _kb_person_keys(kb).get(skel[-1], ())
+        for k in kb_person_keys(kb).get(skel[-1], ())
         if k.skeleton == skel or "".join(k.skeleton) == "".join(skel)
     ]
     if not candidates:

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rasid.kb.morph import read_rules_text, read_word_list
-from rasid.names_latin import is_latin_name, read_latin, spell_foreign
+from rasid.names_latin import is_latin_name, latin_index, read_latin, spell_foreign
 from rasid.text import normalize_key
 
 log = logging.getLogger(__name__)
@@ -140,6 +140,7 @@ class NameTokens:
 
     words: dict[str, str]
     foreign: frozenset[str]
+    son_of: dict[str, str]  # "bin", "ibn", "bint": as the press writes them, never "Ben"
 
 
 @functools.cache
@@ -154,7 +155,8 @@ def name_tokens() -> NameTokens:
         words[key] = english.strip()
         if mark and mark[0].strip() == "foreign":
             foreign.add(key)
-    return NameTokens(words=words, foreign=frozenset(foreign))
+    son_of = {w: e for w, e in words.items() if w in _SON_OF}
+    return NameTokens(words=words, foreign=frozenset(foreign), son_of=son_of)
 
 
 def _known_word(word: str, book: NameBook) -> str | None:
@@ -219,6 +221,15 @@ class _Attested:
             score *= found[1] if found is not None else _RULES_SCORE
             i += n
         return score
+
+
+def load_names() -> None:
+    """Read every table the romanizer uses (about 0.6 s a process), so that a worker pays for
+    them before its first batch (rasid.jobs.warm), not inside its first article's names."""
+    name_book()
+    name_tokens()
+    _attested()
+    latin_index()
 
 
 @functools.cache
@@ -424,7 +435,7 @@ def spell_name(name_ar: str, book: NameBook) -> str:
     known = _from_book(words, book)
     if any(e is None for e in known):
         guess = _whole_spelling(words)
-        particles = {w: e for w, e in name_tokens().words.items() if w in _SON_OF}
+        particles = name_tokens().son_of
         if len(guess) == len(words):
             # the particles as the press writes them ("bin", not the French "Ben")
             known = [
