@@ -23,3 +23,14 @@ def test_a_full_cache_is_emptied_between_articles_and_results_stay_right() -> No
     trim()  # four entries are more than three: emptied
     assert _shout.cache_info().currsize == 0  # type: ignore[attr-defined]
     assert _shout("a") == "A" and calls[-1] == "a"
+
+
+def test_every_word_cache_of_the_pipeline_stays_small() -> None:
+    # a server posting articles for days must not grow: an entry costs up to ~350 bytes, and a
+    # cache fills with the new words of a few thousand articles before it is emptied
+    import rasid.caches
+    from rasid.jobs import warm
+
+    warm()
+    sizes = [maxsize for cached, maxsize in rasid.caches._CACHES if cached is not _shout]
+    assert sizes and max(sizes) <= 65_536

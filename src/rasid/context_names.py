@@ -96,7 +96,7 @@ def _common_words() -> frozenset[str]:
     return frequent_words() | cues().stop
 
 
-@word_cache(200_000)
+@word_cache(50_000)
 def _namey_word(norm: str) -> bool:
     """A word that can be part of a name: not a stop word, an ordinary word or a cue (one
     argument: a cache keyed by the word itself, with no tuple built a look-up)."""
@@ -135,7 +135,7 @@ def _cue_kind(norm: str, bare: str) -> int:
     return kind
 
 
-@word_cache(200_000)
+@word_cache(40_000)
 def _token_info(token: str) -> tuple[str, bool, int]:
     """(bare form, whether it is a word, what it can open) of a token: one cached look-up a
     token for all three."""

@@ -87,7 +87,7 @@ def _particles() -> frozenset[str]:
     return cues().particles
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def name_words(name: str) -> tuple[str, ...]:
     """The words of a name as keys compare them: normalized, a particle joined to the word it
     leads ("عبد العزيز" -> "عبدالعزيز", "بن دغر" -> "بندغر"), the article dropped from a word

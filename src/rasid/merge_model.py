@@ -120,7 +120,7 @@ def _stopwords() -> frozenset[str]:
     return read_word_list("stopwords.txt")
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def content_words(sentence: str) -> frozenset[str]:
     """The words of a sentence that tell it apart: normalized, without a leading "و" or "ال",
     not a stop word, three letters or more (numbers kept: a toll or a date is telling)."""

@@ -133,7 +133,7 @@ _PUNCT = frozenset("\"',;:()-")
 _START, _END, _TEXT, _BARE, _STEM = (itemgetter(k) for k in (1, 2, 3, 4, 7))
 
 
-@word_cache(200_000)
+@word_cache(40_000)
 def _forms(word: str) -> tuple[str, str]:
     """(bare, stem) of a word."""
     return _bare(word), _stem(word)

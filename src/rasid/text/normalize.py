@@ -261,7 +261,7 @@ def _translate_plain(chunk: str) -> str:
     return "".join(map_char(c) for c in chunk)
 
 
-@word_cache(100_000)
+@word_cache(40_000)
 def normalize_key(text: str) -> str:
     """The normalized form used as a dictionary key: normalized, spaces collapsed, trimmed
     (cached: the stages key the same names and words again and again, article after article)."""
