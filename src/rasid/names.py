@@ -44,6 +44,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rasid.caches import word_cache
 from rasid.kb.morph import read_rules_text, read_word_list
 from rasid.names_latin import is_latin_name, latin_index, read_latin, spell_foreign
 from rasid.text import normalize_key
@@ -349,6 +350,7 @@ def _split_attached(words: list[str], book: NameBook) -> list[str]:
     return out
 
 
+@word_cache(65_536)
 def _spell_word(word: str, foreign: bool = False) -> str:
     """One name word the project dictionary does not know: in a foreign name, the Latin name
     it writes (rasid.names_latin); else the romanizer's most attested spelling (hamza on its

@@ -33,7 +33,9 @@ from rasid.records import Entity, Mention
 from rasid.text import normalize_key
 
 _WAW = "\u0648"  # "و", and
-_LATIN_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,3}\b")
+# a capital first, the word boundary checked behind it: the search then skips to the capitals
+# (a pattern that opens with "\b" is tried at every character of an Arabic text, 3 times slower)
+_LATIN_NAME = re.compile(r"[A-Z](?<=\b[A-Z])[a-z]+(?:[ -][A-Z][a-z]+){1,3}\b")
 
 
 def is_generic_name(name: str) -> bool:

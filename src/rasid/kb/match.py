@@ -31,7 +31,6 @@ from rasid.kb.morph import (
     cues,
     frequent_words,
     given_names,
-    is_valid_prefix,
     lil_form,
     morphology,
     nisba_forms,
@@ -146,6 +145,7 @@ class Matcher:
         self.plain: frozenset[str] = frozenset(
             eid for eid, inf in kb.info.items() if not inf.ambiguous and eid not in capitals
         )
+        self.labels: dict[str, str] = {eid: label_of(ent) for eid, ent in kb.entities.items()}
         # person id -> normalized titles of its offices, for weak aliases after a title
         self.titles: dict[str, frozenset[str]] = {
             eid: frozenset(normalize_key(r.role) for r in inf.roles if r.role)
@@ -158,23 +158,28 @@ class Matcher:
         out: list[Candidate] = []
         n = len(text)
         prefixes = morphology().prefixes
-        for last, (length, targets, has_lil) in self.automaton.iter(text):
+        lil_prefixes = morphology().lil_prefixes
+        # each key carries its targets twice: all of them, and those valid with no "ل" before
+        # (a lil form, "لعراق", only after one): no test a target at each hit
+        for last, (length, targets, plain) in self.automaton.iter(text):
             end = last + 1
             if end < n and text[end].isalnum():
                 continue
             start = end - length
             if start == 0 or not text[start - 1].isalnum():
-                plain = tuple(tg for tg in targets if not tg.lil) if has_lil else targets
                 if plain:
                     out.append(Candidate(start, end, "", plain))
                 continue
             t = start - 1
             while t > 0 and text[t - 1].isalnum() and start - t <= _MAX_PREFIX:
                 t -= 1
-            if (t > 0 and text[t - 1].isalnum()) or text[t:start] not in prefixes:
+            if t > 0 and text[t - 1].isalnum():
                 continue
             prefix = text[t:start]
-            ok = tuple(tg for tg in targets if is_valid_prefix(prefix, tg.lil))
+            if prefix not in prefixes:
+                continue
+            # every sequence ending in "ل" is also a valid sequence for the other targets
+            ok = targets if prefix in lil_prefixes else plain
             if ok:
                 out.append(Candidate(start, end, prefix, ok))
         return out
@@ -247,7 +252,8 @@ def build_matcher(kb: KnowledgeBase) -> Matcher:
     automaton = ahocorasick.Automaton()
     for key, targets in table.items():
         ordered = tuple(sorted(targets, key=lambda t: (_FORM_RANK[t.form], t.entity_id)))
-        automaton.add_word(key, (len(key), ordered, any(t.lil for t in ordered)))
+        plain = tuple(t for t in ordered if not t.lil)
+        automaton.add_word(key, (len(key), ordered, plain))
     automaton.make_automaton()
     return Matcher(kb, automaton, dict(kb.capital_metonyms))
 
@@ -528,17 +534,17 @@ def match_kb(norm: NormalizedText, kb: KnowledgeBase) -> list[Mention]:
     resolved = [r for c in candidates if (r := resolver.resolve(c)) is not None]
     out: list[Mention] = []
     original = norm.original
+    labels = matcher.labels
     for r in select_longest(resolved):
         start, end = norm.to_original_span(r.start, r.end)
         end = extend_over_marks(original, end)
-        ent = kb.entities[r.entity_id]
         out.append(
             Mention(
                 start=start,
                 end=end,
                 text=original[start:end],
                 entity_id=r.entity_id,
-                label=label_of(ent),
+                label=labels[r.entity_id],
                 rule=r.rule,
                 confidence=r.confidence,
                 nisba=r.nisba,

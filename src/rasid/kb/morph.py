@@ -100,14 +100,22 @@ def _prefixes_by_length() -> tuple[str, ...]:
     return tuple(sorted((p for p in morphology().prefixes if p), key=lambda p: (len(p), p)))
 
 
+@functools.cache
+def _proclitic_letters() -> frozenset[str]:
+    """The letters a proclitic sequence can start with (و ف ب ل ك)."""
+    return frozenset(p[0] for p in _prefixes_by_length())
+
+
 def strip_proclitics(word: str) -> list[tuple[str, str]]:
     """(prefix, rest) readings of a normalized word, the bare word first.
 
     "وللعراق" -> [("", "وللعراق"), ("و", "للعراق"), ("ول", "لعراق"->restored "العراق") ...]: a
     rest that starts with the article's ل after a ل prefix gets its alef back.
     """
-    m = morphology()
     out: list[tuple[str, str]] = [("", word)]
+    if word[:1] not in _proclitic_letters():
+        return out  # most words: no sequence to try
+    m = morphology()
     for prefix in _prefixes_by_length():
         if not word.startswith(prefix) or len(word) - len(prefix) < 2:
             continue
