@@ -101,7 +101,7 @@ class RequestGuard(HttpMiddleware):
     def _too_large(self) -> str:
         return (
             f"the request body is over {self.max_body:,} bytes "
-            f"(set {ENV_MAX_BODY} on the server to allow more)"
+            f"(the server allows more with `rasid serve --max-body-bytes` or {ENV_MAX_BODY})"
         )
 
 

@@ -83,7 +83,8 @@ def past_deadline() -> bool:
 def timeout_message(seconds: float) -> str:
     return (
         f"the query ran past the server's limit of {seconds:g} s and was stopped: narrow the "
-        f"filters or page with a smaller limit (the server's {ENV_QUERY_TIMEOUT} sets the limit)"
+        "filters or page with a smaller limit (the server's limit: `rasid serve --query-timeout`"
+        f" or {ENV_QUERY_TIMEOUT})"
     )
 
 
