@@ -179,20 +179,23 @@ class NormalizedText:
 
     def to_normalized(self, o: int) -> int:
         """The first normalized offset whose original offset is >= ``o``."""
+        # comparisons rather than min() and max(): the stages call this hundreds of times an
+        # article
         n = len(self.text)
-        if not self._bp_index:
-            return min(o, n)
+        bp = self._bp_index
+        if not bp:
+            return o if o < n else n
         # segment k covers normalized [idx_k, idx_k+1) and original [idx_k + d_k, ...)
         k = bisect_right(self._o_starts, o) - 1
         if k < 0:
-            return min(o, self._bp_index[0], n)
-        start = self._bp_index[k]
-        stop = self._bp_index[k + 1] if k + 1 < len(self._bp_index) else n
+            i = o if o < bp[0] else bp[0]
+            return i if i < n else n
+        start = bp[k]
+        stop = bp[k + 1] if k + 1 < len(bp) else n
         i = o - self._bp_delta[k]
-        i = max(i, start)
-        i = min(i, stop)
+        i = start if i < start else stop if i > stop else i
         if not self._expanded:
-            return min(i, n)  # no plateau: the offset before maps before ``o`` already
+            return i if i < n else n  # no plateau: the offset before maps before ``o`` already
         # plateaus (one original character expanded) map several offsets to one: go back
         while i > 0 and i <= n and self.to_original(i - 1) >= o:
             i -= 1
