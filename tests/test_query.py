@@ -549,3 +549,17 @@ def test_auto_stats_name_their_bucket(store: Any) -> None:
     stats = event_stats(store, EventQuery(), "auto")
     assert stats["by"] == "week"
     assert stats["items"] == event_stats(store, EventQuery(), "week")["items"]
+
+
+@pytest.mark.parametrize("sort", ["-date", "date"])
+def test_a_countrys_page_by_date_is_the_same_through_either_index(store: Any, sort: str) -> None:
+    # a country with few of the events is read through its index and sorted, one with many by
+    # walking the date index: the pages are the ones of every event filtered by country
+    everything = query_events(store, EventQuery(sort=sort, limit=500)).items
+    for code in sorted({e["country"] for e in everything if e["country"]}):
+        expected = [e["id"] for e in everything if e["country"] == code]
+        for limit, offset in ((2, 0), (2, 1), (500, 0)):
+            q = EventQuery(country=code, sort=sort, limit=limit, offset=offset)
+            page = query_events(store, q)
+            assert [e["id"] for e in page.items] == expected[offset : offset + limit]
+            assert page.total == len(expected)

@@ -513,6 +513,20 @@ def _count_events(store: Store, conn: Connection, q: EventQuery, conds: list[Any
     )
 
 
+def _walk_dates(store: Store, conn: Connection, total: int, wanted: int) -> bool:
+    """Whether a page of a country's events sorted by date is found faster by walking the date
+    index than through the country index. The walk reads about ``wanted`` rows for every share
+    of the store the country holds (``wanted * events / total``); the country index reads its
+    ``total`` rows and sorts them. A country with half the events is walked; one with 4% of them
+    (Iraq in ANT: 272 of 6,642, the walk read every event for a page: 6-7 ms) is not."""
+    events = count_once(
+        store,
+        "all events",
+        lambda: int(conn.execute(select(func.count()).select_from(s.events)).scalar_one()),
+    )
+    return wanted * events < total * total
+
+
 def query_events(store: Store, q: EventQuery) -> Page:
     """One page of events matching ``q``, with the total count."""
     limit, offset = _paging(q.limit, q.offset)
@@ -521,7 +535,8 @@ def query_events(store: Store, q: EventQuery) -> Page:
         conds = event_conditions(store, conn, q)
         order = _order(store, q.sort)
         total = _count_events(store, conn, q, conds)
-        if store.dialect == "sqlite" and q.sort.lstrip("-+") == "date":
+        walk = store.dialect == "sqlite" and q.sort.lstrip("-+") == "date"
+        if walk and (not q.country or _walk_dates(store, conn, total, limit + offset)):
             conds = event_conditions(store, conn, q, date_walk=True)
         cols = [ev.c[c] for c in _EVENT_COLUMNS]
         page: Any = select(*cols).where(*conds).order_by(*order).limit(limit).offset(offset)
