@@ -108,6 +108,11 @@ CASES = [
     ("BB-middleEast-706-20180708", 361, 544, "ASSAULT", set(), {"ac:tunisia"}, set(), None),
     # "وندد بـ"جريمة أمريكا"": the United States is what is denounced, not who denounces
     ("FR-middleEast-926-20180813", 0, 581, "ACCUSE", set(), {"ac:united_states"}, set(), None),
+    # "أن ميليشيات الحوثي الانقلابية نفذت ... هجمات": the subject of a light verb of doing
+    # before it is the doer
+    ("AL-internationalNews-806-20180405", 374, 582, "ASSAULT", {"ac:houthis"}, set(), set(), None),
+    # "ارتكب الحوثيون جرائم وحشية ضد المدنيين ... القصف العشوائي": the light verb's subject
+    ("AL-internationalNews-961-20180503", 703, 881, "ASSAULT", {"ac:houthis"}, set(), set(), None),
 ]
 
 
@@ -161,6 +166,51 @@ def test_gsr_protest_sentence(sid: str, protest: bool) -> None:
         assert any("ac:protesters" in _ids(e.actors) for e in protests) or all(
             e.actors for e in protests
         )
+
+
+ASSAULT_GSR = ROOT.parent / "shared" / "corpora" / "arabic-event-gsr" / "assault_dev.csv"
+
+# GSR development sentences (cited by id), each judged an assault by every annotator:
+# (id, doers that must be there, targets that must be there)
+ASSAULTS = [
+    # an officer quoted: "a suicide bomber blew herself up in Khan Bani Saad": an attack told
+    # inside a quote with its place is proposed, its day not said
+    ("AAW_ARB_20080117.0015-3", set(), set()),
+    # "مسلحين مجهولين اغتالوا ضابطا": gunmen the press does not name are the doers
+    ("AAW_ARB_20070328.0033-18", {"ac:unidentified_armed_group"}, set()),
+    # "خطف موظف بريطاني": a kidnapping with no state doer is an assault, not a coercion
+    ("AAW_ARB_20070401.0071-1", set(), set()),
+]
+
+
+@pytest.mark.skipif(not ASSAULT_GSR.exists(), reason="shared/ corpora not beside the checkout")
+@pytest.mark.parametrize(("sid", "doers", "victims"), ASSAULTS)
+def test_gsr_assault_sentence(sid: str, doers: set[str], victims: set[str]) -> None:
+    import csv
+
+    with ASSAULT_GSR.open(encoding="utf-8") as fh:
+        text = next(r["text"] for r in csv.DictReader(fh) if r["id"] == sid)
+    events, _ = find_events(annotate(Article(id=sid, text=text)))
+    assaults = [e for e in events if e.type == "ASSAULT"]
+    assert assaults, [e.summary for e in events]
+    assert any(doers <= _ids(e.actors) and victims <= _ids(e.targets) for e in assaults), [
+        (e.summary, e.rules) for e in assaults
+    ]
+    assert not any(e.type == "COERCE" for e in events), [e.summary for e in events]
+
+
+def test_an_attack_undergone_is_no_attack_by_its_subject() -> None:
+    # "تعرضت القوات ... لهجوم": the subject of "تعرض" is the target of the attack
+    article = Article(
+        id="undergo",
+        text="تعرضت القوات الأمريكية في قاعدة عين الأسد لهجوم صاروخي اليوم.",
+        published="2020-01-08",
+    )
+    events, _ = find_events(annotate(article))
+    assert [e.type for e in events] == ["ASSAULT"]
+    assert not events[0].actors
+    assert "ac:us_forces" in _ids(events[0].targets), events[0].rules
+    assert events[0].rules["targets"] == "undergoer_subject"
 
 
 def test_an_attack_without_a_place_is_in_the_country_of_the_article() -> None:

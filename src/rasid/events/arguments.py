@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rasid.events.context import Placed, SentenceView
+from rasid.events.context import Placed, SentenceView, Word
 from rasid.events.lexicon import Lexicon, load_lexicon
 from rasid.events.rules import Candidate
 from rasid.records import VERBAL_TYPES, Entity, TimeExpr
@@ -151,7 +151,8 @@ def assign_roles(
             and not _land(view, lex, p)
             and not _of_a_place(view, p)
             and not (material and _reporter(p))
-        ]
+        ],
+        view,
     )
     actors: list[Placed] = []
     targets: list[Placed] = []
@@ -236,39 +237,45 @@ def assign_roles(
         and _light_verb_before(view, lex, head, max(lo, head - 8)) is not None
     )
     complement_first = complement_first or light_object
+    persons = lex.words["persons"]
     if not actors and verb and not passive and not noun_subject and not complement_first:
         for p in after[:2]:
             if _prep_before(view, p, blocked) and not (voiced and p is after[0]):
                 continue
+            if _describes_person(view, p, persons):
+                break  # "خطف موظف بريطاني": the employee's nationality, not the kidnapper
             if _gap(view, cand.last, p.first) <= 6:
                 actors.append(p)
                 rules["actors"] = "verb_subject"
             break
     # a nisba before the verb describes a noun ("جنديان عراقيان"), it is not a subject
-    persons = lex.words["persons"]
-    before_subjects = [
-        p
-        for p in before
-        if not (
-            p.mention is not None
-            and p.mention.nisba
-            and p.first > 0
-            and words[p.first - 1].is_in(persons)
-        )
-    ]
+    before_subjects = [p for p in before if not _describes_person(view, p, persons)]
     if not actors and before_subjects and not relative_victim and not resumptive:
         near = before_subjects[-1]
         light = _light_verb_before(view, lex, head, lo)
+        undergoer = False
         if light is not None and not (verb and _gap(view, near.last, head) <= 4):
             # "أعلنت الوزارة مقتل عناصر من الأمن التونسي في كمين": the light verb's subject
             # follows the light verb; a name nearer the noun is its complement
             near = next((p for p in before_subjects if p.first > light), near)
             ok_position = light < near.first and _gap(view, light, near.first) <= 3
+            # "تعرضت القوات الأمريكية لهجوم": the subject undergoes the attack
+            undergoer = _light_word(view.words[light], lex.words["undergo_verbs"])
+            doing = undergoer or _light_word(view.words[light], lex.words["doing_verbs"])
+            if not ok_position and doing:
+                # "أن ميليشيات الحوثي نفذت هجمات": the subject first, right before the verb
+                ahead = [p for p in before_subjects if p.last < light]
+                if ahead and _gap(view, ahead[-1].last, light) <= 2:
+                    near, ok_position = ahead[-1], True
         else:
             ok_position = verb and _gap(view, near.last, head) <= 4
         if ok_position and not _prep_before(view, near, blocked):
-            actors.append(near)
-            rules["actors"] = "subject_before_verb" if verb else "light_verb_subject"
+            if undergoer:
+                targets.append(near)
+                rules["targets"] = "undergoer_subject"
+            else:
+                actors.append(near)
+                rules["actors"] = "subject_before_verb" if verb else "light_verb_subject"
     if (
         not actors
         and complement_first
@@ -426,11 +433,27 @@ def _noun_follows(view: SentenceView, lex: Lexicon, last: int) -> bool:
     return any(f.pos == "n" for f in forms)
 
 
+def _describes_person(view: SentenceView, p: Placed, persons: frozenset[str]) -> bool:
+    """A nisba right after a noun of persons ("جنديان عراقيان", "موظف بريطاني"): it tells who
+    they are, it names no party."""
+    return (
+        p.mention is not None
+        and p.mention.nisba
+        and p.first > 0
+        and view.words[p.first - 1].is_in(persons)
+    )
+
+
+def _light_word(w: Word, verbs: frozenset[str]) -> bool:
+    """The word is one of ``verbs``, also behind "و" or "ف" ("وشن", "فتعرضت"), which the stem
+    keeps on a short verb."""
+    return w.is_in(verbs) or (w.bare[:1] in ("و", "ف") and w.bare[1:] in verbs)
+
+
 def _light_verb_before(view: SentenceView, lex: Lexicon, head: int, lo: int) -> int | None:
-    verbs = lex.words["light_verbs"]
+    verbs = lex.words["light_verbs"] | lex.words["undergo_verbs"] | lex.words["doing_verbs"]
     for i in range(head - 1, max(0, head - 11) - 1, -1):
-        w = view.words[i]
-        if w.is_in(verbs):
+        if _light_word(view.words[i], verbs):
             return i
     return None
 
@@ -442,19 +465,28 @@ def _direction_en(lex: Lexicon, word: str) -> str:
     return "near"
 
 
-def _collapse(items: list[Placed]) -> list[Placed]:
+# parties the press does not name (ACLED's "Civilians", "Unidentified Armed Group")
+UNNAMED_PARTIES = frozenset({"ac:civilians", "ac:unidentified_armed_group"})
+
+
+def _collapse(items: list[Placed], view: SentenceView) -> list[Placed]:
     """Drop a nisba that describes the person named right after it (the person's state is
-    added as their side later)."""
+    added as their side later), and unnamed gunmen or civilians of a named party right after
+    them ("مسلحون من تنظيم داعش": the group is the party)."""
     out: list[Placed] = []
     for k, p in enumerate(items):
         nxt = items[k + 1] if k + 1 < len(items) else None
+        if nxt is None or nxt.entity is None:
+            out.append(p)
+            continue
+        nisba = p.mention is not None and p.mention.nisba
+        if nisba and nxt.entity.kind == "person" and nxt.first - p.last <= 3:
+            continue
         if (
-            p.mention is not None
-            and p.mention.nisba
-            and nxt is not None
-            and nxt.entity is not None
-            and nxt.entity.kind == "person"
-            and nxt.first - p.last <= 3
+            p.entity is not None
+            and p.entity.id in UNNAMED_PARTIES
+            and 0 < nxt.first - p.last <= 3
+            and any(view.words[i].bare == "من" for i in range(p.last + 1, nxt.first))
         ):
             continue
         out.append(p)

@@ -48,6 +48,9 @@ def event_features(doc: Doc, event: Event, same_sentence: int, same_type: int) -
     rules = event.rules
     t = event.type
     trigger = rules.get("type", "")
+    # an undated act told inside a quote: the same trigger, weighed apart by its own feature
+    quoted = "+quoted" in trigger
+    trigger = trigger.replace("+quoted", "")
     pos = trigger.split(".")[1] if trigger.count(".") >= 2 else "?"
     para = text.count("\n", 0, src.start)
     words = normalize_key(src.sentence).split()
@@ -90,6 +93,7 @@ def event_features(doc: Doc, event: Event, same_sentence: int, same_type: int) -
         f"t={t}|has_actor={bool(event.actors)}",
         f"t={t}|has_target={bool(event.targets)}",
         f"t={t}|has_place={event.location is not None}",
+        f"t={t}|quoted={quoted}",
     ]
     f += [f"w={w}" for w in dict.fromkeys(words) if len(w) > 1]
     return f

@@ -60,6 +60,9 @@ FRESH_PARAGRAPHS = 4
 
 
 PROTESTERS = "ac:protesters"
+CIVILIANS = "ac:civilians"
+# kinds whose taking of a person is an arrest, not a kidnapping
+HOLDING_KINDS = frozenset({"state", "government", "military", "coalition"})
 
 
 def _actor_ref(e: Entity, kb_affiliation: Callable[[str], str | None]) -> ActorRef:
@@ -393,14 +396,26 @@ def _build_event(
         lo, hi = 0, len(words)
     side = own_side(view, lex, cand.head, lo, hi)
     actors, targets, claimed, rules = assign_roles(view, lex, cand, lo, hi, state.prev_actor)
+    etype = cand.type
+    if "abduct" in cand.form.flags and not any(a.kind in HOLDING_KINDS for a in actors):
+        # gunmen who kidnap commit an assault; forces who take someone arrest him
+        etype = "ASSAULT"
+        rules["type_by"] = "abduct.non_state"
+    if etype not in VERBAL_TYPES and etype != "PROTEST":
+        # unnamed civilians suffer an attack or a raid, they do not carry it out
+        victims = tuple(a for a in actors if a.id == CIVILIANS)
+        if victims:
+            actors = tuple(a for a in actors if a.id != CIVILIANS)
+            targets = victims + tuple(t for t in targets if t.id != CIVILIANS)
+            rules["targets"] = "civilians.victims"
     act = _speaker_for(cand, acts)
-    if cand.type in VERBAL_TYPES and act is not None and words[cand.head].in_quote:
+    if etype in VERBAL_TYPES and act is not None and words[cand.head].in_quote:
         actors = act.speaker_group
         rules["actors"] = "speaker"
     place, label, precision, place_rule = find_place(
         view, lex, lo, hi, capitals, alone, head=cand.head
     )
-    if place is None and state.home is not None and cand.type not in VERBAL_TYPES:
+    if place is None and state.home is not None and etype not in VERBAL_TYPES:
         # the article tells of one country: an attack or a raid there is at least in it
         place, label, precision, place_rule = state.home, None, "country", "place.article_country"
     time, time_rule = find_time(view, cand, lo, hi, state.para_time.get(view.sentence.paragraph))
@@ -413,21 +428,21 @@ def _build_event(
     if date is None and anchor is not None and _fresh(cand, body_para, words[cand.head].in_quote):
         date, from_pub = anchor.isoformat(), True
         time_rule = "date.publication" if doc.anchor_kind == "publication" else "date.inferred"
-    if cand.type == "PROTEST" and not actors and (crowd := kb.get(PROTESTERS)) is not None:
+    if etype == "PROTEST" and not actors and (crowd := kb.get(PROTESTERS)) is not None:
         actors = (crowd,)  # a crowd with no named organizer: ACLED's "Protesters"
         rules["actors"] = "protest.crowd"
-    if date is None and cand.type not in VERBAL_TYPES and not (place or actors or targets):
+    if date is None and etype not in VERBAL_TYPES and not (place or actors or targets):
         return None
-    if cand.type in ("CONSULT", "AGREE", "COOPERATE") and not actors and targets:
+    if etype in ("CONSULT", "AGREE", "COOPERATE") and not actors and targets:
         actors, targets = targets[:1], targets[1:]  # talks "between X and Y": both take part
         rules["actors"] = "first_participant"
-    if cand.type in VERBAL_TYPES and not actors:
+    if etype in VERBAL_TYPES and not actors:
         return None  # a statement, meeting or accusation is somebody's
     fatal, injured, toll_rule = (None, None, "toll.none")
-    if cand.type == "ASSAULT":
+    if etype == "ASSAULT":
         # a sequel sentence ("X بعد أيام من Y قُتل فيه ...") gives each side its own toll
         fatal, injured, toll_rule = find_toll(view, lex, side[0], side[1], 0)
-    mode = find_mode(view, lex, cand.type, lo, hi)
+    mode = find_mode(view, lex, etype, lo, hi)
     affiliation = kb.affiliation
     actors_all = _sides(actors, kb)
     targets_all = tuple(t for t in _sides(targets, kb) if t.id not in {a.id for a in actors_all})
@@ -465,8 +480,8 @@ def _build_event(
         # "وفي تطور آخر، قتل مدني ...": the article turns to another event
         rules["apart"] = "cue.another_event"
     event = Event(
-        id=proposal_id_of(doc.article.id, view.sentence.start, cand.type, cand.head),
-        type=cand.type,
+        id=proposal_id_of(doc.article.id, view.sentence.start, etype, cand.head),
+        type=etype,
         mode=mode,
         date=date,
         date_end=date_end if date_end != date else None,

@@ -155,7 +155,7 @@ def _has_specific(view: SentenceView, lo: int, hi: int) -> bool:
 
 def _supported(view: SentenceView, lex: Lexicon, head: int, lo: int, plural: bool = False) -> bool:
     """A weak noun carried by a light verb just before it ("عقد اجتماعا", "توصلا إلى اتفاق")."""
-    verbs = lex.words["light_verbs"]
+    verbs = lex.words["light_verbs"] | lex.words["undergo_verbs"]
     if any(view.words[i].is_in(verbs) for i in range(max(lo, head - 8), head)):
         return True
     # or, for one meeting, a named person right after it ("استقباله رئيس الوزراء الكاظمي")
@@ -311,7 +311,9 @@ def _judge(
         if verbal and "threat_content" not in flags and not _first_person(w, form):
             return None  # told inside a quote: the quote's speaker acts only in the first person
         if not verbal and not dated:
-            return None
+            if not _has_specific(view, wlo, whi):
+                return None
+            rule += "+quoted"  # an official's account of an attack, its day not said
     if form.tense == "present" and not verbal and etype != "PROTEST":
         return None  # a protest goes on as it is told ("يعتصم آلاف"); attacks are told done
     if form.tense == "present" and verbal and _aggregate(view, wlo, whi):
