@@ -28,11 +28,11 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from rasid.doc import ArticleResult
 from rasid.errors import RasidError
+from rasid.events.train import feature_matrix
 from rasid.kb import load_kb
 from rasid.merge import compatible, merge_events, merge_results
 from rasid.merge_model import (
@@ -46,7 +46,7 @@ from rasid.merge_model import (
 )
 from rasid.pipeline import process_article, process_articles
 from rasid.records import ActorRef, Article, Event, Location, Source
-from rasid.scoreboard import bipartite, fit, load_gold, merge_scores, name_keys
+from rasid.scoreboard import bipartite, fit, kb_name_index, load_gold, merge_scores, name_keys
 
 log = logging.getLogger(__name__)
 
@@ -111,19 +111,10 @@ def fold_of(unit: str, folds: int = FOLDS, salt: str = "") -> int:
 # -- reports -----------------------------------------------------------------------------------
 
 
-@cache
-def _name_index() -> dict[str, frozenset[str]]:
-    """Name form -> knowledge-base entity ids."""
-    index: dict[str, set[str]] = defaultdict(set)
-    for ent in load_kb().entities.values():
-        for name in (ent.name, ent.name_ar, *ent.aliases):
-            for k in name_keys(name):
-                index[k].add(ent.id)
-    return {k: frozenset(v) for k, v in index.items()}
 
 
 def _kb_ids(names: Iterable[str], *, places: bool) -> list[str]:
-    kb, index = load_kb(), _name_index()
+    kb, index = load_kb(), kb_name_index()
     found: dict[str, None] = {}
     for n in names:
         for k in name_keys(n):
@@ -313,25 +304,12 @@ def _vocabulary(examples: Sequence[PairExample]) -> dict[str, int]:
     return {f: i for i, f in enumerate(kept)}
 
 
-def _matrix(examples: Sequence[PairExample], vocab: Mapping[str, int]) -> Any:
-    from scipy.sparse import csr_matrix
-
-    rows, cols = [], []
-    for i, ex in enumerate(examples):
-        for f in set(ex.features):
-            j = vocab.get(f)
-            if j is not None:
-                rows.append(i)
-                cols.append(j)
-    return csr_matrix(([1.0] * len(rows), (rows, cols)), shape=(len(examples), len(vocab)))
-
-
 def _fit(examples: Sequence[PairExample], c: float) -> dict[str, Any]:
     from sklearn.linear_model import LogisticRegression
 
     vocab = _vocabulary(examples)
     model = LogisticRegression(C=c, solver="liblinear", max_iter=2000, random_state=0)
-    model.fit(_matrix(examples, vocab), [ex.label for ex in examples])
+    model.fit(feature_matrix(examples, vocab), [ex.label for ex in examples])
     weights = {
         f: round(float(w), 4)
         for f, w in zip(vocab, model.coef_[0], strict=True)

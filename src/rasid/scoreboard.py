@@ -130,7 +130,7 @@ def name_keys(name: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _kb_index() -> dict[str, frozenset[str]]:
+def kb_name_index() -> dict[str, frozenset[str]]:
     """Name form -> knowledge-base entity ids (actors and places)."""
     from rasid.kb import load_kb
 
@@ -151,7 +151,7 @@ def _alias_set(names: Iterable[str]) -> frozenset[str]:
 
 
 def _entity_ids(keys: Iterable[str]) -> frozenset[str]:
-    index = _kb_index()
+    index = kb_name_index()
     out: set[str] = set()
     for k in keys:
         out |= index.get(k, frozenset())

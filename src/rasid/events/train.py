@@ -20,7 +20,7 @@ import json
 import logging
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,7 +98,10 @@ def gsr_examples(sentences: Iterable[Any]) -> list[Example]:
     return out
 
 
-def _matrix(examples: Sequence[Example], vocab: dict[str, int]) -> Any:
+def feature_matrix(examples: Sequence[Any], vocab: Mapping[str, int]) -> Any:
+    """The examples' named features (each with ``.features``) as a sparse 0/1 matrix over
+    ``vocab``'s columns; a name outside it is dropped. The event decider's and the merge
+    scorer's learners read the same form."""
     from scipy.sparse import csr_matrix
 
     rows, cols = [], []
@@ -139,8 +142,8 @@ def _oof(examples: Sequence[Example], c: float) -> list[float]:
         part = [examples[i] for i in train_idx]
         vocab = _vocabulary(part)
         model = LogisticRegression(C=c, solver="liblinear", max_iter=2000, random_state=0)
-        model.fit(_matrix(part, vocab), [labels[i] for i in train_idx])
-        held = model.predict_proba(_matrix([examples[i] for i in test_idx], vocab))[:, 1]
+        model.fit(feature_matrix(part, vocab), [labels[i] for i in train_idx])
+        held = model.predict_proba(feature_matrix([examples[i] for i in test_idx], vocab))[:, 1]
         for i, p in zip(test_idx, held, strict=True):
             probs[i] = float(p)
     return probs
@@ -224,7 +227,7 @@ def train_decider(examples: Sequence[Example], name: str = "model.decider") -> d
     per_type = _type_thresholds(examples, scores[c][1], threshold)
     vocab = _vocabulary(examples)
     model = LogisticRegression(C=c, solver="liblinear", max_iter=2000, random_state=0)
-    model.fit(_matrix(examples, vocab), [ex.label for ex in examples])
+    model.fit(feature_matrix(examples, vocab), [ex.label for ex in examples])
     weights = {
         f: round(float(w), 4)
         for f, w in zip(vocab, model.coef_[0], strict=True)
