@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +15,7 @@ import httpx
 import pytest
 
 from test_query import build_store
-from test_web_limits import _free_port, _multiply_events, _timeout_answer, _trickle
+from test_web_limits import _free_port, _multiply_events, _timeout_answer, _trickle, running
 
 TOKEN = "serve-options-7c1e"
 RASID = str(Path(sys.executable).with_name("rasid"))
@@ -37,25 +36,8 @@ def _env(**extra: str) -> dict[str, str]:
 def rasid_serve(url: str, *options: str, **env: str) -> Iterator[tuple[str, int]]:
     port = _free_port()
     argv = [RASID, "-q", "--db", url, "serve", "--port", str(port), "--token", TOKEN, *options]
-    proc = subprocess.Popen(
-        argv, env=_env(**env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "exited")
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/openapi.json").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        yield "127.0.0.1", port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    with running(argv, _env(**env), port) as address:
+        yield address
 
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])

@@ -32,19 +32,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(db: str, **env: str) -> Iterator[tuple[str, int]]:
-    """The server of `rasid serve` over ``db`` with ``env`` set, in a process of its own."""
-    port = _free_port()
-    code = (
-        "from rasid.web.server import serve_forever; "
-        f"serve_forever({db!r}, '127.0.0.1', {port}, api_token={TOKEN!r})"
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code],
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+def running(argv: list[str], env: dict[str, str], port: int) -> Iterator[tuple[str, int]]:
+    """A server process started from ``argv``, its address once it answers on ``port``."""
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -61,6 +51,18 @@ def serving(db: str, **env: str) -> Iterator[tuple[str, int]]:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+@contextmanager
+def serving(db: str, **env: str) -> Iterator[tuple[str, int]]:
+    """The server of `rasid serve` over ``db`` with ``env`` set, in a process of its own."""
+    port = _free_port()
+    code = (
+        "from rasid.web.server import serve_forever; "
+        f"serve_forever({db!r}, '127.0.0.1', {port}, api_token={TOKEN!r})"
+    )
+    with running([sys.executable, "-c", code], {**os.environ, **env}, port) as address:
+        yield address
 
 
 def _trickle(address: tuple[str, int], request: bytes, head: int = 0) -> tuple[int, bytes]:
