@@ -6,6 +6,7 @@ surnames per locale; en_US's with the US Census weights). Faker is read from its
 installed: run with the wheel's path.
 
     python bench/names_latin_table.py /opt/pypi/files/faker-40.40.0-py3-none-any.whl
+    python bench/names_latin_table.py --census names-0.3.0.tar.gz  # names_latin_census.tsv
 
 Each line: the name (ASCII, accents folded), the number of locales that list it, its weight
 in en_US (per million; 0 when en_US does not list it), and its readings as rasid.names_latin
@@ -18,6 +19,7 @@ from __future__ import annotations
 import importlib
 import re
 import sys
+import tarfile
 import tempfile
 import unicodedata
 import zipfile
@@ -63,7 +65,56 @@ def fold(name: str) -> str:
     return plain
 
 
+CENSUS_OUT = OUT.with_name("names_latin_census.tsv")
+CENSUS_RANKS = 20_000  # the surnames of the 1990 US Census down to about 1 bearer in 100,000
+
+
+def write_census(sdist: str) -> None:
+    """Write kb/rules/names_latin_census.tsv: the US Census surnames (1990, public domain, as
+    shipped in the ``names`` package's sdist, MIT licence) of rank 20,000 or better that
+    latin_names.tsv lacks ("Trump", "Merkel", "Greenblatt"), with their weight per million and
+    their readings; read with latin_names.tsv by rasid.names_latin.latin_index."""
+    from rasid.kb.morph import read_rules_text
+    from rasid.names_latin import format_reading, name_readings
+
+    known = {
+        line.split("\t")[0].lower()
+        for line in read_rules_text("latin_names.tsv").splitlines()
+        if line and not line.startswith("#")
+    }
+    with tarfile.open(sdist) as tar:
+        member = next(m for m in tar.getmembers() if m.name.endswith("/dist.all.last"))
+        extracted = tar.extractfile(member)
+        assert extracted is not None
+        text = extracted.read().decode("ascii")
+    lines = []
+    for line in text.splitlines():
+        surname, percent, _cumulative, rank = line.split()
+        if int(rank) > CENSUS_RANKS:
+            break
+        name = fold(surname.capitalize())
+        if not name or name.lower() in known:
+            continue
+        readings = " ".join(format_reading(*r) for r in name_readings(name))
+        if readings:
+            lines.append(f"{name}\t0\t{round(float(percent) * 1e4)}\t{readings}")
+    header = [
+        "# Surnames in Latin letters that latin_names.tsv lacks: the 1990 US Census surnames",
+        f"# (public domain) of rank {CENSUS_RANKS:,} or better, as shipped in the names package",
+        "# (MIT licence), for reading a foreign surname written in Arabic letters; written by:",
+        "# python bench/names_latin_table.py --census names-0.3.0.tar.gz",
+        "# name, 0 (no Faker locale lists it), weight per million Americans, readings (as",
+        "# latin_names.tsv; rasid.names_latin adds a cost to them: a name of the common lists",
+        "# wins where both read)",
+    ]
+    CENSUS_OUT.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
+    print(len(lines), "names ->", CENSUS_OUT)
+
+
 def main() -> None:
+    if sys.argv[1] == "--census":
+        write_census(sys.argv[2])
+        return
     wheel = sys.argv[1]
     tmp = tempfile.mkdtemp()
     with zipfile.ZipFile(wheel) as zf:

@@ -3,8 +3,9 @@
 Arabic writes a foreign name by its consonants and long vowels ("كلينتون": k-l-ī-n-t-ō-n); read
 letter by letter it comes out "Kalintoun", where the press writes "Clinton". This module keeps a
 list of given names and surnames in Latin letters (kb/rules/latin_names.tsv: Faker's lists of
-common names of 33 European and American locales, with the US Census weights) and finds the one a
-word writes:
+common names of 33 European and American locales, with the US Census weights; and
+kb/rules/names_latin_census.tsv: the 1990 US Census surnames of rank 20,000 or better that
+Faker's lists lack, "Trump", "Merkel", "Greenblatt") and finds the one a word writes:
 
 1. both sides become a consonant skeleton over classes Arabic cannot tell apart (b/p, f/v/ph,
    k/c/q, s/c, g/j, t/th, sh/ch), with the vowels between consonants kept as gaps; a Latin name
@@ -131,6 +132,9 @@ _SECOND_CLASS = 0.15  # a letter read as its rarer sound: "c" as "س", "s" as "�
 _EXTRA_VOWEL = 0.1  # each Latin vowel letter past the first of a gap
 _UNREAD = 1.5  # an Arabic long vowel with no vowel in the Latin
 _MAX_COST = 1.0
+# a surname only the US Census lists (names_latin_census.tsv, rarer than Faker's): it reads only
+# where no common name reads nearly as well ("مايكل": Michael, not "Mickle"; "ترامب": Trump)
+_CENSUS_ONLY = 0.3
 _MAX_VARIANTS = 32
 
 
@@ -272,19 +276,22 @@ class LatinIndex:
             for reading, name, locales, weight in self.raw.get(skeleton, ()):
                 _skeleton, gaps, cost = reading.split(":")
                 entry = LatinName(name, int(locales), int(weight))
-                found.append((tuple(gaps.split("/")), float(cost), entry))
+                extra = _CENSUS_ONLY if entry.locales == 0 else 0.0
+                found.append((tuple(gaps.split("/")), float(cost) + extra, entry))
             self.parsed[skeleton] = found
         return found
 
 
 @functools.cache
 def latin_index() -> LatinIndex:
-    """The Latin names of latin_names.tsv by skeleton. Each line carries its name's readings
-    (``name_readings``, written with the list by bench/names_latin_table.py): loading splits
-    lines (0.05 s), it computes nothing."""
+    """The Latin names of latin_names.tsv and names_latin_census.tsv by skeleton. Each line
+    carries its name's readings (``name_readings``, written with the lists by
+    bench/names_latin_table.py): loading splits lines, it computes nothing."""
     raw: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
     names: set[str] = set()
-    for line in read_rules_text("latin_names.tsv").splitlines():
+    lines = read_rules_text("latin_names.tsv").splitlines()
+    lines += read_rules_text("names_latin_census.tsv").splitlines()
+    for line in lines:
         if not line or line.startswith("#"):
             continue
         name, locales, weight, readings = line.split("\t")
