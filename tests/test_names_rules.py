@@ -24,6 +24,8 @@ from rasid.text import normalize_key
         ("الهاشمي", "al-Hashemi"),  # fa'il with a nisba
         ("بيومي", "Bayoumi"),  # ya before a vowel letter is a consonant
         ("داوود", "Dawoud"),
+        ("ايهاب", "Ihab"),  # a first "اي" or "او" before a consonant is one vowel
+        ("اوباما", "Obama"),
     ],
 )
 def test_rules_put_back_the_short_vowels(arabic: str, english: str) -> None:

@@ -353,6 +353,13 @@ def _sounds(word: str) -> list[tuple[str, str]]:
         prev = out[-1] if out else ("", "")
         if ch == _ALEF:
             out.append(("V", "a"))
+        elif (
+            ch in (_WAW, _YA)
+            and i == 1 < last - 1
+            and prev == ("V", "a")
+            and nxt in _CONSONANT_LATIN
+        ):
+            out[-1] = ("V", "o" if ch == _WAW else "i")  # a first "او", "اي": "Obama", "Ihab"
         elif ch in (_WAW, _YA):
             if i == 0 or prev == ("V", "a") or (nxt in (_ALEF, _WAW, _YA) and i < last):
                 out.append(("C", "w" if ch == _WAW else "y"))

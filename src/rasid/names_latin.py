@@ -254,6 +254,8 @@ def _gap_cost(arabic: str, latin: str, first: bool, last: bool) -> float:
         return cost + (0.0 if vowels in _DIPHTHONGS[arabic] else 0.5)
     if arabic == "o" and vowels[:2] in {"au", "ou", "oo"}:
         return cost  # "Paul", "Mount"
+    if arabic == "i" and vowels[:2] in {"ee", "ea", "ie", "ei", "ey", "ai", "ay"}:
+        return cost  # "Greenblatt", "Blair", "Pierce": English writes "ي" with two letters
     return cost + _QUALITY.get(arabic[0], {}).get(vowels[0], 0.8)
 
 
