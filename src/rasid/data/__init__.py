@@ -138,7 +138,7 @@ class Lookback:
     ) -> None:
         alt = alternation(p[::-1] for p in phrases)
         clitics = f"[{prefixes}]{{0,2}}" if prefixes else ""
-        skip = r"[^\W\d_]+\s+" if skip_word else ""
+        skip = r"(?:[^\W\d_]+\s+){1,2}" if skip_word else ""
         self._re = re.compile(rf"\s*{skip}(?P<q>{alt}){clitics}(?=[\s,(\"]|$)")
         self._width = width
 

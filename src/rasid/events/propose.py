@@ -425,6 +425,8 @@ def _build_event(
     anchor = dt.date.fromisoformat(doc.anchor) if doc.anchor else None
     if time is not None and date and anchor and cand.status != "planned":
         date, date_end = _not_after(date, date_end, anchor, time)
+    elif time is not None and date and anchor:
+        date, date_end = _not_before(date, date_end, anchor, time)
     if date is None and anchor is not None and _fresh(cand, body_para, words[cand.head].in_quote):
         date, from_pub = anchor.isoformat(), True
         time_rule = "date.publication" if doc.anchor_kind == "publication" else "date.inferred"
@@ -509,10 +511,11 @@ def _not_after(
     date: str, date_end: str | None, anchor: dt.date, time: TimeExpr
 ) -> tuple[str, str | None]:
     """An event reported as done cannot postdate its report: a month or day named without a
-    year ("في يناير") that resolved after the anchor is last year's."""
+    year ("في يناير") that resolved after the anchor is last year's, unless its weekday named
+    the year ("يوم الثلاثاء 7 آب")."""
     if time.anchor not in ("publication", "inferred") or len(date) < 7:
         return date, date_end
-    if date[:10] <= anchor.isoformat():
+    if date[:10] <= anchor.isoformat() or time.rule.startswith("date.day_month_weekday"):
         return date, date_end
 
     def back(value: str | None) -> str | None:
@@ -522,6 +525,19 @@ def _not_after(
 
     shifted = back(date)
     return (shifted or date), back(date_end)
+
+
+def _not_before(
+    date: str, date_end: str | None, anchor: dt.date, time: TimeExpr
+) -> tuple[str, str | None]:
+    """A planned event lies ahead of its report: a bare weekday ("تنطلق الثلاثاء") resolved to
+    the one before publication is next week's."""
+    if not time.rule.startswith("date.weekday_relative") or len(date) != 10:
+        return date, date_end
+    day = dt.date.fromisoformat(date)
+    if day >= anchor:
+        return date, date_end
+    return (day + dt.timedelta(days=7)).isoformat(), date_end
 
 
 def _fresh(cand: Candidate, body_para: int, in_quote: bool) -> bool:

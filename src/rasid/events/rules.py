@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rasid.events.context import SentenceView, Word
+from rasid.events.context import Placed, SentenceView, Word
 from rasid.events.lexicon import Lexicon, TriggerForm
 from rasid.records import TimeExpr, day_number
 
@@ -126,12 +126,24 @@ def _has_day(view: SentenceView, lo: int, hi: int) -> bool:
     return any(t.precision == "day" and not t.open_range for t in _times_in(view, lo, hi))
 
 
-def _aggregate(view: SentenceView, lo: int, hi: int) -> bool:
-    """Dated only by a period of more than a month ("منذ مطلع العام"): a count, not an event."""
+def _aggregate(view: SentenceView, lex: Lexicon, lo: int, hi: int) -> bool:
+    """Dated only by a period of more than a month ("منذ مطلع العام"): a count, not an event.
+    A period a day is compared with ("أكثر الأيام دموية منذ حرب 2014") is no such date."""
     times = _times_in(view, lo, hi)
     if not times:
         return False
-    return any(t.open_range for t in times) or all(_long_range(t) for t in times)
+    if any(_open_period(view, lex, t) for t in view.times if lo <= t.first < hi):
+        return True
+    return all(_long_range(t) for t in times)
+
+
+def _open_period(view: SentenceView, lex: Lexicon, t: Placed) -> bool:
+    return (
+        t.time is not None
+        and bool(t.time.value)
+        and t.time.open_range
+        and not view.has_phrase(lex.cues["comparison"], t.first - 8, t.first)
+    )
 
 
 def _long_range(t: TimeExpr) -> bool:
@@ -283,7 +295,9 @@ def _judge(
     dated = bool(_times_in(view, wlo, whi))
     day = _has_day(view, wlo, whi)
     counting = etype in ("ASSAULT", "COERCE")  # types whose reports add up over a period
-    if counting and (_aggregate(view, wlo, whi) or view.has_phrase(lex.cues["cumulative"], lo, hi)):
+    if counting and (
+        _aggregate(view, lex, wlo, whi) or view.has_phrase(lex.cues["cumulative"], lo, hi)
+    ):
         return None
     if not verbal and view.has_phrase(lex.cues["reference"], max(lo, w.i - 3), w.i) and not day:
         return None  # "تنديدا بالقصف": the other event is referred to, not reported
@@ -316,7 +330,7 @@ def _judge(
             rule += "+quoted"  # an official's account of an attack, its day not said
     if form.tense == "present" and not verbal and etype != "PROTEST":
         return None  # a protest goes on as it is told ("يعتصم آلاف"); attacks are told done
-    if form.tense == "present" and verbal and _aggregate(view, wlo, whi):
+    if form.tense == "present" and verbal and _aggregate(view, lex, wlo, whi):
         return None  # "تتهم واشنطن طهران منذ سنوات": a standing position
     if (
         form.pos == "n"
@@ -336,7 +350,7 @@ def _judge(
     after = (w.i + 1, min(hi, w.i + 7))
     if form.pos == "n" and view.has_phrase(lex.cues["hypothetical_after"], *after):
         return None
-    if not verbal and not dated and any(t.time and t.time.open_range for t in view.times):
+    if not verbal and not dated and _about_a_period(view, lex):
         return None  # a sentence about a period ("منذ مطلع العام"): counts, not an event
     if verbal and form.pos in ("v", "x") and _event_subject(view, lex, last):
         return None
@@ -403,6 +417,12 @@ def _anaphoric(view: SentenceView, w: Word, lex: Lexicon) -> bool:
         return False
     lo, hi = max(0, w.i - 3), min(len(view.words), w.i + 5)
     return not any(lo <= p.first < hi for p in view.mentions)
+
+
+def _about_a_period(view: SentenceView, lex: Lexicon) -> bool:
+    """A period opened by "منذ" that is not a comparison's ("أكثر الأيام دموية منذ حرب 2014":
+    the day is compared with the period, the sentence tells of that day)."""
+    return any(_open_period(view, lex, t) for t in view.times)
 
 
 def _announced(view: SentenceView, lo: int, head: int) -> bool:

@@ -5,7 +5,8 @@
   sentence, the trigger's own comma segment is looked at first; a building named as a party
   ("محيط السفارة الأمريكية في بغداد") stands for its site;
 - the date is the clause's, else the sentence's, else the paragraph's (from the sentence before),
-  preferring one in the trigger's own comma segment;
+  preferring one in the trigger's own comma segment; never the start of a period ("منذ ...") nor
+  a date inside a relative clause that follows a verb trigger (it dates what the clause tells);
 - across a sequence marker ("ويأتي X بعد أيام من Y") places and dates are the other event's; a
   place in a claim the sentence says was corrected ("قبل أن يتبين أن ...") is not the event's.
 Risky: a sentence listing several places for one event keeps only the most specific.
@@ -162,8 +163,16 @@ def find_time(
     lex = load_lexicon()
 
     def usable(t: Placed) -> bool:
-        # a deadline ("بحلول منتصف يناير") is when a plan is due, not when the event was
-        return t.time is not None and t.time.value is not None and not t.time.rule.endswith(".by")
+        # a deadline ("بحلول منتصف يناير") is when a plan is due, not when the event was; a
+        # period's start ("الأكثر دموية منذ حرب 2014", "منذ 30 مارس") is not its day either
+        time = t.time
+        return (
+            time is not None
+            and time.value is not None
+            and not time.rule.endswith(".by")
+            and not time.open_range
+            and not (cand.form.pos == "v" and _described(view, lex, cand.head, t.first))
+        )
 
     side = own_side(view, lex, cand.head, 0, len(view.words))
     lo, hi = max(lo, side[0]), min(hi, side[1])
@@ -176,6 +185,15 @@ def find_time(
     if prev_time is not None and side[0] == 0:
         return prev_time, "date.paragraph"
     return None, "date.none"
+
+
+def _described(view: SentenceView, lex: Lexicon, head: int, at: int) -> bool:
+    """A date after a relative pronoun that stands between it and a verb trigger dates the clause
+    the pronoun opens ("ندد بالاتفاق الذي أبرمته الدول الكبرى مع إيران في 2015"), not the
+    trigger's event. After a noun trigger the clause may tell of the event itself ("الضربة التي
+    قتلت سليماني ... في يناير"), so it is not used there."""
+    relative = lex.words["relative"]
+    return any(view.words[i].bare in relative for i in range(head + 1, at))
 
 
 def _nearest(view: SentenceView, times: list[Placed], head: int) -> Placed:

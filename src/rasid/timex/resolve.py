@@ -136,7 +136,21 @@ def day_month(m: re.Match[str], ctx: Context) -> Res | None:
     if ctx.pub is None:
         return relative(None, "date.day_month")
     y = cal.year_for_month(ctx.pub, mo, d, direction(ctx, _g(m, "dir")))
+    wd = _g(m, "wd")
+    if wd is not None and d2 is None:
+        # "الثلاثاء 7 آب" names its year through the weekday: the nearest year where they agree
+        named = ctx.lex.weekdays[squash(wd)][0]
+        agree = [c for c in (y, y - 1, y + 1) if _weekday_of(c, mo, d) == named]
+        if agree:
+            return _day_span(agree[0], mo, d, None, PUBLICATION, "date.day_month_weekday")
     return _day_span(y, mo, d, d2, PUBLICATION, "date.day_month")
+
+
+def _weekday_of(y: int, mo: int, d: int) -> int | None:
+    try:
+        return date(y, mo, d).weekday()
+    except ValueError:
+        return None
 
 
 def _day_span(y: int, mo: int, d: int, d2: int | None, anchor: str, rule: str) -> Res | None:

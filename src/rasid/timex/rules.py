@@ -280,7 +280,7 @@ class Grammar:
     scanner: WordScanner
     starts: dict[str, tuple[Rule, ...]]  # trigger word (or DIGIT/DEFINITE) -> rules
     lookback: Lookback  # a context word right before the expression
-    since_word: Lookback  # "منذ" and one word before the expression ("منذ غزو 2003")
+    since_word: Lookback  # "منذ" one or two words before the expression ("منذ حرب غزة عام 2014")
     range_right: tuple[Rule, ...]
 
 
@@ -325,7 +325,7 @@ def grammar() -> Grammar:
     ctx_words = [w for w, kinds in kinds_of.items() if kinds & set(CONTEXT_KINDS)]
     clitics = "".join(PROCLITICS)
     lookback = Lookback(ctx_words, clitics, width=24)
-    since_word = Lookback(lex.values["since"], clitics, width=32, skip_word=True)
+    since_word = Lookback(lex.values["since"], clitics, width=40, skip_word=True)
     return Grammar(
         lex=lex,
         rules=rules,
