@@ -3,7 +3,8 @@
 Cheap and explainable, each a name: the type and the trigger rule, how each argument was found
 (the rule names of actors, targets, date, place, toll), whether they are there, how far the
 date lies from publication, the paragraph, the sentence's length and words, captions and
-quotes, and the type crossed with the strongest of these.
+quotes, and the type crossed with the strongest of these; for a protest, whether a crowd gathers
+or marches in the sentence (not only named, as in "لتفريق المتظاهرين").
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from rasid.doc import Doc
+from rasid.events.lexicon import load_lexicon
 from rasid.records import Event, day_number
 from rasid.text.normalize import normalize_key
 
@@ -95,5 +97,8 @@ def event_features(doc: Doc, event: Event, same_sentence: int, same_type: int) -
         f"t={t}|has_place={event.location is not None}",
         f"t={t}|quoted={quoted}",
     ]
+    if t == "PROTEST":
+        gathering = load_lexicon().words["gathering"]
+        f.append(f"gather={any(w.lstrip('وف') in gathering or w in gathering for w in words)}")
     f += [f"w={w}" for w in dict.fromkeys(words) if len(w) > 1]
     return f
