@@ -22,7 +22,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import ahocorasick
 import yaml
@@ -49,7 +50,6 @@ if TYPE_CHECKING:
 # The forms a key can have for an entity; the order is the preference when one span has several.
 ALIAS, WEAK, SURNAME, NISBA = "alias", "weak", "surname", "nisba"
 _FORM_RANK = {ALIAS: 0, WEAK: 1, SURNAME: 2, NISBA: 3}
-_MAX_PREFIX = 3
 _PERSON_OR_PLACE = "person_or_place"
 _PLACE_OR_WORD = "place_or_word"
 _COUNTRY_OR_WORD = "country_or_word"
@@ -88,14 +88,31 @@ class Target:
     lil: bool  # the key is an article-initial alias after ل ("لعراق" in "للعراق")
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A raw hit: normalized [start, end) of the name, the proclitics before it, its targets."""
+class Reading(NamedTuple):
+    """The targets a key stands for (after some proclitics), and what is known of them before
+    any context: made once per key when the matcher is built, shared by all its hits."""
+
+    targets: tuple[Target, ...]
+    named: tuple[str, ...]  # the entities named by a full alias (ALIAS form)
+    # (entity id, nisba) when nothing in the context matters: one entity, no sharing rule,
+    # not a capital, a full alias or a nisba
+    sure: tuple[str, bool] | None
+    # (state id, its country place id) when the key names exactly those two, by a full alias
+    # and with no sharing rule ("العراق"): the context chooses between them, nothing else
+    twin: tuple[str, str] | None
+
+
+class Candidate(NamedTuple):
+    """A raw hit: normalized [start, end) of the name, the proclitics before it, its targets
+    (the fields of its ``Reading``). A tuple: tens of them an article, built and dropped."""
 
     start: int
     end: int
     prefix: str
     targets: tuple[Target, ...]
+    named: tuple[str, ...]
+    sure: tuple[str, bool] | None
+    twin: tuple[str, str] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,26 +169,63 @@ class Matcher:
             for eid, inf in kb.info.items()
             if inf.roles
         }
+        self.rules: dict[str, str] = {eid: inf.ambiguous or "" for eid, inf in kb.info.items()}
+        self.words = context_words()
+        self.given_names = given_names()
+        morph = morphology()
+        self.prefixes = morph.prefixes
+        self.lil_prefixes = morph.lil_prefixes
+        self.conjunctions = tuple(morph.conjunctions)
+        self.clitic_letters = frozenset("".join(morph.prefixes))
+        self.longest_prefix = max(len(p) for p in morph.prefixes)
+
+    def reading(self, targets: tuple[Target, ...]) -> Reading | None:
+        """What a hit with ``targets`` stands for before context (None: no target)."""
+        if not targets:
+            return None
+        only = targets[0]
+        sure = None
+        if len(targets) == 1 and only.entity_id in self.plain and only.form in (ALIAS, NISBA):
+            sure = (only.entity_id, only.form == NISBA)
+        named = tuple(t.entity_id for t in targets if t.form == ALIAS)
+        twin = None
+        if len(targets) == 2 and all(
+            t.form == ALIAS and not self.rules[t.entity_id] for t in targets
+        ):
+            kb = self.kb
+            ids = [t.entity_id for t in targets]
+            states = [i for i in ids if kb.info[i].kind == "state"]
+            places = [i for i in ids if kb.entities[i].kind == "place"]
+            if len(states) == 1 and len(places) == 1 and kb.info[states[0]].place == places[0]:
+                twin = (states[0], places[0])
+        return Reading(targets, named, sure, twin)
 
     def scan(self, text: str) -> list[Candidate]:
         """Every hit at token boundaries, proclitics checked, in text order."""
         out: list[Candidate] = []
         n = len(text)
-        prefixes = morphology().prefixes
-        lil_prefixes = morphology().lil_prefixes
-        # each key carries its targets twice: all of them, and those valid with no "ل" before
-        # (a lil form, "لعراق", only after one): no test a target at each hit
+        prefixes = self.prefixes
+        lil_prefixes = self.lil_prefixes
+        clitics = self.clitic_letters
+        longest = self.longest_prefix
+        # each key carries its reading twice: of all its targets, and of those valid with no
+        # "ل" before (a lil form, "لعراق", only after one): no test of a target at each hit
         for last, (length, targets, plain) in self.automaton.iter(text):
             end = last + 1
             if end < n and text[end].isalnum():
                 continue
             start = end - length
             if start == 0 or not text[start - 1].isalnum():
-                if plain:
-                    out.append(Candidate(start, end, "", plain))
+                if plain is not None:
+                    out.append(Candidate(start, end, "", *plain))
                 continue
+            # the start is inside a word: the letters before it must be proclitics ("وب"),
+            # from the word's start; most hits fail at the first letter
             t = start - 1
-            while t > 0 and text[t - 1].isalnum() and start - t <= _MAX_PREFIX:
+            if text[t] not in clitics:
+                continue
+            floor = max(0, start - longest)
+            while t > floor and text[t - 1] in clitics:
                 t -= 1
             if t > 0 and text[t - 1].isalnum():
                 continue
@@ -180,8 +234,8 @@ class Matcher:
                 continue
             # every sequence ending in "ل" is also a valid sequence for the other targets
             ok = targets if prefix in lil_prefixes else plain
-            if ok:
-                out.append(Candidate(start, end, prefix, ok))
+            if ok is not None:
+                out.append(Candidate(start, end, prefix, *ok))
         return out
 
 
@@ -249,13 +303,17 @@ def build_matcher(kb: KnowledgeBase) -> Matcher:
         for last in _surnames(ent):
             if last not in strong_keys:
                 add_with_article(last, eid, SURNAME)
-    automaton = ahocorasick.Automaton()
+    matcher = Matcher(kb, ahocorasick.Automaton(), dict(kb.capital_metonyms))
+    readings: dict[tuple[Target, ...], Reading | None] = {}
     for key, targets in table.items():
         ordered = tuple(sorted(targets, key=lambda t: (_FORM_RANK[t.form], t.entity_id)))
         plain = tuple(t for t in ordered if not t.lil)
-        automaton.add_word(key, (len(key), ordered, plain))
-    automaton.make_automaton()
-    return Matcher(kb, automaton, dict(kb.capital_metonyms))
+        for group in (ordered, plain):
+            if group not in readings:
+                readings[group] = matcher.reading(group)
+        matcher.automaton.add_word(key, (len(key), readings[ordered], readings[plain]))
+    matcher.automaton.make_automaton()
+    return matcher
 
 
 # -- context -----------------------------------------------------------------------------------
@@ -291,8 +349,7 @@ def word_after(text: str, pos: int) -> str:
     return text[i:j]
 
 
-@dataclass(frozen=True, slots=True)
-class Resolved:
+class Resolved(NamedTuple):
     start: int
     end: int
     entity_id: str
@@ -308,20 +365,24 @@ class _Resolver:
         self.m = matcher
         self.kb = matcher.kb
         self.text = text
-        self.words = context_words()
-        self.strong = self._strong_entities(candidates)
+        self.words = matcher.words
+        self.candidates = candidates
+        self._strong: set[str] | None = None
         self.by_end: dict[int, Resolved] = {}
 
-    @staticmethod
-    def _strong_entities(candidates: Sequence[Candidate]) -> set[str]:
-        """Entities named by a full (strong) alias that no longer hit contains."""
-        out: set[str] = set()
-        reach = -1  # the furthest end of the hits that start earlier (or at the same place)
-        for c in sorted(candidates, key=lambda c: (c.start, -c.end)):
-            if c.end > reach:
-                out.update(t.entity_id for t in c.targets if t.form == ALIAS)
-                reach = c.end
-        return out
+    @property
+    def strong(self) -> set[str]:
+        """Entities named by a full (strong) alias that no longer hit contains (made when a
+        candidate first needs it: most articles' candidates need no context)."""
+        if self._strong is None:
+            out: set[str] = set()
+            reach = -1  # the furthest end of the hits that start earlier (or at the same place)
+            for c in sorted(self.candidates, key=_start_longest_first):
+                if c.end > reach:
+                    out.update(c.named)
+                    reach = c.end
+            self._strong = out
+        return self._strong
 
     def _locative(self, c: Candidate, before: str) -> bool:
         if c.prefix and c.prefix[-1] in self.words.locative_proclitics:
@@ -344,7 +405,7 @@ class _Resolver:
 
     def _coordinated(self, c: Candidate) -> Resolved | None:
         """The name right before "و<name>" when this name is joined to it."""
-        if not c.prefix.startswith(tuple(morphology().conjunctions)):
+        if not c.prefix.startswith(self.m.conjunctions):
             return None
         i = c.start - len(c.prefix)
         while i > 0 and self.text[i - 1] == " ":
@@ -364,7 +425,7 @@ class _Resolver:
         return kind in ("place", "state")
 
     def _keep(self, c: Candidate, t: Target, before: str) -> bool:
-        rule = self.kb.info[t.entity_id].ambiguous or ""
+        rule = self.m.rules[t.entity_id]
         if _COUNTRY_OR_WORD in rule and t.form == ALIAS:
             if " " not in self.text[c.start : c.end]:
                 return self._country_cue(c, before)
@@ -380,7 +441,8 @@ class _Resolver:
             return True
         if t.form in (ALIAS, NISBA):
             return True
-        given = before in given_names() or _bare(before) in given_names()  # "وسام", not "سام"
+        names = self.m.given_names
+        given = before in names or _bare(before) in names  # "وسام", not "سام"
         if t.form == SURNAME and given:
             return False
         if t.form == WEAK and given and self.kb.entities[t.entity_id].kind == "person":
@@ -388,41 +450,54 @@ class _Resolver:
             return False
         if t.entity_id in self.strong:
             return True
-        titles = self.m.titles.get(t.entity_id, frozenset())
+        titles = self.m.titles.get(t.entity_id)
+        if not titles:
+            return False
         tail = self.text[max(0, c.start - len(c.prefix) - 40) : c.start - len(c.prefix)].strip()
         if not any(tail.endswith(title) for title in titles if title):
             return False
         # "رئيس الوزراء السوداني عبد الله حمدوك": a name after it makes it an adjective
         after = word_after(self.text, c.end)
-        return after not in given_names() and after not in cues().particles
+        return after not in self.m.given_names and after not in cues().particles
 
     def resolve(self, c: Candidate) -> Resolved | None:
-        if len(c.targets) == 1:
-            only = c.targets[0]
-            if only.entity_id in self.m.plain and only.form in (ALIAS, NISBA):
-                # one entity, no sharing rule, not a capital: nothing in the context matters
-                if only.form == NISBA:
-                    res = Resolved(c.start, c.end, only.entity_id, "kb.nisba", 0.9, True)
-                else:
-                    rule = "kb.clitic" if c.prefix else "kb.exact"
-                    res = Resolved(c.start, c.end, only.entity_id, rule, 1.0, False)
-                self.by_end[c.end] = res
-                return res
+        sure = c.sure
+        if sure is not None:
+            # one entity, no sharing rule, not a capital: nothing in the context matters
+            eid, nisba = sure
+            if nisba:
+                res = Resolved(c.start, c.end, eid, "kb.nisba", 0.9, True)
+            else:
+                res = Resolved(
+                    c.start, c.end, eid, "kb.clitic" if c.prefix else "kb.exact", 1.0, False
+                )
+            self.by_end[c.end] = res
+            return res
         before = word_before(self.text, c.start - len(c.prefix))
+        if c.twin is not None:  # what the general path below does for these, in short
+            eid = self._state_or_place(c, before, *c.twin)
+            res = Resolved(
+                c.start, c.end, eid, "kb.clitic" if c.prefix else "kb.exact", 0.95, False
+            )
+            self.by_end[c.end] = res
+            return res
         kept = [t for t in c.targets if self._keep(c, t, before)]
         if not kept:
             return None
-        # A weak alias or family name that the article supports (its strong name is there)
-        # competes with a place of the same name on equal terms ("للمهندس" after "أبو مهدي
-        # المهندس"); context then decides.
-        supported = {t.entity_id for t in kept if t.form in (WEAK, SURNAME)} & self.strong
-        rank = {t: 0 if t.entity_id in supported else _FORM_RANK[t.form] for t in kept}
-        best_rank = min(rank.values())
-        kept = [t for t in kept if rank[t] == best_rank]
-        if supported and any(t.form == ALIAS for t in kept):
-            kept = [t for t in kept if t.form != ALIAS or not self._locative(c, before)] or kept
-            if not self._locative(c, before):
-                kept = [t for t in kept if t.entity_id in supported]
+        if len(kept) > 1:
+            # A weak alias or family name that the article supports (its strong name is there)
+            # competes with a place of the same name on equal terms ("للمهندس" after "أبو مهدي
+            # المهندس"); context then decides.
+            supported = {t.entity_id for t in kept if t.form in (WEAK, SURNAME)}
+            if supported:
+                supported &= self.strong
+            ranks = [0 if t.entity_id in supported else _FORM_RANK[t.form] for t in kept]
+            best_rank = min(ranks)
+            kept = [t for t, rank in zip(kept, ranks, strict=True) if rank == best_rank]
+            if supported and any(t.form == ALIAS for t in kept):
+                kept = [t for t in kept if t.form != ALIAS or not self._locative(c, before)] or kept
+                if not self._locative(c, before):
+                    kept = [t for t in kept if t.entity_id in supported]
         form = kept[0].form
         ids = list(dict.fromkeys(t.entity_id for t in kept))
         eid, rule, conf = self._choose(c, ids, before)
@@ -453,13 +528,7 @@ class _Resolver:
         if len(states) == 1 and len(places) >= 1:
             place = kb.info[states[0]].place
             if place in places:
-                prev = self._coordinated(c)
-                if prev is not None and kb.get(prev.entity_id) is not None:
-                    prev_is_place = kb.entities[prev.entity_id].kind == "place"
-                    return (place if prev_is_place else states[0]), "kb.exact", 0.95
-                if self._locative(c, before):
-                    return place, "kb.exact", 0.95
-                return states[0], "kb.exact", 0.95
+                return self._state_or_place(c, before, states[0], place), "kb.exact", 0.95
         if places and len(places) == len(ids):
             by_type = {kb.entities[i].place_type: i for i in places}
             gov = by_type.get("governorate")
@@ -488,6 +557,14 @@ class _Resolver:
         pick = strong[0] if strong else sorted(ids)[0]
         return pick, "kb.exact", 0.6
 
+    def _state_or_place(self, c: Candidate, before: str, state: str, place: str) -> str:
+        """A state or its own country place, which share the name (rule "state_country"): as
+        the name it is joined to, else the place after a locative cue, else the state."""
+        prev = self._coordinated(c)
+        if prev is not None and self.kb.get(prev.entity_id) is not None:
+            return place if self.kb.entities[prev.entity_id].kind == "place" else state
+        return place if self._locative(c, before) else state
+
     def _metonym(self, c: Candidate, before: str) -> bool:
         if self._locative(c, before):
             return False
@@ -502,17 +579,28 @@ def _GOVERNORATE_CUES() -> frozenset[str]:  # noqa: N802 - a cached constant
     return frozenset({normalize_key(w) for w in ("محافظة", "لمحافظة", "بمحافظة")})
 
 
+def _start_longest_first(c: Candidate) -> tuple[int, int]:
+    return c.start, -c.end
+
+
+def _longest_first(r: Resolved) -> tuple[int, int]:
+    return r.start - r.end, r.start
+
+
 def select_longest(items: Iterable[Resolved]) -> list[Resolved]:
     """Non-overlapping spans, longest first, then leftmost; returned in text order."""
+    ordered = sorted(items, key=_longest_first)
+    if not ordered:
+        return []
     chosen: list[Resolved] = []
-    taken: set[int] = set()
-    for r in sorted(items, key=lambda r: (-(r.end - r.start), r.start)):
-        span = range(r.start, r.end)
-        if not taken.isdisjoint(span):
+    taken = bytearray(max(r.end for r in ordered))  # 1 where a chosen span is
+    for r in ordered:
+        if taken.find(1, r.start, r.end) >= 0:
             continue
         chosen.append(r)
-        taken.update(span)
-    return sorted(chosen, key=lambda r: r.start)
+        taken[r.start : r.end] = b"\x01" * (r.end - r.start)
+    chosen.sort(key=itemgetter(0))
+    return chosen
 
 
 def extend_over_marks(original: str, end: int) -> int:
