@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from rasid.kb.morph import read_rules_text
-from rasid.names import is_readable_name, spell_arabic_word
+from rasid.names import is_readable_name, name_tokens, spell_arabic_word
 from rasid.text import normalize_key
 
 
@@ -38,3 +40,18 @@ def test_rules_spell_every_table_word_readably() -> None:
     assert len(words) > 300
     unreadable = [w for w in words if not is_readable_name(spell_arabic_word(w))]
     assert unreadable == []
+
+
+def test_token_table_holds_no_family_name_of_the_names_tables() -> None:
+    """The token table's family names are facts about names, not the tested people's: none of
+    them is a word of tests/data/names (so bench/names_heldout.py measures spelling)."""
+    data = Path(__file__).parent / "data" / "names"
+    tested: set[str] = set()
+    for table in ("person_names.tsv", "person_names_unfitted.tsv"):
+        for line in (data / table).read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith(("#", "arabic\t")):
+                tested.update(normalize_key(line.split("\t")[0]).split())
+    article = normalize_key("\u0627\u0644")
+    families = [w for w in name_tokens().words if w.startswith(article) and len(w) > 4]
+    assert len(families) >= 30
+    assert sorted(set(families) & tested) == []
