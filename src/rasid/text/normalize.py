@@ -264,8 +264,21 @@ def _translate_plain(chunk: str) -> str:
     return "".join(map_char(c) for c in chunk)
 
 
+def normalize_text(text: str) -> str:
+    """``normalize(text).text`` without the offset map: every character that does not map to
+    itself one for one replaced in one ``re.sub``, then the rest as ``normalize`` does."""
+    if _UNSAFE.search(text) is not None:
+        text = _UNSAFE.sub(_map_match, text)
+    # every character map_char gives maps to itself: the pass below leaves them as they are
+    return _translate_plain(text)
+
+
+def _map_match(m: re.Match[str]) -> str:
+    return map_char(m.group())
+
+
 @word_cache(40_000)
 def normalize_key(text: str) -> str:
     """The normalized form used as a dictionary key: normalized, spaces collapsed, trimmed
     (cached: the stages key the same names and words again and again, article after article)."""
-    return " ".join(normalize(text).text.split())
+    return " ".join(normalize_text(text).split())
