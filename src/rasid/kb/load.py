@@ -471,8 +471,7 @@ def build_kb(paths: Sequence[Path]) -> KnowledgeBase:
     return KnowledgeBase(entities, info)
 
 
-def _env_paths() -> tuple[str, ...]:
-    raw = os.environ.get(ENV_VAR, "")
+def _env_paths(raw: str) -> tuple[str, ...]:
     return tuple(p for p in raw.split(os.pathsep) if p.strip())
 
 
@@ -482,9 +481,18 @@ def _load_cached(paths: tuple[str, ...], with_package: bool) -> KnowledgeBase:
     return build_kb([*files, *(Path(p) for p in paths)])
 
 
+@functools.lru_cache(maxsize=8)
+def _load_default(raw: str) -> KnowledgeBase:
+    return _load_cached(_env_paths(raw), True)
+
+
 def load_kb(extra_paths: Sequence[str] = (), *, package: bool = True) -> KnowledgeBase:
     """The package's knowledge base plus ``extra_paths`` and ``$RASID_KB_PATH``, loaded once.
 
     ``package=False`` leaves out the shipped files (tests use a fixture KB on its own).
     """
-    return _load_cached((*_env_paths(), *extra_paths), package)
+    raw = os.environ.get(ENV_VAR, "")
+    if not extra_paths and package:
+        # the stages ask for it several times an article: one cached look-up by the variable
+        return _load_default(raw)
+    return _load_cached((*_env_paths(raw), *extra_paths), package)
