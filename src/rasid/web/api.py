@@ -25,6 +25,7 @@ from rasid.store import query as Q  # noqa: N812
 from rasid.store.changes import Answers, kept_from_env
 from rasid.store.query import MAX_LIMIT, EventQuery
 from rasid.web.errors import ERROR_SCHEMA
+from rasid.web.memory import release_freed
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"description": text, "content": {"application/json": {"schema": ERROR_SCHEMA}}}
@@ -376,6 +377,7 @@ def post_article(
     ] = "version",
 ) -> Any:
     from fastapi.responses import JSONResponse
+    from starlette.background import BackgroundTask
 
     from rasid.ingest import IngestProblem
     from rasid.ingest.jsonl import article_from_record
@@ -412,7 +414,12 @@ def post_article(
         "version": number,
         **store.records_of_article(stored_id or article.id),
     }
-    return JSONResponse(payload, status_code=200 if outcome == ALREADY else 201)
+    # freed memory handed back once the answer is sent (rasid.web.memory)
+    return JSONResponse(
+        payload,
+        status_code=200 if outcome == ALREADY else 201,
+        background=BackgroundTask(release_freed),
+    )
 
 
 @router.get("/statements", response_model=ObjectPage, summary="Who said what")

@@ -30,6 +30,7 @@ from rasid.web.limits import (
     query_timeout_from_env,
     read_cache_from_env,
 )
+from rasid.web.memory import limit_arenas
 from rasid.web.pages import render_error
 from rasid.web.pages import router as pages_router
 from rasid.web.render import STATIC_DIR, make_env
@@ -79,6 +80,7 @@ def create_app(store_url: str, api_token: str | None = None) -> FastAPI:
     """The application over the store at ``store_url``. ``api_token`` (else RASID_API_TOKEN)
     enables POST /api/articles for clients presenting it; without one the server is read-only."""
     token = api_token if api_token is not None else os.environ.get("RASID_API_TOKEN") or None
+    limit_arenas()  # before the thread pool's threads start (rasid.web.memory)
     store = open_store(store_url)
     query_timeout = query_timeout_from_env()
     bound_reads(store.engine, cache_mb=read_cache_from_env())  # rasid.web.limits
