@@ -54,6 +54,10 @@ def _partition(events: Iterable[Event]) -> dict[Mention, frozenset[Mention]]:
     return out
 
 
+def _groups(events: Iterable[Event]) -> set[frozenset[Mention]]:
+    return {frozenset((s.article, s.start, e.type) for s in e.sources) for e in events}
+
+
 def test_store_and_memory_make_the_same_events(
     store_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -72,7 +76,9 @@ def test_store_and_memory_make_the_same_events(
         store.close()
     memory, kept = _partition(in_memory), _partition(stored)
     assert len(memory) > 50
-    assert memory == kept
+    # two triggers of one sentence may make two records that share its mention: the events,
+    # each a set of mentions, are what must agree
+    assert _groups(in_memory) == _groups(stored)
     assert len(in_memory) == len(stored)
     assert again == ids
     # several articles' reports are one event in both

@@ -113,8 +113,6 @@ CASES = [
     ("AL-internationalNews-806-20180405", 374, 582, "ASSAULT", {"ac:houthis"}, set(), set(), None),
     # "ارتكب الحوثيون جرائم وحشية ضد المدنيين ... القصف العشوائي": the light verb's subject
     ("AL-internationalNews-961-20180503", 703, 881, "ASSAULT", {"ac:houthis"}, set(), set(), None),
-    # "تعرضت مواقعه لقصف الحرس الثوري": the Guard bombards, Iran is no target
-    ("SK-middleEast-3646-20180911", 584, 827, "ASSAULT", {"ac:irgc"}, set(), set(), None),
     # "وحرر الجيش الوطني الليبي بقيادة المشير خليفة حفتر": the leader is not the attacked
     (
         "SK-middleEast-2656-20180629",

@@ -14,8 +14,7 @@ What it catches, in order of trust:
   place and participants across it are the other event's;
 - targets follow a target preposition (على، ضد) or the doer; backers ("مدعوم من إيران"), leaders
   named after their force ("بقيادة حفتر") and descriptions are not participants; the subject of
-  "تعرض"/"تلقى" undergoes the event and the name joined to the noun undergone does it ("تعرضت
-  مواقعه لقصف الحرس الثوري");
+  "تعرض"/"تلقى" undergoes the event;
 - the place is the most specific one of the clause (site > town > governorate > region >
   country), "شمال بغداد" a region, "العاصمة العراقية" the capital;
 - the date is the clause's, else the sentence's, else the paragraph's (from the sentence before),
@@ -278,12 +277,6 @@ def assign_roles(
             else:
                 actors.append(near)
                 rules["actors"] = "subject_before_verb" if verb else "light_verb_subject"
-    if not actors and cand.form.pos == "n" and after and _undergone(view, lex, head, lo):
-        # "تعرضت مواقعه لقصف الحرس الثوري": the name joined to the noun undergone is its doer
-        first = after[0]
-        if _gap(view, cand.last, first.first) == 0 and not _prep_before(view, first, blocked):
-            actors.append(first)
-            rules["actors"] = "undergone_genitive"
     if (
         not actors
         and complement_first
@@ -464,12 +457,6 @@ def _light_verb_before(view: SentenceView, lex: Lexicon, head: int, lo: int) -> 
         if _light_word(view.words[i], verbs):
             return i
     return None
-
-
-def _undergone(view: SentenceView, lex: Lexicon, head: int, lo: int) -> bool:
-    """An undergo verb ("تعرض", "تلقى") within three words before the noun."""
-    undergo = lex.words["undergo_verbs"]
-    return any(_light_word(view.words[i], undergo) for i in range(max(lo, head - 3), head))
 
 
 def _direction_en(lex: Lexicon, word: str) -> str:
