@@ -1,6 +1,6 @@
 """What keeps the server's resident memory near what its objects hold: two habits of glibc's
-malloc, the C library's allocator, that made a server ingesting articles rise although its
-objects did not (bench/soak.py, the whole-ANT store, 2 clients posting and 8 reading):
+malloc, the C library's allocator, that made a server ingesting articles hold far more than
+its objects (bench/soak.py, the whole-ANT store, 2 clients posting and 8 reading):
 
 - one arena per thread, up to eight per core: each of the thread pool's threads allocated in an
   arena of its own, and each arena keeps what it frees for its own thread. The server keeps two
@@ -12,8 +12,8 @@ objects did not (bench/soak.py, the whole-ANT store, 2 clients posting and 8 rea
   answer is sent.
 
 In the soak's 300 s the heap held 97 to 119 MB free, and the resident set was 420 -> 461 MB
-after the warm-up; with both, 350 -> 378 MB (docs/serving.md). With another C library (musl,
-macOS) neither is available and both are skipped.
+after the warm-up; with both (the caches as they were), 350 -> 378 MB (docs/serving.md). With
+another C library (musl, macOS) neither is available and both are skipped.
 """
 
 from __future__ import annotations
