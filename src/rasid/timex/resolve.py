@@ -138,9 +138,14 @@ def day_month(m: re.Match[str], ctx: Context) -> Res | None:
     y = cal.year_for_month(ctx.pub, mo, d, direction(ctx, _g(m, "dir")))
     wd = _g(m, "wd")
     if wd is not None and d2 is None:
-        # "الثلاثاء 7 آب" names its year through the weekday: the nearest year where they agree
+        # "الثلاثاء 7 آب" names its year through the weekday: the nearest year where they agree,
+        # within half a year of publication (a weekday the writer got wrong moves nothing)
         named = ctx.lex.weekdays[squash(wd)][0]
-        agree = [c for c in (y, y - 1, y + 1) if _weekday_of(c, mo, d) == named]
+        agree = [
+            c
+            for c in (y, y - 1, y + 1)
+            if _weekday_of(c, mo, d) == named and abs((date(c, mo, d) - ctx.pub).days) <= 183
+        ]
         if agree:
             return _day_span(agree[0], mo, d, None, PUBLICATION, "date.day_month_weekday")
     return _day_span(y, mo, d, d2, PUBLICATION, "date.day_month")
