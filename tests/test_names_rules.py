@@ -1,4 +1,4 @@
-"""The syllable rules for an Arabic name word no dictionary knows (rasid.names.spell_arabic_word)."""
+"""The syllable rules for an Arabic name word no dictionary knows (rasid.names_arabic)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from rasid.kb.morph import read_rules_text
-from rasid.names import is_readable_name, name_tokens, spell_arabic_word
+from rasid.names import is_readable_name, name_tokens
+from rasid.names_arabic import spell_arabic_word
 from rasid.text import normalize_key
 
 

@@ -10,10 +10,11 @@ A name the knowledge base does not know gets its English here, in this order:
    the divine names after "abd", as the press spells them whoever bears them); in a foreign
    name (its first word a European or American given name: "جون", "ستيفن"), the Latin name a
    word writes (rasid.names_latin: "كلينتون" -> "Clinton"); the romanizer's dictionary for the
-   word; else this module's spelling rules (``spell_arabic_word``: the short vowels put back
-   by syllable, "الفهداوي" -> "al-Fahdawi", "الحبجي" -> "al-Habji", where the romanizer's rules
-   put an "a" between every two consonants: "Fahadaoui", "Habaji"), or for a foreign name's
-   word a spelling by its sounds ("ستولتنبرغ" -> "Stoltenberg", not "Satoulatanabaragh").
+   word; else the spelling rules of rasid.names_arabic (``spell_arabic_word``: the short
+   vowels put back by syllable, "الفهداوي" -> "al-Fahdawi", "الحبجي" -> "al-Habji", where the
+   romanizer's rules put an "a" between every two consonants: "Fahadaoui", "Habaji"), or for
+   a foreign name's word a spelling by its sounds ("ستولتنبرغ" -> "Stoltenberg", not
+   "Satoulatanabaragh").
 The romanizer's ONNX model is not loaded: asked for the words that reach the rules (1,170
 distinct words among the names of the first 3,000 ANT lines), it costs 3.3 ms a word one by
 one (1.2 batched): about 3.9 s on a pipeline of 8.4 s, for +0.016 of the held-out names
@@ -50,6 +51,7 @@ from typing import Any
 
 from rasid.caches import word_cache
 from rasid.kb.morph import read_rules_text, read_word_list
+from rasid.names_arabic import spell_arabic_word
 from rasid.names_latin import is_latin_name, latin_index, read_latin, spell_foreign
 from rasid.text import normalize_key
 
@@ -327,139 +329,6 @@ def _letters(word: str) -> str:
 
     table = cues().translit
     return "".join(table.get(ch, ch) for ch in word)
-
-
-# Arabic letters (as normalize_key leaves them) to the press's Latin for a name's consonants
-_CONSONANT_LATIN = {
-    "\u0628": "b", "\u062a": "t", "\u062b": "th", "\u062c": "j", "\u062d": "h", "\u062e": "kh",
-    "\u062f": "d", "\u0630": "dh", "\u0631": "r", "\u0632": "z", "\u0633": "s", "\u0634": "sh",
-    "\u0635": "s", "\u0636": "d", "\u0637": "t", "\u0638": "z", "\u063a": "gh", "\u0641": "f",
-    "\u0642": "q", "\u0643": "k", "\u0644": "l", "\u0645": "m", "\u0646": "n", "\u0647": "h",
-    "\u0621": "", "\u0639": "",
-}  # fmt: skip
-_ALEF, _WAW, _YA, _HA = "\u0627", "\u0648", "\u064a", "\u0647"
-_AIN = "\u0639"
-_ALLAH = normalize_key("\u0627\u0644\u0644\u0647")
-
-
-def _sounds(word: str) -> list[tuple[str, str]]:
-    """A word's letters as ("C", consonant) and ("V", vowel): alef a long "a"; waw and ya a
-    consonant at the start, after alef and before a vowel letter, else the vowels "ou" and
-    "i"; a last ha the vowel of the feminine ending ("a")."""
-    out: list[tuple[str, str]] = []
-    last = len(word) - 1
-    for i, ch in enumerate(word):
-        nxt = word[i + 1] if i < last else ""
-        prev = out[-1] if out else ("", "")
-        if ch == _ALEF:
-            out.append(("V", "a"))
-        elif (
-            ch in (_WAW, _YA)
-            and i == 1 < last - 1
-            and prev == ("V", "a")
-            and nxt in _CONSONANT_LATIN
-        ):
-            out[-1] = ("V", "o" if ch == _WAW else "i")  # a first "او", "اي": "Obama", "Ihab"
-        elif ch in (_WAW, _YA):
-            if i == 0 or prev == ("V", "a") or (nxt in (_ALEF, _WAW, _YA) and i < last):
-                out.append(("C", "w" if ch == _WAW else "y"))
-            else:
-                out.append(("V", "ou" if ch == _WAW else "i"))
-        elif ch == _HA and i == last and i > 1 and prev[0] == "C":
-            out.append(("V", "a"))
-        elif ch in _CONSONANT_LATIN:
-            out.append(("C", ch))
-    return out
-
-
-def _syllables(sounds: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The short vowels Arabic does not write, put back as the press does: a name's syllable
-    opens on one consonant and closes on at most one ("Habji", "Malmoun", "Makram", "Fahdawi",
-    not "Habaji", "Malamoun"); a consonant run that ends the word after a long vowel takes
-    an "e" ("Asaker", "Dayem", the press's "Khaled")."""
-    out: list[tuple[str, str]] = []
-    i = 0
-    while i < len(sounds):
-        if sounds[i][0] == "V":
-            out.append(sounds[i])
-            i += 1
-            continue
-        j = i
-        while j < len(sounds) and sounds[j][0] == "C":
-            j += 1
-        run = [c for _k, c in sounds[i:j]]
-        start, end = not out, j == len(sounds)
-        long_before = bool(out) and out[-1][1] in ("a", "ou", "i")
-        if start and len(run) == 1:
-            pieces = run
-        elif start:
-            # the first syllable opens on one consonant; a word of three consonants and no
-            # vowel letter is "CaCaC" ("Hamad"), of four "CaCCaC" ("Makram")
-            pieces = [run[0], "a", *_middle(run[1:], end, whole=end and len(run) <= 3)]
-        elif len(run) == 2 and long_before and (end or _fail_nisba(sounds[j:], out[-1])):
-            pieces = [run[0], "e", run[1]]
-        else:
-            pieces = _middle(run, end, whole=False)
-        out += [("V", p) if p in ("a", "e") else ("C", p) for p in pieces]
-        i = j
-    return out
-
-
-def _fail_nisba(rest: list[tuple[str, str]], before: tuple[str, str]) -> bool:
-    """The pattern "CaCeCi" of a family name from a fa'il word ("Hashemi", "Kazemi", "Salehi"):
-    alef, two consonants, the last "i"."""
-    return before == ("V", "a") and rest == [("V", "i")]
-
-
-def _middle(run: list[str], end: bool, whole: bool) -> list[str]:
-    """A consonant run after a vowel: the first closes that syllable, each later one opens a
-    syllable with "a", the last opens the next written vowel (or ends the word)."""
-    if not run:
-        return []
-    if whole:
-        return [run[0], *[p for c in run[1:] for p in ("a", c)]]
-    if end:  # "Makram": the last two consonants of a word's end open and close a syllable
-        rest = run[1:]
-        if len(rest) <= 1:
-            return run[:1] + [p for c in rest for p in ("a", c)]
-        return [run[0], rest[0], *[p for c in rest[1:] for p in ("a", c)]]
-    pieces = run[:1]
-    for c in run[1:-1]:
-        pieces += [c, "a"] if pieces[-1] != "a" else [c]
-    return pieces + run[-1:] if len(run) > 1 else pieces
-
-
-def spell_arabic_word(word: str) -> str:
-    """An Arabic name word (normalized) by rules, as the press spells a name it has not seen:
-    the article as "al-", a compound with "Allah" ("Hamdallah"), short vowels by syllable,
-    ain as an "a" beside an "a" ("Saad", "Samaani") and silent elsewhere ("Masoud")."""
-    prefix = ""
-    if word.startswith(_ARTICLE) and len(word) > len(_ARTICLE) + 2:
-        prefix, word = "al-", word[len(_ARTICLE) :]
-    suffix = ""
-    opens: list[tuple[str, str]] = []
-    if word.endswith(_ALLAH) and len(word) > len(_ALLAH) + 1:
-        # the stem's last consonant opens "Allah"'s vowel: "Hamdallah", "Jarallah"
-        word, suffix, opens = word[: -len(_ALLAH)], "llah", [("V", "a")]
-    sounds = _syllables(_sounds(word) + opens)
-    letters: list[str] = []
-    for k, (kind, value) in enumerate(sounds):
-        if kind == "V":
-            letters.append(value)
-            continue
-        if value != _AIN:
-            letters.append(_CONSONANT_LATIN.get(value, value))
-            continue
-        before = sounds[k - 1] if k > 0 else ("", "")
-        after = sounds[k + 1] if k + 1 < len(sounds) else ("", "")
-        # "Saad", "Samaani", "Zaraa"; "Masoud", "Said"
-        if (before == ("V", "a") and after[1] != "i") or (before[0] == "C" and after == ("V", "a")):
-            letters.append("a")
-    spelled = "".join(letters) + suffix
-    spelled = re.sub("aaa+", "aa", spelled)
-    if not spelled:
-        return prefix.rstrip("-")
-    return prefix + spelled[:1].upper() + spelled[1:]
 
 
 def _package_key(words: Sequence[str]) -> str:
