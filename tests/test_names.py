@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from rasid import names_latin
 from rasid.entities import find_mentions, is_generic_name
 from rasid.kb.morph import given_names
 from rasid.names import (
@@ -165,6 +166,20 @@ def test_heldout_name_spelled(arabic: str, english: str) -> None:
 )
 def test_read_latin(arabic: str, latin: str) -> None:
     assert read_latin(normalize_key(arabic)) == latin
+
+
+def test_parsed_latin_readings_stay_bounded_and_read_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    words = [normalize_key(w) for w in ("كلينتون", "ميلر", "مايكل", "بومبيو", "ترامب", "ستيفن")]
+    read_latin.cache_clear()
+    expected = [read_latin(w) for w in words]
+    assert expected[:5] == ["Clinton", "Miller", "Michael", "Pompeo", "Trump"]
+    monkeypatch.setattr(names_latin, "_PARSED_SKELETONS", 2)
+    read_latin.cache_clear()
+    assert [read_latin(w) for w in words] == expected
+    assert names_latin._parsed_candidates.cache_info().currsize <= 2  # type: ignore[attr-defined]
+    read_latin.cache_clear()
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,9 @@ import itertools
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
+from rasid.caches import word_cache
 from rasid.kb.morph import read_rules_text
 
 # Arabic letters (as rasid.text.normalize_key leaves them) to consonant classes; the others are
@@ -136,6 +138,9 @@ _MAX_COST = 1.0
 # where no common name reads nearly as well ("مايكل": Michael, not "Mickle"; "ترامب": Trump)
 _CENSUS_ONLY = 0.3
 _MAX_VARIANTS = 32
+# skeletons whose readings are kept parsed: about 9 KB a skeleton read (a common one has dozens
+# of names); the first 1,000 ANT articles read 182, all 28,398 would hold 26 MB
+_PARSED_SKELETONS = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,19 +274,24 @@ class LatinIndex:
 
     raw: dict[str, list[tuple[str, str, str, str]]]  # reading, name, locales, weight
     names: frozenset[str]  # lower case
-    parsed: dict[str, list[_Reading]]
 
     def candidates(self, skeleton: str) -> list[_Reading]:
-        found = self.parsed.get(skeleton)
-        if found is None:
-            found = []
-            for reading, name, locales, weight in self.raw.get(skeleton, ()):
-                _skeleton, gaps, cost = reading.split(":")
-                entry = LatinName(name, int(locales), int(weight))
-                extra = _CENSUS_ONLY if entry.locales == 0 else 0.0
-                found.append((tuple(gaps.split("/")), float(cost) + extra, entry))
-            self.parsed[skeleton] = found
+        """The readings of a skeleton's names, parsed (``_parsed_candidates`` keeps them)."""
+        found: list[_Reading] = []
+        for reading, name, locales, weight in self.raw.get(skeleton, ()):
+            _skeleton, gaps, cost = reading.split(":")
+            entry = LatinName(name, int(locales), int(weight))
+            extra = _CENSUS_ONLY if entry.locales == 0 else 0.0
+            found.append((tuple(gaps.split("/")), float(cost) + extra, entry))
         return found
+
+
+@word_cache(_PARSED_SKELETONS)
+def _parsed_candidates(skeleton: str) -> list[_Reading]:
+    """The index's readings of a skeleton, parsed once: emptied with the pipeline's caches
+    (rasid.caches: once full between articles, and every round), and by ``read_latin`` once
+    full, for a process that never trims them."""
+    return latin_index().candidates(skeleton)
 
 
 @functools.cache
@@ -300,7 +310,7 @@ def latin_index() -> LatinIndex:
         names.add(name.lower())
         for reading in readings.split(" "):
             raw[reading[: reading.index(":")]].append((reading, name, locales, weight))
-    return LatinIndex(raw=dict(raw), names=frozenset(names), parsed={})
+    return LatinIndex(raw=dict(raw), names=frozenset(names))
 
 
 def name_readings(name: str) -> list[tuple[str, tuple[str, ...], float]]:
@@ -329,9 +339,12 @@ def read_latin(word: str) -> str | None:
     if form is None or len(form[0]) < 2:
         return None
     skeleton, gaps = form
+    parsed: Any = _parsed_candidates
+    if parsed.cache_info().currsize >= _PARSED_SKELETONS:
+        parsed.cache_clear()
     best: tuple[float, int, int, str] | None = None
     last = len(gaps) - 1
-    for latin_gaps, reading, entry in latin_index().candidates(skeleton):
+    for latin_gaps, reading, entry in _parsed_candidates(skeleton):
         cost = reading
         for i, (a, b) in enumerate(zip(gaps, latin_gaps, strict=True)):
             cost += _gap_cost(a, b, i == 0, i == last)
