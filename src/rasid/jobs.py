@@ -96,8 +96,7 @@ class IngestReport:
         if self.conflicts:
             parts.append(_plural(self.conflicts, "id conflict") + " not stored")
         return (
-            f"{self.total:,} read = {' + '.join(parts)}; "
-            f"{_plural(self.not_read, 'path')} not read"
+            f"{self.total:,} read = {' + '.join(parts)}; {_plural(self.not_read, 'path')} not read"
         )
 
 

@@ -111,8 +111,6 @@ def fold_of(unit: str, folds: int = FOLDS, salt: str = "") -> int:
 # -- reports -----------------------------------------------------------------------------------
 
 
-
-
 def _kb_ids(names: Iterable[str], *, places: bool) -> list[str]:
     kb, index = load_kb(), kb_name_index()
     found: dict[str, None] = {}

@@ -423,12 +423,12 @@ def _kind_condition(conn: Connection, kinds: list[str]) -> ColumnElement[bool]:
     ea, ent = s.event_actors, s.entities
     stored = select(ent.c.id).where(ent.c.kind.in_(kinds))
     ids = {eid for eid, e in _kb_index().entities.items() if getattr(e, "kind", None) in kinds}
-    match = or_(ea.c.entity_id.in_(stored), ea.c.entity_id.in_(ids)) if ids else (
-        ea.c.entity_id.in_(stored)
+    match = (
+        or_(ea.c.entity_id.in_(stored), ea.c.entity_id.in_(ids))
+        if ids
+        else (ea.c.entity_id.in_(stored))
     )
-    return s.events.c.id.in_(
-        select(ea.c.event_id).where(ea.c.role.in_(("actor", "target")), match)
-    )
+    return s.events.c.id.in_(select(ea.c.event_id).where(ea.c.role.in_(("actor", "target")), match))
 
 
 def _order(store: Store, sort: str) -> list[Any]:
