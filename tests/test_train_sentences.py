@@ -113,6 +113,18 @@ CASES = [
     ("AL-internationalNews-806-20180405", 374, 582, "ASSAULT", {"ac:houthis"}, set(), set(), None),
     # "ارتكب الحوثيون جرائم وحشية ضد المدنيين ... القصف العشوائي": the light verb's subject
     ("AL-internationalNews-961-20180503", 703, 881, "ASSAULT", {"ac:houthis"}, set(), set(), None),
+    # "هنأ الأمين العام لحلف شمال الأطلسي ينس ستولتنبرغ الرئيس التركي": NATO's head names the
+    # doer, the Turkish president is congratulated
+    (
+        "FR-internationalNews-2006-20180625",
+        1091,
+        1172,
+        "SUPPORT",
+        {"ac:nato"},
+        set(),
+        {"ac:jens_stoltenberg"},
+        None,
+    ),
     # "وحرر الجيش الوطني الليبي بقيادة المشير خليفة حفتر": the leader is not the attacked
     (
         "SK-middleEast-2656-20180629",

@@ -34,6 +34,7 @@ from typing import Any
 from rasid.events.context import Placed, SentenceView, Word
 from rasid.events.lexicon import Lexicon, load_lexicon
 from rasid.events.rules import Candidate
+from rasid.kb import load_kb
 from rasid.records import VERBAL_TYPES, Entity, TimeExpr
 
 
@@ -331,7 +332,14 @@ def _objects(
     victims after a kill word, or the object right after the doer; not every later name."""
     words = view.words
     # "المتحدث باسم التحالف": whom the subject speaks for, not whom the act is aimed at
-    free = [p for p in after if p not in actors and p not in claimed and not _spoken_for(view, p)]
+    free = [
+        p
+        for p in after
+        if p not in actors
+        and p not in claimed
+        and not _spoken_for(view, p)
+        and not _office_holder(view, p, actors)
+    ]
     if not free:
         return []
     preps = lex.words["target_preps"]
@@ -351,6 +359,21 @@ def _objects(
     subject_end = actors[-1].last if actors else cand.last
     group = [p for p in free if subject_end < p.first <= subject_end + 5]
     return _apposition(view, group)
+
+
+def _office_holder(view: SentenceView, p: Placed, actors: list[Placed]) -> bool:
+    """A person named right after the doer who holds an office in it ("الأمين العام لحلف شمال
+    الأطلسي ينس ستولتنبرغ"): the doer's name in apposition, not the object."""
+    if p.entity is None or p.entity.kind != "person":
+        return False
+    info = load_kb().info.get(p.entity.id)
+    if info is None:
+        return False
+    bodies = {t.id for t in (*info.roles, *info.affiliations)}
+    return any(
+        a.entity is not None and a.entity.id in bodies and _gap(view, a.last, p.first) == 0
+        for a in actors
+    )
 
 
 def _spoken_for(view: SentenceView, p: Placed) -> bool:
