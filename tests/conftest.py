@@ -12,8 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# speed is measured by the benchmarks, not asserted by tests: a property test on a loaded
+# machine must not fail for taking longer than hypothesis's default 200 ms an example
+settings.register_profile("rasid", deadline=None)
+settings.load_profile("rasid")
 SHARED = ROOT.parent / "shared"
 DEV = SHARED / "seeds" / "dev"
 
