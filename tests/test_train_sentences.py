@@ -3,7 +3,10 @@
 The text is read from the shared corpus (never copied here); each case names the behaviour it
 holds: the subject between a verb and its particle, a claim's subject before the claim and not
 the outlet or the place after it, a force named by its state's nisba as the subject after "أن",
-a spokesman's body not taken as the target, a country after a direction as a place.
+a spokesman's body not taken as the target, a country after a direction as a place; and dates
+(DATE_CASES): the start of a period ("منذ حرب غزة عام 2014") is not the event's day, a date in a
+relative clause after a verb dates that clause, a weekday beside a day and month names the year,
+the event a strike answers ("ردا على هجوم ... قبل أسبوع في دوما") lends it neither date nor place.
 """
 
 from __future__ import annotations
@@ -27,10 +30,46 @@ pytestmark = [
     pytest.mark.skipif(not CORPUS.exists(), reason="shared/ corpora not beside the checkout"),
 ]
 
+# (article, start, end, type, trigger rule, dates it may not have, date it must have or None)
+DATE_CASES = [
+    # "في أكثر الأيام دموية ... منذ حرب غزة عام 2014، قُتل ...": 2014 opens the comparison
+    ("AL-internationalNews-1171-20180515", 802, 953, "ASSAULT", "trigger.v.قتل", {"2014"}, None),
+    # "ندد ... بالاتفاق الذي أبرمته الدول الكبرى مع إيران في 2015": 2015 is the deal's
+    (
+        "FR-internationalNews-1017-20180501",
+        2232,
+        2497,
+        "ACCUSE",
+        "trigger.v.ندد",
+        {"2015"},
+        "2018-04-30",
+    ),
+    # "من المتوقع أن تعيد ... يوم الثلاثاء 7 آب/أغسطس فرض العقوبات": a Tuesday in 2018
+    (
+        "FR-middleEast-892-20180805",
+        1443,
+        1663,
+        "SANCTION",
+        "trigger.n.عقوبات",
+        {"2017-08-07"},
+        "2018-08-07",
+    ),
+    # "ضربات استهدفت مواقع ... ردا على هجوم كيميائي مفترض قبل أسبوع في دوما"
+    (
+        "FR-middleEast-296-20180414",
+        1024,
+        1233,
+        "ASSAULT",
+        "trigger.n.ضربه",
+        {"2018-04-07"},
+        None,
+    ),
+]
+
 
 @cache
 def _texts() -> dict[str, tuple[str, str | None]]:
-    wanted = {c[0] for c in CASES}
+    wanted = {c[0] for c in (*CASES, *DATE_CASES)}
     out: dict[str, tuple[str, str | None]] = {}
     with CORPUS.open(encoding="utf-8") as fh:
         for line in fh:
@@ -145,7 +184,7 @@ def _ids(refs: tuple) -> set[str]:  # type: ignore[type-arg]
 
 def test_cases_are_train_articles() -> None:
     train = {d["doc"] for d in json.loads(TRAIN.read_text(encoding="utf-8"))}
-    assert {c[0] for c in CASES} <= train
+    assert {c[0] for c in (*CASES, *DATE_CASES)} <= train
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c[0]}:{c[1]}" for c in CASES])
@@ -257,3 +296,25 @@ def _texts_of(doc: str) -> tuple[str, str | None]:
             if row["id"] == doc:
                 return row["text"], row.get("published")
     raise AssertionError(doc)
+
+
+@pytest.mark.parametrize("case", DATE_CASES, ids=[f"{c[0]}:{c[1]}" for c in DATE_CASES])
+def test_event_date(case: tuple) -> None:  # type: ignore[type-arg]
+    doc, start, end, etype, rule, never, must = case
+    found = [e for e in _events(doc, start, end) if e.type == etype and e.rules["type"] == rule]
+    assert found, f"no {etype} from {rule}"
+    for ev in found:
+        assert ev.date not in never, (ev.date, ev.rules.get("date"))
+        if must is not None:
+            assert ev.date == must, (ev.date, ev.rules.get("date"))
+
+
+def test_the_attack_answered_lends_no_place() -> None:
+    """The strikes of FR-middleEast-296-20180414 answer an attack in Douma: they are not there."""
+    strikes = [
+        e
+        for e in _events("FR-middleEast-296-20180414", 1024, 1233)
+        if e.rules["type"] == "trigger.n.ضربه"
+    ]
+    assert strikes
+    assert all(e.location is None or "Douma" not in e.location.name for e in strikes)
