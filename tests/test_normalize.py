@@ -7,17 +7,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rasid.text import normalize, normalize_key, tokenize
+from rasid.text.normalize import normalize_text
 
-ARABIC_ALPHABET = st.text(
-    alphabet=st.sampled_from(
-        list("ابتثجحخدذرزسشصضطظعغفقكلمنهوي")
-        + list("أإآٱءؤئىة")
-        + ["\u064b", "\u064e", "\u0650", "\u0651", "\u0652", "\u0640", "\u200f", "\u200c"]
-        + list("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")
-        + list("،؛؟.!«» \n\t-")
-        + ["\ufefb", "\ufe8d", "\ufdf2", "\ufb8a"]
-        + list("ABCabc019")
-    ),
+ARABIC_CHARS = (
+    list("ابتثجحخدذرزسشصضطظعغفقكلمنهوي")
+    + list("أإآٱءؤئىة")
+    + ["\u064b", "\u064e", "\u0650", "\u0651", "\u0652", "\u0640", "\u200f", "\u200c"]
+    + list("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")
+    + list("،؛؟.!«» \n\t-")
+    + ["\ufefb", "\ufe8d", "\ufdf2", "\ufb8a"]
+    + list("ABCabc019")
+)
+ARABIC_ALPHABET = st.text(alphabet=st.sampled_from(ARABIC_CHARS), max_size=80)
+# with the characters the normalization maps to several or none (separators, fractions, numerals)
+WIDER_TEXT = st.text(
+    alphabet=st.sampled_from([*ARABIC_CHARS, "_", "\u2028", "\xa0", "\u00bd", "\u2163"]),
     max_size=80,
 )
 
@@ -123,3 +127,19 @@ def test_to_normalized_looks_back_only_after_an_expansion(text: str) -> None:
 def test_expansion_is_recorded() -> None:
     assert normalize("\ufefbجئ")._expanded  # lam-alef: two characters
     assert not normalize("قُتِلَ جُنْدِيّانِ")._expanded
+
+
+@settings(max_examples=500, deadline=None)
+@given(WIDER_TEXT)
+def test_normalize_text_is_the_text_of_normalize(text: str) -> None:
+    assert normalize_text(text) == normalize(text).text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=40))
+def test_normalize_text_agrees_on_any_unicode(text: str) -> None:
+    assert normalize_text(text) == normalize(text).text
+
+
+def test_normalize_key_of_a_ligature_and_marks() -> None:
+    assert normalize_key(" \ufefb  قُتِلَ\u0640 ") == "لا قتل"
