@@ -1,10 +1,12 @@
 """A short soak on loopback (bench/soak.py): a real server process over a real SQLite file, two
 clients posting new articles while four read events, searches, stats and the posted articles
 over real HTTP for 40 seconds; no request may fail, and the server's memory, sampled from /proc,
-may not rise after a 15 s warm-up by more than 8 MB (the medians of the first and last 5 s):
-posting 500 to 900 articles after the warm-up, a server that kept 20 KB of each would fail. On
-these articles it rose 1.2 MB (309 to 314 MB). `python bench/soak.py` runs it for minutes over
-the whole corpus; tests/test_caches.py checks the pipeline's caches over rounds of new words."""
+may not rise after a 15 s warm-up by more than 15 MB nor by 12 KB a post (the medians of the
+first and last 5 s): posting 1,000 to 1,500 articles after the warm-up, a server that kept 20 KB
+of each would fail. On these articles it rose 7.4 to 7.6 MB (about 5 KB a post: the per-word
+caches still filling in the first minute of a new process). `python bench/soak.py` runs it for
+minutes over the whole corpus, where the later half is judged by its slope;
+tests/test_caches.py checks the pipeline's caches over rounds of new words."""
 
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ def test_posts_and_reads_together_without_error_and_with_flat_memory(tmp_path: P
             "--readers",
             "4",
             "--most-growth",
-            "8",
+            "15",
         ],
         capture_output=True,
         text=True,
@@ -54,5 +56,6 @@ def test_posts_and_reads_together_without_error_and_with_flat_memory(tmp_path: P
     assert result["events"][1] > 0
     rss = result["rss_mb"]
     assert rss["after_warmup"] > rss["at_start"] > 0  # the server's own memory was read
-    assert rss["growth_after_warmup"] <= 8, result["rss_samples"]
+    assert rss["growth_after_warmup"] <= 15, result["rss_samples"]
+    assert rss["growth_kb_per_post"] < 12, result["rss_samples"]
     assert result["posts_after_warmup"] >= 100
