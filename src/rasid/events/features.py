@@ -99,6 +99,7 @@ def event_features(doc: Doc, event: Event, same_sentence: int, same_type: int) -
     ]
     if t == "PROTEST":
         gathering = load_lexicon().words["gathering"]
-        f.append(f"gather={any(w.lstrip('وف') in gathering or w in gathering for w in words)}")
+        gathers = any(w in gathering or (w[:1] in "وف" and w[1:] in gathering) for w in words)
+        f.append(f"gather={gathers}")
     f += [f"w={w}" for w in dict.fromkeys(words) if len(w) > 1]
     return f

@@ -144,18 +144,13 @@ def day_month(m: re.Match[str], ctx: Context) -> Res | None:
         agree = [
             c
             for c in (y, y - 1, y + 1)
-            if _weekday_of(c, mo, d) == named and abs((date(c, mo, d) - ctx.pub).days) <= 183
+            if cal.valid_day(c, mo, d)
+            and date(c, mo, d).weekday() == named
+            and abs((date(c, mo, d) - ctx.pub).days) <= 183
         ]
         if agree:
             return _day_span(agree[0], mo, d, None, PUBLICATION, "date.day_month_weekday")
     return _day_span(y, mo, d, d2, PUBLICATION, "date.day_month")
-
-
-def _weekday_of(y: int, mo: int, d: int) -> int | None:
-    try:
-        return date(y, mo, d).weekday()
-    except ValueError:
-        return None
 
 
 def _day_span(y: int, mo: int, d: int, d2: int | None, anchor: str, rule: str) -> Res | None:
