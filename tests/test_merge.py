@@ -103,6 +103,30 @@ def test_compatibility_rules() -> None:
     assert not compatible(a, _event("e", "2024-02-07", "baghdad", 33.3, "iran", "y"))
 
 
+def test_tolls_far_apart_in_one_article_are_two_events() -> None:
+    import dataclasses
+
+    a = _event("a", "2024-02-07", "baghdad", 33.3, "us", "x")
+    b = _event("b", "2024-02-07", "baghdad", 33.3, "us", "x")
+    assert compatible(a, b, same_article=True)
+    # a toll that rose (5 then 7 dead) is one attack's; 1 and 100 dead are two attacks
+    assert compatible(
+        dataclasses.replace(a, fatalities=5),
+        dataclasses.replace(b, fatalities=7),
+        same_article=True,
+    )
+    assert not compatible(
+        dataclasses.replace(a, fatalities=100),
+        dataclasses.replace(b, fatalities=1),
+        same_article=True,
+    )
+    assert not compatible(
+        dataclasses.replace(a, injuries=3),
+        dataclasses.replace(b, injuries=40),
+        same_article=True,
+    )
+
+
 def _records(text: str, published: str) -> list[Event]:
     from rasid.merge import merge_results
     from rasid.pipeline import process_article

@@ -155,6 +155,8 @@ def _same_article_evidence(a: Event, b: Event) -> bool:
         return False  # "وفي تطور آخر، ...": told as another event
     if not modes_compatible(a.mode, b.mode):
         return False  # an air strike and a mortar round in one article are two attacks
+    if _tolls_apart(a.fatalities, b.fatalities) or _tolls_apart(a.injuries, b.injuries):
+        return False  # "قتل أكثر من 100 مسلح" and "قتل مدني" in one article: two events
     if a.date and b.date and len(a.date) == 10 and a.date == b.date:
         return True
     if (
@@ -172,6 +174,15 @@ def _same_article_evidence(a: Event, b: Event) -> bool:
     if pa & pb:
         return True
     return _bare(a) or _bare(b)
+
+
+def _tolls_apart(x: int | None, y: int | None) -> bool:
+    """Two tolls of one article too far apart to be one event's reports, even as a toll that
+    rose (5 then 7 dead is one attack; 1 and 100 are two)."""
+    if x is None or y is None:
+        return False
+    low, high = sorted((x, y))
+    return high > 3 * low + 2
 
 
 def _bare(e: Event) -> bool:
