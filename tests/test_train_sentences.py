@@ -69,7 +69,7 @@ DATE_CASES = [
 
 @cache
 def _texts() -> dict[str, tuple[str, str | None]]:
-    wanted = {c[0] for c in (*CASES, *DATE_CASES, *APART_CASES)}
+    wanted = {c[0] for c in (*CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES)}
     out: dict[str, tuple[str, str | None]] = {}
     with CORPUS.open(encoding="utf-8") as fh:
         for line in fh:
@@ -195,13 +195,27 @@ def test_another_event_is_its_own_record(case: tuple[str, int, int]) -> None:
         assert all(s.end >= end - start - 200 for s in ev.sources), "joined with the strikes"
 
 
+# (article, start, end, type, place): the frame of a quote says where it was said ("وقال السفير
+# البريطاني ... للمجلس في جنيف: ...")
+SAID_AT_CASES = [("SK-internationalNews-343-20180314", 1033, 1238, "ACCUSE", "pl:geneva")]
+
+
+@pytest.mark.parametrize("case", SAID_AT_CASES, ids=[f"{c[0]}:{c[1]}" for c in SAID_AT_CASES])
+def test_a_statement_is_where_its_frame_says(case: tuple[str, int, int, str, str]) -> None:
+    doc, start, end, etype, place = case
+    events = [e for e in _events(doc, start, end) if e.type == etype]
+    assert events, f"{doc}[{start}:{end}]: no {etype}"
+    assert all(e.location is not None and e.location.entity_id == place for e in events)
+    assert all(e.rules["location"] == "place.speech_frame" for e in events)
+
+
 def _ids(refs: tuple) -> set[str]:  # type: ignore[type-arg]
     return {r.entity_id for r in refs}
 
 
 def test_cases_are_train_articles() -> None:
     train = {d["doc"] for d in json.loads(TRAIN.read_text(encoding="utf-8"))}
-    assert {c[0] for c in (*CASES, *DATE_CASES, *APART_CASES)} <= train
+    assert {c[0] for c in (*CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES)} <= train
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c[0]}:{c[1]}" for c in CASES])

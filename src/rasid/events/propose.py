@@ -22,12 +22,13 @@ from rasid.events.arguments import (
     assign_roles,
     find_mode,
     find_toll,
+    is_place,
     own_side,
 )
 from rasid.events.context import DocIndex, Placed, SentenceView, Word, view_sentence
 from rasid.events.lexicon import Lexicon, load_lexicon
 from rasid.events.rules import Candidate, find_candidates
-from rasid.events.setting import find_place, find_time
+from rasid.events.setting import PRECISION, find_place, find_time
 from rasid.events.speech import SpeechAct, find_speech, speech_types
 from rasid.kb import KnowledgeBase, load_kb
 from rasid.records import (
@@ -185,6 +186,7 @@ def speech_events(
     if act.speaker is None or not act.speaker_group:
         return []
     quote = doc.article.text[act.quote_start : act.quote_end]
+    where = _speech_place(view, lex, act)
     out: list[Event] = []
     for etype, rule in speech_types(quote, lex):
         if etype in told:
@@ -201,7 +203,9 @@ def speech_events(
             mode=None,
             date=date,
             date_end=None,
-            location=None,
+            location=_location(where.entity, None, _precision_of(where.entity))
+            if where is not None and where.entity is not None
+            else None,
             actors=tuple(_actor_ref(a, affiliation) for a in actors),
             targets=tuple(s for s in statement.subjects if (s.entity_id or "") not in ids),
             claimed_by=(),
@@ -221,13 +225,26 @@ def speech_events(
                 "actors": "speaker",
                 "targets": "quote_subject",
                 "date": "date.publication" if from_pub else "date.clause",
-                "location": "place.none",
+                "location": "place.speech_frame" if where is not None else "place.none",
                 "toll": "toll.none",
                 "clause": f"{view.sentence.start}:speech{act.verb}:0",
             },
         )
         out.append(dataclasses.replace(event, summary=summarize(event)))
     return out
+
+
+def _speech_place(view: SentenceView, lex: Lexicon, act: SpeechAct) -> Placed | None:
+    """Where the words were said, when the frame of the quote names it after the verb of
+    saying ("وقال السفير ... للمجلس في جنيف: ..."): a place right after a preposition of
+    place between the verb and the quote. A place inside the quote is what is spoken of."""
+    preps = lex.words["location_preps"]
+    framed = (p for p in view.mentions if act.verb < p.first < act.quote_from_word)
+    return next((p for p in framed if is_place(p) and view.words[p.first - 1].is_in(preps)), None)
+
+
+def _precision_of(e: Entity) -> str:
+    return PRECISION.get(e.place_type or "", "city")
 
 
 def _dated(view: SentenceView) -> bool:
