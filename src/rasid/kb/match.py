@@ -88,31 +88,47 @@ class Target:
     lil: bool  # the key is an article-initial alias after ل ("لعراق" in "للعراق")
 
 
+# What a hit resolves to: entity id, rule, confidence, nisba.
+Outcome = tuple[str, str, float, bool]
+
+
 class Reading(NamedTuple):
     """The targets a key stands for (after some proclitics), and what is known of them before
     any context: made once per key when the matcher is built, shared by all its hits."""
 
     targets: tuple[Target, ...]
     named: tuple[str, ...]  # the entities named by a full alias (ALIAS form)
-    # (entity id, nisba) when nothing in the context matters: one entity, no sharing rule,
-    # not a capital, a full alias or a nisba
-    sure: tuple[str, bool] | None
+    # what the hit resolves to when nothing in the context matters (one entity, no sharing
+    # rule, not a capital, a full alias or a nisba): with no proclitic, and after one
+    sure: tuple[Outcome, Outcome] | None
     # (state id, its country place id) when the key names exactly those two, by a full alias
     # and with no sharing rule ("العراق"): the context chooses between them, nothing else
     twin: tuple[str, str] | None
+    # the entities of a key that only weak aliases and family names of people with no title
+    # make (None for others): unless the article names one of them in full, the hit is nothing
+    needs_strong: frozenset[str] | None
+
+
+# A raw hit: normalized [start, end) of the name, the proclitics before it, its reading. Plain
+# tuples, this and ``Resolved``: tens of them an article, built and dropped (a NamedTuple takes
+# 0.4 us to build, a tuple 0.1 us).
+Hit = tuple[int, int, str, Reading]
+# A hit resolved: normalized [start, end), then its ``Outcome`` (entity id, rule, confidence,
+# nisba).
+Resolved = tuple[int, int, str, str, float, bool]
 
 
 class Candidate(NamedTuple):
-    """A raw hit: normalized [start, end) of the name, the proclitics before it, its targets
-    (the fields of its ``Reading``). A tuple: tens of them an article, built and dropped."""
+    """A hit the context decides (the fields of its ``Hit`` and ``Reading``)."""
 
     start: int
     end: int
     prefix: str
     targets: tuple[Target, ...]
     named: tuple[str, ...]
-    sure: tuple[str, bool] | None
+    sure: tuple[Outcome, Outcome] | None
     twin: tuple[str, str] | None
+    needs_strong: frozenset[str] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,9 +200,13 @@ class Matcher:
         if not targets:
             return None
         only = targets[0]
-        sure = None
+        sure: tuple[Outcome, Outcome] | None = None
         if len(targets) == 1 and only.entity_id in self.plain and only.form in (ALIAS, NISBA):
-            sure = (only.entity_id, only.form == NISBA)
+            eid = only.entity_id
+            if only.form == NISBA:
+                sure = ((eid, "kb.nisba", 0.9, True), (eid, "kb.nisba", 0.9, True))
+            else:
+                sure = ((eid, "kb.exact", 1.0, False), (eid, "kb.clitic", 1.0, False))
         named = tuple(t.entity_id for t in targets if t.form == ALIAS)
         twin = None
         if len(targets) == 2 and all(
@@ -198,11 +218,14 @@ class Matcher:
             places = [i for i in ids if kb.entities[i].kind == "place"]
             if len(states) == 1 and len(places) == 1 and kb.info[states[0]].place == places[0]:
                 twin = (states[0], places[0])
-        return Reading(targets, named, sure, twin)
+        needs_strong = None
+        if all(t.form in (WEAK, SURNAME) and t.entity_id not in self.titles for t in targets):
+            needs_strong = frozenset(t.entity_id for t in targets)
+        return Reading(targets, named, sure, twin, needs_strong)
 
-    def scan(self, text: str) -> list[Candidate]:
+    def scan(self, text: str) -> list[Hit]:
         """Every hit at token boundaries, proclitics checked, in text order."""
-        out: list[Candidate] = []
+        out: list[Hit] = []
         n = len(text)
         prefixes = self.prefixes
         lil_prefixes = self.lil_prefixes
@@ -217,7 +240,7 @@ class Matcher:
             start = end - length
             if start == 0 or not text[start - 1].isalnum():
                 if plain is not None:
-                    out.append(Candidate(start, end, "", *plain))
+                    out.append((start, end, "", plain))
                 continue
             # the start is inside a word: the letters before it must be proclitics ("وب"),
             # from the word's start; most hits fail at the first letter
@@ -235,7 +258,7 @@ class Matcher:
             # every sequence ending in "ل" is also a valid sequence for the other targets
             ok = targets if prefix in lil_prefixes else plain
             if ok is not None:
-                out.append(Candidate(start, end, prefix, *ok))
+                out.append((start, end, prefix, ok))
         return out
 
 
@@ -349,24 +372,15 @@ def word_after(text: str, pos: int) -> str:
     return text[i:j]
 
 
-class Resolved(NamedTuple):
-    start: int
-    end: int
-    entity_id: str
-    rule: str
-    confidence: float
-    nisba: bool
-
-
 class _Resolver:
     """Chooses one entity (or none) for each candidate, left to right, from its context."""
 
-    def __init__(self, matcher: Matcher, text: str, candidates: Sequence[Candidate]) -> None:
+    def __init__(self, matcher: Matcher, text: str, hits: Sequence[Hit]) -> None:
         self.m = matcher
         self.kb = matcher.kb
         self.text = text
         self.words = matcher.words
-        self.candidates = candidates
+        self.hits = hits
         self._strong: set[str] | None = None
         self.by_end: dict[int, Resolved] = {}
 
@@ -377,10 +391,10 @@ class _Resolver:
         if self._strong is None:
             out: set[str] = set()
             reach = -1  # the furthest end of the hits that start earlier (or at the same place)
-            for c in sorted(self.candidates, key=_start_longest_first):
-                if c.end > reach:
-                    out.update(c.named)
-                    reach = c.end
+            for _, end, _, reading in sorted(self.hits, key=_start_longest_first):
+                if end > reach:
+                    out.update(reading.named)
+                    reach = end
             self._strong = out
         return self._strong
 
@@ -421,7 +435,7 @@ class _Resolver:
         prev = self._coordinated(c)
         if prev is None:
             return False
-        kind = self.kb.info[prev.entity_id].kind
+        kind = self.kb.info[prev[2]].kind
         return kind in ("place", "state")
 
     def _keep(self, c: Candidate, t: Target, before: str) -> bool:
@@ -460,25 +474,23 @@ class _Resolver:
         after = word_after(self.text, c.end)
         return after not in self.m.given_names and after not in cues().particles
 
-    def resolve(self, c: Candidate) -> Resolved | None:
-        sure = c.sure
+    def resolve(self, hit: Hit) -> Resolved | None:
+        """What ``hit`` stands for in its context (None: nothing), left to right: the hits
+        before it are resolved (``by_end``)."""
+        start, end, prefix, reading = hit
+        sure = reading.sure
         if sure is not None:
             # one entity, no sharing rule, not a capital: nothing in the context matters
-            eid, nisba = sure
-            if nisba:
-                res = Resolved(c.start, c.end, eid, "kb.nisba", 0.9, True)
-            else:
-                res = Resolved(
-                    c.start, c.end, eid, "kb.clitic" if c.prefix else "kb.exact", 1.0, False
-                )
-            self.by_end[c.end] = res
+            res: Resolved = (start, end, *sure[1 if prefix else 0])
+            self.by_end[end] = res
             return res
+        if reading.needs_strong is not None and self.strong.isdisjoint(reading.needs_strong):
+            return None  # what ``_keep`` finds for each target, in short
+        c = Candidate(start, end, prefix, *reading)
         before = word_before(self.text, c.start - len(c.prefix))
         if c.twin is not None:  # what the general path below does for these, in short
             eid = self._state_or_place(c, before, *c.twin)
-            res = Resolved(
-                c.start, c.end, eid, "kb.clitic" if c.prefix else "kb.exact", 0.95, False
-            )
+            res = (c.start, c.end, eid, "kb.clitic" if c.prefix else "kb.exact", 0.95, False)
             self.by_end[c.end] = res
             return res
         kept = [t for t in c.targets if self._keep(c, t, before)]
@@ -509,7 +521,7 @@ class _Resolver:
             rule, conf = "kb.nisba", min(conf, 0.9)
         elif rule == "kb.exact" and c.prefix:
             rule = "kb.clitic"
-        res = Resolved(c.start, c.end, eid, rule, conf, form == NISBA)
+        res = (c.start, c.end, eid, rule, conf, form == NISBA)
         self.by_end[c.end] = res
         return res
 
@@ -561,8 +573,8 @@ class _Resolver:
         """A state or its own country place, which share the name (rule "state_country"): as
         the name it is joined to, else the place after a locative cue, else the state."""
         prev = self._coordinated(c)
-        if prev is not None and self.kb.get(prev.entity_id) is not None:
-            return place if self.kb.entities[prev.entity_id].kind == "place" else state
+        if prev is not None and self.kb.get(prev[2]) is not None:
+            return place if self.kb.entities[prev[2]].kind == "place" else state
         return place if self._locative(c, before) else state
 
     def _metonym(self, c: Candidate, before: str) -> bool:
@@ -571,7 +583,7 @@ class _Resolver:
         if self._actor_context(c, before):
             return True
         prev = self._coordinated(c)
-        return prev is not None and prev.rule == "kb.metonym"
+        return prev is not None and prev[3] == "kb.metonym"
 
 
 @functools.cache
@@ -579,12 +591,12 @@ def _GOVERNORATE_CUES() -> frozenset[str]:  # noqa: N802 - a cached constant
     return frozenset({normalize_key(w) for w in ("محافظة", "لمحافظة", "بمحافظة")})
 
 
-def _start_longest_first(c: Candidate) -> tuple[int, int]:
-    return c.start, -c.end
+def _start_longest_first(hit: Hit) -> tuple[int, int]:
+    return hit[0], -hit[1]
 
 
 def _longest_first(r: Resolved) -> tuple[int, int]:
-    return r.start - r.end, r.start
+    return r[0] - r[1], r[0]
 
 
 def select_longest(items: Iterable[Resolved]) -> list[Resolved]:
@@ -593,12 +605,13 @@ def select_longest(items: Iterable[Resolved]) -> list[Resolved]:
     if not ordered:
         return []
     chosen: list[Resolved] = []
-    taken = bytearray(max(r.end for r in ordered))  # 1 where a chosen span is
+    taken = bytearray(max(r[1] for r in ordered))  # 1 where a chosen span is
     for r in ordered:
-        if taken.find(1, r.start, r.end) >= 0:
+        start, end = r[0], r[1]
+        if taken.find(1, start, end) >= 0:
             continue
         chosen.append(r)
-        taken[r.start : r.end] = b"\x01" * (r.end - r.start)
+        taken[start:end] = b"\x01" * (end - start)
     chosen.sort(key=itemgetter(0))
     return chosen
 
@@ -615,27 +628,20 @@ def match_kb(norm: NormalizedText, kb: KnowledgeBase) -> list[Mention]:
     """Knowledge-base mentions of one text, original offsets, sorted, non-overlapping."""
     matcher = kb.matcher
     text = norm.text
-    candidates = matcher.scan(text)
-    if not candidates:
+    hits = matcher.scan(text)
+    if not hits:
         return []
-    resolver = _Resolver(matcher, text, candidates)
-    resolved = [r for c in candidates if (r := resolver.resolve(c)) is not None]
+    resolver = _Resolver(matcher, text, hits)
+    resolved = [r for hit in hits if (r := resolver.resolve(hit)) is not None]
     out: list[Mention] = []
     original = norm.original
     labels = matcher.labels
-    for r in select_longest(resolved):
-        start, end = norm.to_original_span(r.start, r.end)
+    for i, j, eid, rule, confidence, nisba in select_longest(resolved):
+        start, end = norm.to_original_span(i, j)
         end = extend_over_marks(original, end)
         out.append(
             Mention(
-                start=start,
-                end=end,
-                text=original[start:end],
-                entity_id=r.entity_id,
-                label=labels[r.entity_id],
-                rule=r.rule,
-                confidence=r.confidence,
-                nisba=r.nisba,
+                start, end, original[start:end], eid, labels[eid], rule, confidence, nisba=nisba
             )
         )
     return out
