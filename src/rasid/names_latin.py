@@ -272,15 +272,16 @@ class LatinIndex:
     """The Latin names by skeleton: each skeleton's readings kept as written until a word of
     that skeleton is read (``candidates``), so a process pays for the few it asks about."""
 
-    raw: dict[str, list[tuple[str, str, str, str]]]  # reading, name, locales, weight
+    # a reading as written, and its name (one object for all the readings of a name: made
+    # once at loading, not again at each skeleton read, which cost a third of the romanizer)
+    raw: dict[str, list[tuple[str, LatinName]]]
     names: frozenset[str]  # lower case
 
     def candidates(self, skeleton: str) -> list[_Reading]:
         """The readings of a skeleton's names, parsed (``_parsed_candidates`` keeps them)."""
         found: list[_Reading] = []
-        for reading, name, locales, weight in self.raw.get(skeleton, ()):
+        for reading, entry in self.raw.get(skeleton, ()):
             _skeleton, gaps, cost = reading.split(":")
-            entry = LatinName(name, int(locales), int(weight))
             extra = _CENSUS_ONLY if entry.locales == 0 else 0.0
             found.append((tuple(gaps.split("/")), float(cost) + extra, entry))
         return found
@@ -299,7 +300,7 @@ def latin_index() -> LatinIndex:
     """The Latin names of latin_names.tsv and names_latin_census.tsv by skeleton. Each line
     carries its name's readings (``name_readings``, written with the lists by
     bench/names_latin_table.py): loading splits lines, it computes nothing."""
-    raw: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
+    raw: dict[str, list[tuple[str, LatinName]]] = defaultdict(list)
     names: set[str] = set()
     lines = read_rules_text("latin_names.tsv").splitlines()
     lines += read_rules_text("names_latin_census.tsv").splitlines()
@@ -308,8 +309,9 @@ def latin_index() -> LatinIndex:
             continue
         name, locales, weight, readings = line.split("\t")
         names.add(name.lower())
+        entry = LatinName(name, int(locales), int(weight))
         for reading in readings.split(" "):
-            raw[reading[: reading.index(":")]].append((reading, name, locales, weight))
+            raw[reading[: reading.index(":")]].append((reading, entry))
     return LatinIndex(raw=dict(raw), names=frozenset(names))
 
 
