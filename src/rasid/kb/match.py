@@ -355,6 +355,11 @@ def word_before(text: str, pos: int) -> str:
     i = pos
     while i > 0 and text[i - 1] == " ":
         i -= 1
+    # most words follow a space: one look back in C, not a step a letter
+    j = text.rfind(" ", 0, i) + 1
+    word = text[j:i]
+    if word.isalnum() or not word:
+        return word
     j = i
     while j > 0 and text[j - 1].isalnum():
         j -= 1
@@ -362,10 +367,15 @@ def word_before(text: str, pos: int) -> str:
 
 
 def word_after(text: str, pos: int) -> str:
+    """The normalized word starting right after ``pos`` (spaces skipped), or "" at punctuation."""
     i = pos
     n = len(text)
     while i < n and text[i] == " ":
         i += 1
+    j = text.find(" ", i)
+    word = text[i : n if j < 0 else j]
+    if word.isalnum() or not word:
+        return word
     j = i
     while j < n and text[j].isalnum():
         j += 1
@@ -400,8 +410,8 @@ class _Resolver:
             self._strong = out
         return self._strong
 
-    def _locative(self, c: Candidate, before: str) -> bool:
-        if c.prefix and c.prefix[-1] in self.words.locative_proclitics:
+    def _locative(self, prefix: str, before: str) -> bool:
+        if prefix and prefix[-1] in self.words.locative_proclitics:
             return True
         return _bare(before) in self.words.locative_before
 
@@ -419,11 +429,11 @@ class _Resolver:
         after = word_after(self.text, c.end)
         return after in self.words.actor_after or _bare(after) in self.words.actor_after
 
-    def _coordinated(self, c: Candidate) -> Resolved | None:
+    def _coordinated(self, start: int, prefix: str) -> Resolved | None:
         """The name right before "و<name>" when this name is joined to it."""
-        if not c.prefix.startswith(self.m.conjunctions):
+        if not prefix.startswith(self.m.conjunctions):
             return None
-        i = c.start - len(c.prefix)
+        i = start - len(prefix)
         while i > 0 and self.text[i - 1] == " ":
             i -= 1
         return self.by_end.get(i)
@@ -432,9 +442,9 @@ class _Resolver:
         """A one-word country name that is also a word ("مالي" financial, "تشاد" is built):
         a locative cue, a noun that heads a country ("رئيس مالي", "شمال مالي"), or a join to a
         place or state just named ("النيجر ومالي")."""
-        if self._locative(c, before) or _bare(before) in self.words.country_nouns:
+        if self._locative(c.prefix, before) or _bare(before) in self.words.country_nouns:
             return True
-        prev = self._coordinated(c)
+        prev = self._coordinated(c.start, c.prefix)
         if prev is None:
             return False
         kind = self.kb.info[prev[2]].kind
@@ -453,7 +463,7 @@ class _Resolver:
             if ent.kind == "place" and " " not in self.text[c.start : c.end]:
                 if _PLACE_OR_WORD in rule:
                     return _bare(before) in self.words.place_nouns
-                return self._locative(c, before)
+                return self._locative(c.prefix, before)
             return True
         if t.form in (ALIAS, NISBA):
             return True
@@ -488,13 +498,13 @@ class _Resolver:
             return res
         if reading.needs_strong is not None and self.strong.isdisjoint(reading.needs_strong):
             return None  # what ``_keep`` finds for each target, in short
-        c = Candidate(start, end, prefix, *reading)
-        before = word_before(self.text, c.start - len(c.prefix))
-        if c.twin is not None:  # what the general path below does for these, in short
-            eid = self._state_or_place(c, before, *c.twin)
-            res = (c.start, c.end, eid, "kb.clitic" if c.prefix else "kb.exact", 0.95, False)
-            self.by_end[c.end] = res
+        before = word_before(self.text, start - len(prefix))
+        if reading.twin is not None:  # what the general path below does for these, in short
+            eid = self._state_or_place(start, prefix, before, *reading.twin)
+            res = (start, end, eid, "kb.clitic" if prefix else "kb.exact", 0.95, False)
+            self.by_end[end] = res
             return res
+        c = Candidate(start, end, prefix, *reading)
         kept = [t for t in c.targets if self._keep(c, t, before)]
         if not kept:
             return None
@@ -509,8 +519,9 @@ class _Resolver:
             best_rank = min(ranks)
             kept = [t for t, rank in zip(kept, ranks, strict=True) if rank == best_rank]
             if supported and any(t.form == ALIAS for t in kept):
-                kept = [t for t in kept if t.form != ALIAS or not self._locative(c, before)] or kept
-                if not self._locative(c, before):
+                locative = self._locative(c.prefix, before)
+                kept = [t for t in kept if t.form != ALIAS or not locative] or kept
+                if not locative:
                     kept = [t for t in kept if t.entity_id in supported]
         form = kept[0].form
         ids = list(dict.fromkeys(t.entity_id for t in kept))
@@ -542,7 +553,8 @@ class _Resolver:
         if len(states) == 1 and len(places) >= 1:
             place = kb.info[states[0]].place
             if place in places:
-                return self._state_or_place(c, before, states[0], place), "kb.exact", 0.95
+                eid = self._state_or_place(c.start, c.prefix, before, states[0], place)
+                return eid, "kb.exact", 0.95
         if places and len(places) == len(ids):
             by_type = {kb.entities[i].place_type: i for i in places}
             gov = by_type.get("governorate")
@@ -559,32 +571,32 @@ class _Resolver:
         if len(places) == 1 and len(actors) == len(ids) - 1 and actors:
             # a facility and the body in it share the name ("السفارة الأمريكية"): the place
             # after a locative cue, else the body that acts
-            if self._locative(c, before):
+            if self._locative(c.prefix, before):
                 return places[0], "kb.exact", 0.9
             if len(actors) == 1:
                 return actors[0], "kb.exact", 0.9
         persons = [i for i in ids if kb.entities[i].kind == "person"]
         if persons and places:
-            pick = places[0] if self._locative(c, before) else persons[0]
+            pick = places[0] if self._locative(c.prefix, before) else persons[0]
             return pick, "kb.exact", 0.7
         strong = [i for i in ids if i in self.strong]
         pick = strong[0] if strong else sorted(ids)[0]
         return pick, "kb.exact", 0.6
 
-    def _state_or_place(self, c: Candidate, before: str, state: str, place: str) -> str:
+    def _state_or_place(self, start: int, prefix: str, before: str, state: str, place: str) -> str:
         """A state or its own country place, which share the name (rule "state_country"): as
         the name it is joined to, else the place after a locative cue, else the state."""
-        prev = self._coordinated(c)
+        prev = self._coordinated(start, prefix)
         if prev is not None and self.kb.get(prev[2]) is not None:
             return place if self.kb.entities[prev[2]].kind == "place" else state
-        return place if self._locative(c, before) else state
+        return place if self._locative(prefix, before) else state
 
     def _metonym(self, c: Candidate, before: str) -> bool:
-        if self._locative(c, before):
+        if self._locative(c.prefix, before):
             return False
         if self._actor_context(c, before):
             return True
-        prev = self._coordinated(c)
+        prev = self._coordinated(c.start, c.prefix)
         return prev is not None and prev[3] == "kb.metonym"
 
 
