@@ -478,7 +478,14 @@ def _env_paths(raw: str) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=8)
 def _load_cached(paths: tuple[str, ...], with_package: bool) -> KnowledgeBase:
     files = package_files() if with_package else []
-    return build_kb([*files, *(Path(p) for p in paths)])
+    kb = build_kb([*files, *(Path(p) for p in paths)])
+    # The matcher is built with the knowledge base, before the stages load their own tables:
+    # its automaton and readings are then allocated together, not in the gaps those loads
+    # leave, and the walk inside the pipeline fetches fewer lines and pages (the knowledge
+    # base's share of the pipeline's CPU time on the first 3,000 ANT articles: 10.2% when the
+    # matcher was built at the first article, 8.3% built here; 0.29 s more to load).
+    _ = kb.matcher
+    return kb
 
 
 @functools.lru_cache(maxsize=8)
