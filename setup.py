@@ -39,6 +39,7 @@ HOT = [
     "rasid/kb/__init__.py",
     "rasid/kb/load.py",
     "rasid/kb/match.py",
+    "rasid/kb/matcher.py",
     "rasid/kb/morph.py",
     "rasid/merge.py",
     "rasid/numbers.py",

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rasid.kb.load import Affiliation, EntryInfo, KnowledgeBase, KnowledgeBaseError, load_kb
-from rasid.kb.match import label_of, match_kb
+from rasid.kb.match import match_kb
+from rasid.kb.matcher import label_of
 
 if TYPE_CHECKING:
     from rasid.doc import Doc

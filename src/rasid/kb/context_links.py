@@ -22,7 +22,7 @@ import yaml
 
 from rasid.doc import Doc
 from rasid.kb.load import KnowledgeBase
-from rasid.kb.match import label_of
+from rasid.kb.matcher import label_of
 from rasid.kb.morph import morphology, read_rules_text
 from rasid.records import Mention
 from rasid.text import normalize_key

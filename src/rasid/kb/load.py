@@ -29,7 +29,7 @@ from rasid.records import Entity
 from rasid.text import normalize_key
 
 if TYPE_CHECKING:
-    from rasid.kb.match import Matcher
+    from rasid.kb.matcher import Matcher
 
 log = logging.getLogger(__name__)
 
@@ -199,7 +199,7 @@ class KnowledgeBase:
     def matcher(self) -> Matcher:
         """The compiled automaton over every alias, built on first use."""
         if self._matcher is None:
-            from rasid.kb.match import build_matcher
+            from rasid.kb.matcher import build_matcher
 
             self._matcher = build_matcher(self)
         return self._matcher
