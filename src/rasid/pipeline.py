@@ -40,8 +40,8 @@ def _sentence_kind(article: Article, text: str, sent: Sentence, first_body: bool
     chunk = text[sent.start : sent.end].strip()
     if article.title and chunk == article.title.strip():
         return "title"
-    words = chunk.split()
-    if chunk and chunk[-1] not in ".!?؟:\"'”»)" and len(words) <= 9 and not first_body:
+    # the words are counted last: most sentences end in a mark
+    if chunk and chunk[-1] not in ".!?؟:\"'”»)" and not first_body and len(chunk.split()) <= 9:
         return "heading"
     return "body"
 

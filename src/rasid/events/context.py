@@ -11,8 +11,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
-from operator import itemgetter
+from itertools import compress, pairwise
+from operator import itemgetter, or_
 from typing import NamedTuple, TypeVar
 
 from rasid.caches import word_cache
@@ -171,10 +171,7 @@ class DocIndex:
 
     def __init__(self, doc: Doc) -> None:
         # the document's words once, by C-level maps, for every sentence's view
-        matches = list(_WORD.finditer(doc.norm.text))
-        self.tokens: list[str] = list(map(re.Match.group, matches))
-        self.token_starts: list[int] = list(map(re.Match.start, matches))
-        self.token_ends: list[int] = list(map(re.Match.end, matches))
+        self.tokens, self.token_starts, self.token_ends = _tokens(doc)
         self.mentions, self.mention_starts = _by_start(doc.mentions)
         self.times, self.time_starts = _by_start(doc.times)
         self.quantities, self.quantity_starts = _by_start(doc.quantities)
@@ -191,6 +188,29 @@ class DocIndex:
         if not scan.isdisjoint(words):
             return True
         return not scan.isdisjoint([w[1:] for w in words if w[:1] in ("و", "ف")])
+
+
+def _tokens(doc: Doc) -> tuple[list[str], list[int], list[int]]:
+    """The tokens of ``_WORD`` in the normalized text (texts, starts, ends). Without an
+    underscore in the text they are the document's words (split once for every stage) less
+    the marks the rules ignore, taken by C-level maps, at a third of the cost of a regex pass
+    (a run of letters and digits is a run of ``\\w``; an underscore would join two runs)."""
+    text = doc.norm.text
+    words = doc.words
+    if words is not None and "_" not in text:
+        texts = words.texts
+        keep = list(map(or_, map(str.isalnum, texts), map(_PUNCT.__contains__, texts)))
+        return (
+            list(compress(texts, keep)),
+            list(compress(words.starts, keep)),
+            list(compress(words.ends, keep)),
+        )
+    matches = list(_WORD.finditer(text))
+    return (
+        list(map(re.Match.group, matches)),
+        list(map(re.Match.start, matches)),
+        list(map(re.Match.end, matches)),
+    )
 
 
 def _by_start(items: Sequence[_T]) -> tuple[Sequence[_T], list[int]]:
@@ -226,32 +246,31 @@ def view_sentence(
     openings: list[tuple[int, int]] = []
     in_quote = False
     new = tuple.__new__  # Word's own constructor, without a Python call per word
-    tokens, tstarts, tends = index.tokens, index.token_starts, index.token_ends
     lo, hi = index.token_range(ns, ne)
-    for k in range(lo, hi):
-        tok = tokens[k]
-        if len(tok) == 1 and tok in _PUNCT:
+    n = 0  # len(words), kept by hand: one call a token less
+    for tok, start, end in zip(
+        index.tokens[lo:hi], index.token_starts[lo:hi], index.token_ends[lo:hi], strict=True
+    ):
+        if tok in _PUNCT:  # one-character marks only: no length test first
             if tok == QUOTE:
                 in_quote = not in_quote
             elif tok in CLAUSE_PUNCT:
                 clause += 1
-            elif tok == "," and words:
+            elif tok == "," and n:
                 if clause != opened:
-                    openings.append((clause, len(words)))
+                    openings.append((clause, n))
                     opened = clause
-                words.append(
-                    new(Word, (len(words), tstarts[k], tends[k], ",", ",", clause, in_quote, ""))
-                )
+                words.append(new(Word, (n, start, end, ",", ",", clause, in_quote, "")))
+                n += 1
             continue
         bare, stem = _forms(tok)
-        if words and (tok in connectors or bare in connectors):
+        if n and (tok in connectors or bare in connectors):
             clause += 1
         if clause != opened:
-            openings.append((clause, len(words)))
+            openings.append((clause, n))
             opened = clause
-        words.append(
-            new(Word, (len(words), tstarts[k], tends[k], tok, bare, clause, in_quote, stem))
-        )
+        words.append(new(Word, (n, start, end, tok, bare, clause, in_quote, stem)))
+        n += 1
     starts = list(map(_START, words))
     ends = list(map(_END, words))
 

@@ -299,13 +299,7 @@ def _home_country(doc: Doc, kb: KnowledgeBase, entities: dict[str, Entity]) -> E
 
 def _capitals(doc: Doc, kb: KnowledgeBase, entities: dict[str, Entity]) -> dict[str, Entity]:
     """State id -> capital place; "*" -> the capital of the article's most mentioned state."""
-    caps: dict[str, Entity] = {}
-    metonyms = getattr(kb, "capital_metonyms", {})
-    get = kb.get
-    for place_id, state_id in metonyms.items():
-        place = get(place_id)
-        if place is not None:
-            caps[state_id] = place
+    caps = dict(_state_capitals(kb))
     counts: Counter[str] = Counter()
     for m in doc.mentions:
         e = entities.get(m.entity_id)
@@ -319,6 +313,23 @@ def _capitals(doc: Doc, kb: KnowledgeBase, entities: dict[str, Entity]) -> dict[
             caps["*"] = caps[state_id]
             break
     return caps
+
+
+_STATE_CAPITALS: dict[int, tuple[KnowledgeBase, dict[str, Entity]]] = {}
+
+
+def _state_capitals(kb: KnowledgeBase) -> dict[str, Entity]:
+    """State id -> capital place, once per knowledge base (the same for every article)."""
+    entry = _STATE_CAPITALS.get(id(kb))
+    if entry is None or entry[0] is not kb:
+        caps: dict[str, Entity] = {}
+        for place_id, state_id in getattr(kb, "capital_metonyms", {}).items():
+            place = kb.get(place_id)
+            if place is not None:
+                caps[state_id] = place
+        _STATE_CAPITALS.clear()  # one knowledge base at a time: an old one is not kept alive
+        entry = _STATE_CAPITALS[id(kb)] = (kb, caps)
+    return entry[1]
 
 
 def _as_participants(view: SentenceView, kb: KnowledgeBase) -> tuple[Placed, ...]:
