@@ -146,10 +146,30 @@ def speech_types(quote: str, lex: Lexicon) -> list[tuple[str, str]]:
     bare = [w[1:] if w[:1] in ("و", "ف") and len(w) > 3 else w for w in words]
     text = " " + " ".join(bare) + " "
     found = []
-    for etype, key in SPEECH_TYPES:
-        for cue in lex.cues.get(key, ()):
-            phrase = " ".join(cue) if isinstance(cue, tuple) else str(cue)
-            if f" {phrase} " in text or f" ال{phrase} " in text:
+    for etype, needles in _speech_needles(lex):
+        for phrase, plain, definite in needles:
+            if plain in text or definite in text:
                 found.append((etype, f"speech.{etype}:{phrase}"))
                 break
     return found
+
+
+_Needles = tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...]
+_NEEDLES: dict[int, tuple[Lexicon, _Needles]] = {}
+
+
+def _speech_needles(lex: Lexicon) -> _Needles:
+    """Each speech type with its cues as (phrase, " phrase ", " الphrase "), the strings a quote
+    is searched for: made once per lexicon, not once a quote (a type has dozens of cues)."""
+    entry = _NEEDLES.get(id(lex))
+    if entry is None or entry[0] is not lex:
+        needles = []
+        for etype, key in SPEECH_TYPES:
+            cues = []
+            for cue in lex.cues.get(key, ()):
+                phrase = " ".join(cue) if isinstance(cue, tuple) else str(cue)
+                cues.append((phrase, f" {phrase} ", f" ال{phrase} "))
+            needles.append((etype, tuple(cues)))
+        _NEEDLES.clear()  # one lexicon at a time: an old one is not kept alive
+        entry = _NEEDLES[id(lex)] = (lex, tuple(needles))
+    return entry[1]
