@@ -77,11 +77,28 @@ _ABU = "\u0623\u0628\u0648"  # the kunya head "abu"
 @word_cache(65536)
 def _org_cue_word(word: str) -> tuple[str, int] | None:
     """(cue word, length of its proclitics) when a word is an organization cue ("لمعهد")."""
+    if word not in _org_cue_spellings():
+        return None  # most words: known without trying their proclitic readings one by one
     org_cues = cues().org_cues
     for prefix, rest in strip_proclitics(word):
         if rest in org_cues:
             return rest, len(prefix)
     return None
+
+
+@functools.cache
+def _org_cue_spellings() -> frozenset[str]:
+    """Every spelling an organization cue can take behind proclitics, as ``strip_proclitics``
+    reads them back: the cue after any proclitic sequence, and a cue with the article after a
+    ل that absorbed its alef ("للمعهد"). More than the readings allow (no length checks): only
+    the words outside it are ruled out."""
+    m = morphology()
+    spellings: set[str] = set()
+    for cue in cues().org_cues:
+        spellings.update(prefix + cue for prefix in m.prefixes)  # "" included
+        if cue.startswith(m.article[0]):
+            spellings.update(prefix + cue[1:] for prefix in m.lil_prefixes)
+    return frozenset(spellings)
 
 
 def _bare(word: str) -> str:
