@@ -145,22 +145,29 @@ def speech_types(quote: str, lex: Lexicon) -> list[tuple[str, str]]:
         return []
     bare = [w[1:] if w[:1] in ("و", "ف") and len(w) > 3 else w for w in words]
     text = " " + " ".join(bare) + " "
+    # the text is its words joined by single spaces: a phrase occurs only where its first word
+    # (or that word with the article) is one of them, which one set look-up tells first
+    present = frozenset(bare)
     found = []
     for etype, needles in _speech_needles(lex):
-        for phrase, plain, definite in needles:
+        for first, first_definite, phrase, plain, definite in needles:
+            if first not in present and first_definite not in present:
+                continue
             if plain in text or definite in text:
                 found.append((etype, f"speech.{etype}:{phrase}"))
                 break
     return found
 
 
-_Needles = tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...]
+_Needle = tuple[str, str, str, str, str]
+_Needles = tuple[tuple[str, tuple[_Needle, ...]], ...]
 _NEEDLES: dict[int, tuple[Lexicon, _Needles]] = {}
 
 
 def _speech_needles(lex: Lexicon) -> _Needles:
-    """Each speech type with its cues as (phrase, " phrase ", " الphrase "), the strings a quote
-    is searched for: made once per lexicon, not once a quote (a type has dozens of cues)."""
+    """Each speech type with its cues as (first word, first word with the article, phrase,
+    " phrase ", " الphrase "), what a quote is searched for: made once per lexicon, not once a
+    quote (a type has dozens of cues)."""
     entry = _NEEDLES.get(id(lex))
     if entry is None or entry[0] is not lex:
         needles = []
@@ -168,7 +175,8 @@ def _speech_needles(lex: Lexicon) -> _Needles:
             cues = []
             for cue in lex.cues.get(key, ()):
                 phrase = " ".join(cue) if isinstance(cue, tuple) else str(cue)
-                cues.append((phrase, f" {phrase} ", f" ال{phrase} "))
+                first = phrase.split(" ", 1)[0]
+                cues.append((first, f"ال{first}", phrase, f" {phrase} ", f" ال{phrase} "))
             needles.append((etype, tuple(cues)))
         _NEEDLES.clear()  # one lexicon at a time: an old one is not kept alive
         entry = _NEEDLES[id(lex)] = (lex, tuple(needles))
