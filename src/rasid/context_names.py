@@ -33,6 +33,8 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import compress
+from operator import itemgetter
+from typing import NamedTuple
 
 from rasid.caches import word_cache
 from rasid.doc import Doc
@@ -151,12 +153,23 @@ def _cue_kind(norm: str, bare: str) -> int:
     return kind
 
 
+class TokenFacts(NamedTuple):
+    """What the patterns ask of a token (a tuple: the cache keeps one a distinct word)."""
+
+    bare: str  # without a leading conjunction
+    word: bool  # a word (it starts with a letter), not a mark or a number
+    kind: int  # what it can open: _CREDIT, _TITLE, _SAY, _KUNYA and _ORG bits
+
+
+_KIND = itemgetter(2)
+
+
 @word_cache(40_000)
-def _token_info(token: str) -> tuple[str, bool, int]:
-    """(bare form, whether it is a word, what it can open) of a token: one cached look-up a
-    token for all three."""
+def _token_info(token: str) -> TokenFacts:
+    """The facts of a token: one cached look-up a token for all three."""
     bare = _bare(token)
-    return bare, _LETTER_FIRST(token) is not None, _cue_kind(token, bare)
+    facts = (bare, _LETTER_FIRST(token) is not None, _cue_kind(token, bare))
+    return tuple.__new__(TokenFacts, facts)  # no Python call to build it
 
 
 def provisional_id(name: str) -> str:
@@ -183,12 +196,9 @@ class NameFinder:
         self.starts: list[int] = words.starts
         self.ends: list[int] = words.ends
         self.n = len(self.norms)
-        # one cached look-up a token, its three facts taken apart in one C-level pass
-        facts = zip(*map(_token_info, self.norms), strict=True) if self.n else ((), (), ())
-        bares, words_, kinds = facts
-        self.bares: Sequence[str] = bares
-        self.words: Sequence[bool] = words_
-        self.kinds: Sequence[int] = kinds
+        # one cached look-up a token (a C-level map), its facts read where a pattern asks
+        # (taking all of them apart for every token cost more than the look-ups)
+        self.facts: list[TokenFacts] = list(map(_token_info, self.norms))
         self.kbi = [-1] * self.n  # the knowledge-base mention covering each token, or -1
         self.kb_mentions = list(kb_mentions)
         to_normalized = doc.norm.to_normalized
@@ -205,7 +215,7 @@ class NameFinder:
 
     def namey(self, k: int) -> bool:
         """A token that can be part of a name: a word, not in the KB, not an ordinary word."""
-        if k >= self.n or not self.words[k] or self.kbi[k] >= 0:
+        if k >= self.n or not self.facts[k].word or self.kbi[k] >= 0:
             return False
         return _namey_word(self.norms[k])
 
@@ -214,18 +224,21 @@ class NameFinder:
         if k >= self.n:
             return True
         norm = self.norms[k]
-        if not self.words[k]:
+        if not self.facts[k].word:
             return norm in _BOUNDARY or norm in "'\"«»"
-        return norm in self.c.enders or self.bares[k] in self.c.say_verbs
+        return norm in self.c.enders or self.facts[k].bare in self.c.say_verbs
 
     def title_at(self, k: int) -> tuple[int, str] | None:
         """(length, English role) of the longest title cue starting at token k."""
-        if self.bares[k] not in self.c.title_firsts and self.norms[k] not in self.c.title_firsts:
+        if (
+            self.facts[k].bare not in self.c.title_firsts
+            and self.norms[k] not in self.c.title_firsts
+        ):
             return None
         for n in self.c.title_lengths:
             if k + n > self.n:
                 continue
-            words = (self.bares[k], *self.norms[k + 1 : k + n])
+            words = (self.facts[k].bare, *self.norms[k + 1 : k + n])
             role = self.c.titles.get(words)
             if role is None and n == 1:
                 role = self.c.titles.get((self.norms[k],))
@@ -248,7 +261,7 @@ class NameFinder:
             norm = norms[j]
             if stop_at_article and j > k and norm.startswith(morphology().article):
                 break
-            if norm in self.c.particles and j + 1 < self.n and self.words[j + 1]:
+            if norm in self.c.particles and j + 1 < self.n and self.facts[j + 1].word:
                 if self.kbi[j + 1] >= 0 or norms[j + 1] in self.c.stop:
                     break
                 j += 2
@@ -268,7 +281,7 @@ class NameFinder:
         i = k
         adjacent = True
         while i < limit:
-            if not self.words[i]:
+            if not self.facts[i].word:
                 if self.norms[i] in _SENTENCE_END or self.norms[i] in ("(", ")", '"'):
                     return None
                 i += 1
@@ -312,7 +325,7 @@ class NameFinder:
 
     def org_cue(self, k: int) -> tuple[str, int] | None:
         """(cue word, length of its proclitics) when token k opens an organization's name."""
-        if not self.words[k] or self.kbi[k] >= 0:
+        if not self.facts[k].word or self.kbi[k] >= 0:
             return None
         return _org_cue_word(self.norms[k])
 
@@ -350,7 +363,7 @@ class NameFinder:
         lil = morphology().lil + article[-1]
         while end < self.n and end - j < 4:
             norm, kbi = norms[end], self.kbi[end]
-            if not self.words[end] or norm in self.c.stop or self.title_at(end) is not None:
+            if not self.facts[end].word or norm in self.c.stop or self.title_at(end) is not None:
                 break
             is_def = norm.startswith(article) or (end > j and norm.startswith(lil))
             is_nisba = kbi >= 0 and self.kb_mentions[kbi].nisba
@@ -370,7 +383,7 @@ class NameFinder:
     # -- patterns ------------------------------------------------------------------------------
 
     def run(self) -> list[Found]:
-        kinds = self.kinds
+        kinds = list(map(_KIND, self.facts))
         after = 0  # a title's name is read once: the walk goes on after it
         for k in compress(range(self.n), kinds):
             if k < after:
@@ -451,11 +464,11 @@ class NameFinder:
         if j >= self.n:
             return
         x = self.norms[j]
-        if not self.words[j] or self.kbi[j] >= 0:
+        if not self.facts[j].word or self.kbi[j] >= 0:
             return
         if x not in self.given and (x in self.common or x in self.c.stop):
             return
-        if self.bares[k] != normalize_key(_ABU) and x not in self.given:
+        if self.facts[k].bare != normalize_key(_ABU) and x not in self.given:
             return  # "أم" is also "or": only "أم" + a given name is a kunya
         end = j + 1
         if end < self.n and self.namey(end) and self.norms[end].startswith(morphology().article):
@@ -484,7 +497,7 @@ class NameFinder:
         n, role_en = title
         end = j + 1 + n
         while end < self.n and end - j < _MAX_WINDOW:
-            if not self.words[end] and self.norms[end] in _SENTENCE_END | {":", '"'}:
+            if not self.facts[end].word and self.norms[end] in _SENTENCE_END | {":", '"'}:
                 break
             end += 1
         index = len(self.found) - 1

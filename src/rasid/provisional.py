@@ -70,8 +70,8 @@ class Linker:
         cue = self.f.org_cue(i)
         if cue is not None and j - i > 1:
             a += cue[1]  # proclitics before the cue word are not part of the name
-        elif self.f.bares[i] in self.f.c.kunya_heads:
-            a += len(self.f.norms[i]) - len(self.f.bares[i])  # "وأبو بكر": "and" is not his
+        elif self.f.facts[i].bare in self.f.c.kunya_heads:
+            a += len(self.f.norms[i]) - len(self.f.facts[i].bare)  # "وأبو بكر": "and" is not his
         return a, b
 
     def add(self, found: Found) -> None:
