@@ -145,7 +145,21 @@ def _compile_triggers(data: dict[str, Any]) -> dict[str, tuple[TriggerForm, ...]
 
 
 def _phrases(items: list[str]) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(normalize_key(p).split()) for p in items if normalize_key(p))
+    """Cue phrases as word tuples. A phrase of several words opened by a two-letter word ("في
+    تطور اخر", "لم يسفر") is also read with the conjunction on that word ("وفي تطور اخر"): the
+    sentence's words keep "و" on words of three letters or fewer (``context._bare``)."""
+    out: list[tuple[str, ...]] = []
+    for item in items:
+        words = tuple(normalize_key(item).split())
+        if not words:
+            continue
+        out.append(words)
+        first = words[0]
+        if len(words) > 1 and len(first) == 2 and not first.isascii():
+            joined = ("و" + first, *words[1:])
+            if joined not in out:
+                out.append(joined)
+    return tuple(dict.fromkeys(out))
 
 
 @cache
