@@ -107,6 +107,26 @@ def test_rasid_train_fits_a_model_that_loads(tmp_path: Path) -> None:
     assert model.weights and model.name
 
 
+def test_the_threshold_counts_records_not_proposals() -> None:
+    """Five mentions of one real event make one right record, and three wrong proposals of
+    one sentence one wrong record: kept at 0.3 the records are 2 right and 1 wrong, and the
+    threshold that keeps them wins over 0.7, which keeps one event of the three."""
+    from rasid.events.train import Example, _best_threshold, _record_scores
+
+    def ex(label: int, events: tuple[str, ...], spot: str) -> Example:
+        return Example(("t=ASSAULT",), label, "a1", "gold", events, spot, 3)
+
+    examples = [ex(1, ("g1",), f"a1|ASSAULT|{k}") for k in range(5)]  # p 0.9: one event
+    examples += [ex(0, (), "a1|ASSAULT|99")] * 3  # p 0.4: one wrong record
+    examples += [ex(1, ("g2",), "a1|ASSAULT|7")]  # p 0.35: a second event
+    probs = [0.9] * 5 + [0.4] * 3 + [0.35]
+    idx = list(range(len(examples)))
+    assert _record_scores(examples, idx, probs, 0.3) == (2, 1)
+    assert _record_scores(examples, idx, probs, 0.7) == (1, 0)
+    threshold, cv = _best_threshold(examples, idx, probs, 3)
+    assert threshold <= 0.35 and cv["recall"] == round(2 / 3, 4)
+
+
 def test_rasid_train_refuses_a_test_half_and_no_input(tmp_path: Path) -> None:
     test_half = tmp_path / "ant-test.json"
     test_half.write_text("[]", encoding="utf-8")
