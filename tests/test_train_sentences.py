@@ -69,7 +69,12 @@ DATE_CASES = [
 
 @cache
 def _texts() -> dict[str, tuple[str, str | None]]:
-    wanted = {c[0] for c in (*CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES)}
+    wanted = {
+        c[0]
+        for c in (
+            *CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES, *NOT_DOER_CASES, *TARGET_CASES
+        )
+    }  # fmt: skip
     out: dict[str, tuple[str, str | None]] = {}
     with CORPUS.open(encoding="utf-8") as fh:
         for line in fh:
@@ -164,6 +169,21 @@ CASES = [
         {"ac:jens_stoltenberg"},
         None,
     ),
+    # "الرصاص الحي الذي أطلقه جنود إسرائيليون": the verb carries its object, the soldiers
+    # after it fired
+    ("SK-middleEast-1802-20180518", 0, 134, "ASSAULT", {"ac:israel"}, set(), set(), None),
+    # "مشروع قرار قدمته الكويت يدعو إلى حماية الفلسطينيين": the Palestinians are in the
+    # demand's complement, not its subject
+    (
+        "FR-internationalNews-1563-20180601",
+        0,
+        147,
+        "REQUEST",
+        {"ac:kuwait"},
+        {"ac:palestine"},
+        set(),
+        None,
+    ),
     # "وحرر الجيش الوطني الليبي بقيادة المشير خليفة حفتر": the leader is not the attacked
     (
         "SK-middleEast-2656-20180629",
@@ -176,6 +196,45 @@ CASES = [
         None,
     ),
 ]
+
+
+# (article, start, end, type, names that are never its doers): a demand's doer is never the
+# force whose fire killed people in its complement ("وطالبت ... بعد مقتل حوالى 60 منهم بنيران
+# إسرائيلية"), nor the party named in the clause it demands ("ويطالب بأن توقف حماس")
+NOT_DOER_CASES = [
+    ("FR-internationalNews-1563-20180601", 820, 997, "REQUEST", {"ac:israel"}),
+    ("FR-internationalNews-1563-20180601", 1514, 1740, "REQUEST", {"ac:hamas"}),
+]
+
+
+@pytest.mark.parametrize("case", NOT_DOER_CASES, ids=[f"{c[0]}:{c[1]}" for c in NOT_DOER_CASES])
+def test_no_doer_from_the_complement(case: tuple[str, int, int, str, set[str]]) -> None:
+    doc, start, end, etype, never = case
+    for ev in _events(doc, start, end):
+        if ev.type == etype:
+            assert not never & (_ids(ev.actors) | _ids(ev.claimed_by)), _ids(ev.actors)
+
+
+# (article, start, end, type, doer, target): the object after the subject and a day, commas
+# between ("انتقد الرئيس الإيراني، حسن روحاني، الأربعاء، الرئيس الأمريكي، دونالد ترامب")
+TARGET_CASES = [
+    (
+        "CN-internationalNews-282-20180425",
+        0,
+        187,
+        "ACCUSE",
+        "ac:hassan_rouhani",
+        "ac:donald_trump",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", TARGET_CASES, ids=[f"{c[0]}:{c[1]}" for c in TARGET_CASES])
+def test_the_object_after_the_subject(case: tuple[str, int, int, str, str, str]) -> None:
+    doc, start, end, etype, doer, target = case
+    events = [e for e in _events(doc, start, end) if e.type == etype]
+    assert events, f"{doc}[{start}:{end}]: no {etype}"
+    assert doer in _ids(events[0].actors) and target in _ids(events[0].targets)
 
 
 # (article, start, end): "وفي تطور آخر، قتل مدني ..." after a paragraph of air strikes that
@@ -215,7 +274,8 @@ def _ids(refs: tuple) -> set[str]:  # type: ignore[type-arg]
 
 def test_cases_are_train_articles() -> None:
     train = {d["doc"] for d in json.loads(TRAIN.read_text(encoding="utf-8"))}
-    assert {c[0] for c in (*CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES)} <= train
+    cited = (*CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES, *NOT_DOER_CASES, *TARGET_CASES)
+    assert {c[0] for c in cited} <= train
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c[0]}:{c[1]}" for c in CASES])

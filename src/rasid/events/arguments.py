@@ -28,6 +28,7 @@ Risky: long clauses with several actors in a row; actors given only by a pronoun
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -179,6 +180,12 @@ def assign_roles(
         participants = [p for p in participants if p not in claimed]
 
     agent_at = view.find_phrase(lex.cues["agent_markers"], head, hi)
+    if material:
+        # "برصاص", "بنيران": the force that fired; a demand or a charge is done by no fire
+        # ("وطالبت ... بعد مقتل 60 منهم بنيران إسرائيلية": the fire is another event's)
+        force_at = view.find_phrase(lex.cues["force_markers"], head, hi)
+        if force_at is not None and (agent_at is None or force_at[0] < agent_at[0]):
+            agent_at = force_at
     if agent_at is not None:
         after_agent = [p for p in participants if p.first >= agent_at[1]]
         if after_agent:
@@ -231,6 +238,14 @@ def assign_roles(
         and nxt.bare.startswith("ب")
         and (nxt.bare == "ب" or nxt.stem != nxt.bare)
     )
+    # "يدعو إلى حماية الفلسطينيين", "ويطالب بأن توقف حماس": a preposition or a clause right
+    # after a verb of saying opens its complement; the names in it are not its subject
+    complement_first = complement_first or (
+        verb
+        and cand.type in VERBAL_TYPES
+        and nxt is not None
+        and nxt.is_in(lex.words["prepositions"] | lex.words["complementizers"])
+    )
     # "جدد الوزراء رفضهم قرار واشنطن": a verbal noun with its pronoun, object of a light
     # verb; its doer is the light verb's subject, never the name after it
     light_object = (
@@ -244,7 +259,7 @@ def assign_roles(
         for p in after[:2]:
             if _prep_before(view, p, blocked) and not (voiced and p is after[0]):
                 continue
-            if _describes_person(view, p, persons):
+            if _describes_person(view, p, persons) and not _object_pronoun(lex, cand, words):
                 break  # "خطف موظف بريطاني": the employee's nationality, not the kidnapper
             if _gap(view, cand.last, p.first) <= 6:
                 actors.append(p)
@@ -357,7 +372,8 @@ def _objects(
     if cand.type in ("ASSAULT", "COERCE") and cand.form.pos == "n":
         return []  # a noun's later names are context, not its target
     subject_end = actors[-1].last if actors else cand.last
-    group = [p for p in free if subject_end < p.first <= subject_end + 5]
+    # "انتقد الرئيس الإيراني، حسن روحاني، الأربعاء، الرئيس الأمريكي": commas are no words
+    group = [p for p in free if subject_end < p.first and _gap(view, subject_end, p.first) <= 4]
     return _apposition(view, group)
 
 
@@ -442,6 +458,25 @@ def _after_complementizer(view: SentenceView, lex: Lexicon, p: Placed, head: int
             return False
         start -= 1
     return view.words[start - 1].is_in(lex.words["complementizers"])
+
+
+OBJECT_PRONOUNS = ("هما", "هم", "ها", "ه")
+
+
+def _object_pronoun(lex: Lexicon, cand: Candidate, words: Sequence[Word]) -> bool:
+    """The verb carries its object ("أطلقه", "استهدفتهم"): the noun after it is its subject
+    ("الرصاص الذي أطلقه جنود إسرائيليون": the soldiers fired, they were not fired at)."""
+    if cand.form.pos != "v" or cand.last != cand.head:
+        return False
+    bare = words[cand.head].bare
+    for pronoun in OBJECT_PRONOUNS:
+        if bare.endswith(pronoun) and len(bare) > len(pronoun) + 2:
+            base = bare[: -len(pronoun)]
+            for key in (base, base + "ا"):  # "قتلوه": قتلوا with its object
+                if any(f.lemma == cand.form.lemma for f in lex.triggers.get(key, ())):
+                    return True
+            return False
+    return False
 
 
 def _gap(view: SentenceView, a: int, b: int) -> int:
