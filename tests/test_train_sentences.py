@@ -72,7 +72,8 @@ def _texts() -> dict[str, tuple[str, str | None]]:
     wanted = {
         c[0]
         for c in (
-            *CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES, *NOT_DOER_CASES, *TARGET_CASES
+            *CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES, *NOT_DOER_CASES, *TARGET_CASES,
+            ("SK-middleEast-1690-20180514",),
         )
     }  # fmt: skip
     out: dict[str, tuple[str, str | None]] = {}
@@ -398,6 +399,15 @@ def test_event_date(case: tuple) -> None:  # type: ignore[type-arg]
         assert ev.date not in never, (ev.date, ev.rules.get("date"))
         if must is not None:
             assert ev.date == must, (ev.date, ev.rules.get("date"))
+
+
+def test_a_total_raised_is_no_event() -> None:
+    """SK-middleEast-1690-20180514: "40 فلسطينيا قتلوا ... ليرتفع بذلك عدد قتلى مسيرة العودة
+    الكبرى التي انطلقت في 30 مارس": the killing is an event; the dead of the whole march since
+    30 March are its total, not an attack of that day."""
+    attacks = [e for e in _events("SK-middleEast-1690-20180514", 231, 422) if e.type == "ASSAULT"]
+    assert attacks
+    assert all(e.date != "2018-03-30" for e in attacks), [(e.date, e.rules) for e in attacks]
 
 
 def test_the_attack_answered_lends_no_place() -> None:

@@ -303,6 +303,8 @@ def _judge(
         return None  # "تنديدا بالقصف": the other event is referred to, not reported
     if view.has_phrase(lex.cues["generic"], max(lo, w.i - (3 if form.pos == "n" else 1)), w.i):
         return None
+    if form.pos != "v" and view.has_phrase(lex.cues["tally"], max(lo, w.i - 4), w.i):
+        return None  # "ليرتفع بذلك عدد قتلى ...": the total the toll raises
     if form.pos == "n":
         if form.plural and w.bare.endswith(("اتها", "اتهم", "اته", "اتنا")):
             return None  # "هجماتها": their attacks in general
