@@ -151,6 +151,18 @@ CASES = [
     # "أعلنت وزارة الداخلية التونسية ... مقتل عناصر من الأمن التونسي في كمين": Tunisia's
     # forces are the victims, not the ambushers
     ("BB-middleEast-706-20180708", 361, 544, "ASSAULT", set(), {"ac:tunisia"}, set(), None),
+    # "أعلنت وزارة الصحة الفلسطينية، الجمعة، مقتل اثنين فلسطينيين، إثر إطلاق قوات إسرائيلية
+    # النار عليهما": who tells of the dead did not kill them
+    (
+        "CN-internationalNews-473-20180812",
+        1770,
+        1952,
+        "ASSAULT",
+        set(),
+        {"ac:palestine"},
+        set(),
+        None,
+    ),
     # "وندد بـ"جريمة أمريكا"": the United States is what is denounced, not who denounces
     ("FR-middleEast-926-20180813", 0, 581, "ACCUSE", set(), {"ac:united_states"}, set(), None),
     # "أن ميليشيات الحوثي الانقلابية نفذت ... هجمات": the subject of a light verb of doing
@@ -201,10 +213,13 @@ CASES = [
 
 # (article, start, end, type, names that are never its doers): a demand's doer is never the
 # force whose fire killed people in its complement ("وطالبت ... بعد مقتل حوالى 60 منهم بنيران
-# إسرائيلية"), nor the party named in the clause it demands ("ويطالب بأن توقف حماس")
+# إسرائيلية"), nor the party named in the clause it demands ("ويطالب بأن توقف حماس"), nor
+# what a verb's complement names after "فيها"
 NOT_DOER_CASES = [
     ("FR-internationalNews-1563-20180601", 820, 997, "REQUEST", {"ac:israel"}),
     ("FR-internationalNews-1563-20180601", 1514, 1740, "REQUEST", {"ac:hamas"}),
+    # "تصريحا للمتحدث باسم الوزارة ندد فيها باعتزام اليونسكو": UNESCO is denounced
+    ("BB-middleEast-389-20180423", 0, 627, "ACCUSE", {"ac:unesco"}),
 ]
 
 

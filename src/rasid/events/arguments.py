@@ -232,6 +232,8 @@ def assign_roles(
     voiced = verb and cand.last + 1 < len(words) and words[cand.last + 1].is_in(lex.words["voice"])
     # "وندد بـ"جريمة أمريكا"": the complement comes first, the subject is not named here
     nxt = words[cand.last + 1] if cand.last + 1 < len(words) else None
+    if nxt is not None and nxt.is_in(lex.words["resumptive"]) and nxt.i + 1 < len(words):
+        nxt = words[nxt.i + 1]  # "ندد فيها باعتزام اليونسكو": in it, then the complement
     complement_first = (
         verb
         and nxt is not None
@@ -279,6 +281,10 @@ def assign_roles(
             # "تعرضت القوات الأمريكية لهجوم": the subject undergoes the attack
             undergoer = _light_word(view.words[light], lex.words["undergo_verbs"])
             doing = undergoer or _light_word(view.words[light], lex.words["doing_verbs"])
+            if "masdar" in cand.form.flags and "kill" in cand.form.flags and not doing:
+                # "أعلنت وزارة الصحة الفلسطينية مقتل اثنين": who tells of the dead did not
+                # kill them; only a verb of doing makes its subject the killer
+                ok_position = False
             if not ok_position and doing:
                 # "أن ميليشيات الحوثي نفذت هجمات": the subject first, right before the verb
                 ahead = [p for p in before_subjects if p.last < light]
