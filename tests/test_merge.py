@@ -209,3 +209,19 @@ def test_undated_mentions_join_nothing_across_articles(tmp_path: Path) -> None:
         ids = sorted(r[0] for r in cur.rows("SELECT id FROM events"))
     store.close()
     assert ids == ["a", "a-u", "b-u"]
+
+
+def test_a_town_named_only_by_the_text_is_one_place_by_its_name() -> None:
+    """An unknown town has no knowledge-base id and no coordinates: two mentions of the same
+    name in one country are one place, and it never splits an event from a known place."""
+    from rasid.merge import places_compatible, same_place
+
+    def town(name_ar: str, country: str | None = "IQ") -> Location:
+        return Location("Town", name_ar, country, None, None, None, "city")
+
+    baghdad = Location("Baghdad", "بغداد", "IQ", None, 33.3, 44.4, "city", "pl:baghdad")
+    assert same_place(town("المشتل"), town("المشتل"))
+    assert not same_place(town("المشتل"), town("الكرادة"))
+    assert not same_place(town("المشتل"), baghdad)
+    assert places_compatible(town("المشتل"), baghdad)
+    assert not places_compatible(town("المشتل"), town("المشتل", "SY"))

@@ -74,6 +74,7 @@ def _texts() -> dict[str, tuple[str, str | None]]:
         for c in (
             *CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES, *NOT_DOER_CASES, *TARGET_CASES,
             ("SK-middleEast-1690-20180514",),
+            *TOWN_CASES,
         )
     }  # fmt: skip
     out: dict[str, tuple[str, str | None]] = {}
@@ -290,7 +291,10 @@ def _ids(refs: tuple) -> set[str]:  # type: ignore[type-arg]
 
 def test_cases_are_train_articles() -> None:
     train = {d["doc"] for d in json.loads(TRAIN.read_text(encoding="utf-8"))}
-    cited = (*CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES, *NOT_DOER_CASES, *TARGET_CASES)
+    cited = (
+        *CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES, *NOT_DOER_CASES, *TARGET_CASES,
+        *TOWN_CASES,
+    )  # fmt: skip
     assert {c[0] for c in cited} <= train
 
 
@@ -414,6 +418,27 @@ def test_event_date(case: tuple) -> None:  # type: ignore[type-arg]
         assert ev.date not in never, (ev.date, ev.rules.get("date"))
         if must is not None:
             assert ev.date == must, (ev.date, ev.rules.get("date"))
+
+
+# (article, start, end, type, the town as written, its country or None): a town the knowledge
+# base lacks, named by the noun before it, places the event ("في مدينة لييج البلجيكية")
+TOWN_CASES = [
+    ("AL-internationalNews-1389-20180530", 0, 168, "ASSAULT", "لييج", "BE"),
+    ("SK-internationalNews-508-20180322", 665, 738, "PROTEST", "باتمان", None),
+]
+
+
+@pytest.mark.parametrize("case", TOWN_CASES, ids=[f"{c[0]}:{c[1]}" for c in TOWN_CASES])
+def test_an_unknown_town_places_the_event(case: tuple[str, int, int, str, str, str]) -> None:
+    doc, start, end, etype, town, country = case
+    events = [e for e in _events(doc, start, end) if e.type == etype]
+    assert events, f"{doc}[{start}:{end}]: no {etype}"
+    loc = events[0].location
+    assert loc is not None and loc.name_ar == town and loc.precision == "city", loc
+    assert loc.name.isascii() and loc.name[:1].isupper() and loc.lat is None
+    assert events[0].rules["location"] == "place.unknown_town"
+    if country:
+        assert loc.country == country
 
 
 def test_a_total_raised_is_no_event() -> None:

@@ -33,6 +33,7 @@ from rasid.merge_model import (
     load_scorer,
     modes_compatible,
     nested,
+    same_place,
 )
 from rasid.merge_model import day_range as day_range  # noqa: PLC0414 - re-exported (store)
 from rasid.records import (
@@ -76,14 +77,20 @@ def places_compatible(a: Location | None, b: Location | None) -> bool:
         return True
     if a.country and b.country and a.country != b.country:
         return False
-    if a.entity_id and a.entity_id == b.entity_id:
+    if same_place(a, b):
         return True
     if nested(a, b) or nested(b, a):
         return True
+    if _unlocated(a) or _unlocated(b):
+        return True  # a town named only by the text: where it lies is not known
     km = km_between(a, b)
     if km is not None and km <= 25:
         return True
     return a.precision in ("country", "region") or b.precision in ("country", "region")
+
+
+def _unlocated(loc: Location) -> bool:
+    return loc.entity_id is None and loc.lat is None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -163,7 +170,7 @@ def _same_article_evidence(a: Event, b: Event) -> bool:
         a.location
         and b.location
         and (
-            a.location.entity_id == b.location.entity_id
+            same_place(a.location, b.location)
             or nested(a.location, b.location)
             or nested(b.location, a.location)
         )
@@ -192,7 +199,7 @@ def _bare(e: Event) -> bool:
 def affinity(a: Event, b: Event) -> float:
     """How alike two compatible mentions are: shared place, participants and day."""
     score = 0.0
-    if a.location and b.location and a.location.entity_id == b.location.entity_id:
+    if a.location and b.location and same_place(a.location, b.location):
         score += 2
     score += len(
         (entity_ids(a.actors) | entity_ids(a.targets))

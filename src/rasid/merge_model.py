@@ -95,6 +95,14 @@ def km_between(a: Location, b: Location) -> float | None:
     return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
 
 
+def same_place(a: Location, b: Location) -> bool:
+    """One place: the same knowledge-base entity, or the same name in the same country where
+    neither is in the knowledge base (a town named only by the text)."""
+    if a.entity_id or b.entity_id:
+        return a.entity_id == b.entity_id
+    return a.name_ar == b.name_ar and a.country == b.country
+
+
 def nested(inner: Location, outer: Location) -> bool:
     """``inner``'s place lies inside ``outer``'s (a base in a governorate in a country)."""
     if not inner.entity_id or not outer.entity_id:
@@ -174,7 +182,7 @@ def place_relation(a: Location | None, b: Location | None) -> str:
         return "none"
     if a.country and b.country and a.country != b.country:
         return "other_country"
-    if a.entity_id and a.entity_id == b.entity_id:
+    if same_place(a, b):
         return "same"
     if nested(a, b) or nested(b, a):
         return "nested"

@@ -547,3 +547,11 @@ def is_consonant_skeleton(name: str) -> bool:
 def is_readable_name(name: str) -> bool:
     """No underscore, no ain/hamza apostrophes, no consonant skeleton."""
     return "_" not in name and "'" not in name and not is_consonant_skeleton(name)
+
+
+def romanize_place(name_ar: str) -> str:
+    """The English of a place name the knowledge base lacks ("باتمان" -> "Batman", "عين عيسى"
+    -> "Ayn Isa"): word by word by the spelling rules of Arabic names, never the person-name
+    dictionary, whose nearest English given name ("Pittman") is no town's."""
+    words = [_spell_word(w) for w in name_ar.split()]
+    return " ".join(w[:1].upper() + w[1:] if i == 0 else w for i, w in enumerate(words) if w)

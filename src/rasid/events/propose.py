@@ -28,7 +28,7 @@ from rasid.events.arguments import (
 from rasid.events.context import DocIndex, Placed, SentenceView, Word, view_sentence
 from rasid.events.lexicon import Lexicon, load_lexicon
 from rasid.events.rules import Candidate, find_candidates
-from rasid.events.setting import PRECISION, find_place, find_time
+from rasid.events.setting import PRECISION, find_place, find_time, find_town, town_location
 from rasid.events.speech import SpeechAct, find_speech, speech_types
 from rasid.kb import KnowledgeBase, load_kb
 from rasid.records import (
@@ -446,6 +446,12 @@ def _build_event(
     if place is None and state.home is not None and etype not in VERBAL_TYPES:
         # the article tells of one country: an attack or a raid there is at least in it
         place, label, precision, place_rule = state.home, None, "country", "place.article_country"
+    town = None
+    # a known place with a direction ("شرقي بغداد") keeps its coordinates over a town's name
+    coarse = precision not in ("site", "city") and label is None
+    if coarse and (spot := find_town(view, lex, *side)) is not None:
+        town = town_location(view, spot, place or state.home, precision)
+        place_rule = "place.unknown_town"
     time, time_rule = find_time(view, cand, lo, hi, state.para_time.get(view.sentence.paragraph))
     date = time.value if time else None
     date_end = time.value_end if time else None
@@ -515,7 +521,7 @@ def _build_event(
         mode=mode,
         date=date,
         date_end=date_end if date_end != date else None,
-        location=_location(place, label, precision) if place else None,
+        location=town or (_location(place, label, precision) if place else None),
         actors=tuple(_actor_ref(a, affiliation) for a in actors_all),
         targets=tuple(_actor_ref(t, affiliation) for t in targets_all),
         claimed_by=tuple(_actor_ref(c, affiliation) for c in claimed),

@@ -8,8 +8,15 @@
   preferring one in the trigger's own comma segment; never the start of a period ("منذ ...") nor
   a date inside a relative clause that follows a verb trigger (it dates what the clause tells);
 - across a sequence marker ("ويأتي X بعد أيام من Y") places and dates are the other event's; a
-  place in a claim the sentence says was corrected ("قبل أن يتبين أن ...") is not the event's.
-Risky: a sentence listing several places for one event keeps only the most specific.
+  place in a claim the sentence says was corrected ("قبل أن يتبين أن ...") is not the event's;
+- a town the knowledge base lacks is named by the noun before it ("بمديرية التحيتا", "في مدينة
+  لييج البلجيكية"): the event is placed there, in the country and governorate of the coarser
+  place the clause or the article gives, with no coordinates (none are known) and its Arabic
+  name as written, romanized. Guards: the noun is indefinite (not "المدينة" told before), the
+  name is no knowledge-base mention, no trigger or cue word, no adjective of a list
+  (``not_town_names``: "مدينة أخرى", "حي سكني").
+Risky: a sentence listing several places for one event keeps only the most specific; a common
+noun missing from the lists may be read as a town's name.
 """
 
 from __future__ import annotations
@@ -19,7 +26,8 @@ from rasid.events.context import Placed, SentenceView
 from rasid.events.lexicon import Lexicon, load_lexicon
 from rasid.events.rules import Candidate
 from rasid.kb import load_kb
-from rasid.records import Entity, TimeExpr
+from rasid.names import romanize_place
+from rasid.records import Entity, Location, TimeExpr
 
 PLACE_RANK = {
     "base": 0,
@@ -204,3 +212,73 @@ def _nearest(view: SentenceView, times: list[Placed], head: int) -> Placed:
 
     own = [t for t in times if segment(t.first) == segment(head)]
     return min(own or times, key=lambda t: abs(t.first - head))
+
+
+_DEFINITE = ("ال", "بال", "وال", "لل", "فال", "كال", "وبال")
+
+
+def _town_word(view: SentenceView, lex: Lexicon, i: int, covered: set[int]) -> bool:
+    if i >= len(view.words) or i in covered:
+        return False
+    w = view.words[i]
+    return (
+        len(w.bare) >= 3
+        and w.bare.isalpha()
+        and not w.text.isascii()
+        and not w.is_in(lex.words["not_town_names"])
+        and w.bare not in lex.triggers
+        and w.text not in lex.triggers
+        and w.bare not in lex.scan_words
+    )
+
+
+def find_town(view: SentenceView, lex: Lexicon, lo: int, hi: int) -> tuple[int, int] | None:
+    """The words [first, last] of a town the knowledge base does not know, named after a town
+    noun in [lo, hi) ("بمديرية التحيتا", "قرية عين عيسى")."""
+    nouns = lex.words["town_nouns"]
+    covered = {i for p in view.mentions for i in range(p.first, p.last + 1)}
+    words = view.words
+    for i in range(max(lo, 0), min(hi, len(words)) - 1):
+        w = words[i]
+        if not w.is_in(nouns) or w.bare.startswith(_DEFINITE) or w.text.isascii():
+            continue
+        if not _town_word(view, lex, i + 1, covered):
+            continue
+        last = i + 1
+        if words[last].is_in(lex.words["toponym_heads"]) and _town_word(
+            view, lex, last + 1, covered
+        ):
+            last += 1  # "عين عيسى", "دير حافر"
+        return i + 1, last
+    return None
+
+
+def town_location(
+    view: SentenceView, town: tuple[int, int], around: Entity | None, precision: str | None
+) -> Location:
+    """The place of an unknown town: its name as the article writes it, inside ``around``
+    (the coarser place found, or the article's country)."""
+    first, last = view.words[town[0]], view.words[town[1]]
+    norm = view.doc.norm
+    a = norm.to_original(first.start)
+    b = norm.to_original_span(last.start, last.end)[1]
+    name_ar = view.doc.article.text[a:b]
+    admin1 = None
+    country = around.country if around is not None else None
+    if around is not None:
+        admin1 = around.name if precision == "admin1" else around.admin1
+    for p in view.mentions:
+        # "مدينة لييج البلجيكية": the nisba after the name says whose town it is
+        if p.first == town[1] + 1 and p.entity is not None and p.entity.country:
+            if p.entity.country != country:
+                country, admin1 = p.entity.country, None
+            break
+    return Location(
+        name=romanize_place(name_ar),
+        name_ar=name_ar,
+        country=country,
+        admin1=admin1,
+        lat=None,
+        lon=None,
+        precision="city",
+    )
