@@ -225,3 +225,4 @@ def test_a_town_named_only_by_the_text_is_one_place_by_its_name() -> None:
     assert not same_place(town("المشتل"), baghdad)
     assert places_compatible(town("المشتل"), baghdad)
     assert not places_compatible(town("المشتل"), town("المشتل", "SY"))
+    assert not places_compatible(town("المشتل"), town("الكرادة"))

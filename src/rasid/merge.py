@@ -81,6 +81,8 @@ def places_compatible(a: Location | None, b: Location | None) -> bool:
         return True
     if nested(a, b) or nested(b, a):
         return True
+    if _unlocated(a) and _unlocated(b):
+        return False  # two towns of other names ("قرية كرش", "منطقة الزوب"): two places
     if _unlocated(a) or _unlocated(b):
         return True  # a town named only by the text: where it lies is not known
     km = km_between(a, b)

@@ -234,15 +234,19 @@ def _town_word(view: SentenceView, lex: Lexicon, i: int, covered: set[int]) -> b
 
 def find_town(view: SentenceView, lex: Lexicon, lo: int, hi: int) -> tuple[int, int] | None:
     """The words [first, last] of a town the knowledge base does not know, named after a town
-    noun in [lo, hi) ("بمديرية التحيتا", "قرية عين عيسى")."""
-    nouns = lex.words["town_nouns"]
+    noun in [lo, hi) ("بمديرية التحيتا", "قرية عين عيسى") or after an area's noun with its
+    article ("في منطقة الزوب")."""
+    nouns, areas = lex.words["town_nouns"], lex.words["area_nouns"]
     covered = {i for p in view.mentions for i in range(p.first, p.last + 1)}
     words = view.words
     for i in range(max(lo, 0), min(hi, len(words)) - 1):
         w = words[i]
-        if not w.is_in(nouns) or w.bare.startswith(_DEFINITE) or w.text.isascii():
+        area = w.is_in(areas)
+        if not (area or w.is_in(nouns)) or w.bare.startswith(_DEFINITE) or w.text.isascii():
             continue
         if not _town_word(view, lex, i + 1, covered):
+            continue
+        if area and not words[i + 1].bare.startswith("ال"):
             continue
         last = i + 1
         if words[last].is_in(lex.words["toponym_heads"]) and _town_word(
