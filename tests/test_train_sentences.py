@@ -215,12 +215,14 @@ CASES = [
 # (article, start, end, type, names that are never its doers): a demand's doer is never the
 # force whose fire killed people in its complement ("وطالبت ... بعد مقتل حوالى 60 منهم بنيران
 # إسرائيلية"), nor the party named in the clause it demands ("ويطالب بأن توقف حماس"), nor
-# what a verb's complement names after "فيها"
+# what a verb's complement names after "فيها", nor the one name before a charge
 NOT_DOER_CASES = [
     ("FR-internationalNews-1563-20180601", 820, 997, "REQUEST", {"ac:israel"}),
     ("FR-internationalNews-1563-20180601", 1514, 1740, "REQUEST", {"ac:hamas"}),
     # "تصريحا للمتحدث باسم الوزارة ندد فيها باعتزام اليونسكو": UNESCO is denounced
     ("BB-middleEast-389-20180423", 0, 627, "ACCUSE", {"ac:unesco"}),
+    # "واتهمت دمشق بتنفيذه": one name and then the charge, the accused
+    ("FR-middleEast-296-20180414", 1398, 1594, "ACCUSE", {"ac:syria"}),
 ]
 
 

@@ -257,12 +257,16 @@ def assign_roles(
     )
     complement_first = complement_first or light_object
     persons = lex.words["persons"]
+    charged = False
     if not actors and verb and not passive and not noun_subject and not complement_first:
         for p in after[:2]:
             if _prep_before(view, p, blocked) and not (voiced and p is after[0]):
                 continue
             if _describes_person(view, p, persons) and not _object_pronoun(lex, cand, words):
                 break  # "خطف موظف بريطاني": the employee's nationality, not the kidnapper
+            if p is after[0] and _charge_follows(view, lex, cand, p):
+                charged = True  # "واتهمت دمشق بتنفيذه": the one name before the charge
+                break
             if _gap(view, cand.last, p.first) <= 6:
                 actors.append(p)
                 rules["actors"] = "verb_subject"
@@ -301,7 +305,7 @@ def assign_roles(
                 rules["actors"] = "subject_before_verb" if verb else "light_verb_subject"
     if (
         not actors
-        and complement_first
+        and (complement_first or charged)
         and not light_object
         and cand.type in VERBAL_TYPES
         and prev_actor is not None
@@ -464,6 +468,16 @@ def _after_complementizer(view: SentenceView, lex: Lexicon, p: Placed, head: int
             return False
         start -= 1
     return view.words[start - 1].is_in(lex.words["complementizers"])
+
+
+def _charge_follows(view: SentenceView, lex: Lexicon, cand: Candidate, p: Placed) -> bool:
+    """A verb of charging with one name and then its charge ("اتهمت دمشق بتنفيذه"): the name
+    is the accused, the accuser was named before; with two ("اتهمت دمشق واشنطن بتنفيذه") the
+    first is the subject."""
+    if cand.form.lemma not in lex.words["charge_verbs"] or p.last + 1 >= len(view.words):
+        return False
+    nxt = view.words[p.last + 1]
+    return nxt.bare.startswith("ب") and nxt.stem != nxt.bare
 
 
 OBJECT_PRONOUNS = ("هما", "هم", "ها", "ه")
