@@ -21,6 +21,8 @@ from rasid.events.lexicon import load_lexicon
 from rasid.records import Entity, Mention, Quantity, Sentence, TimeExpr
 
 _WORD = re.compile(r"\w+|[\"',;:()\-]")
+# a run of \w holding an underscore, from its start (the letters before it, the rest after it)
+_UNDERSCORED = re.compile(r"[^\W_]*_\w*")
 CLAUSE_PUNCT = frozenset({";", ":"})
 QUOTE = '"'
 
@@ -179,6 +181,9 @@ class DocIndex:
     def __init__(self, doc: Doc) -> None:
         # the document's words once, by C-level maps, for every sentence's view
         self.tokens, self.token_starts, self.token_ends = _tokens(doc)
+        # each token's (bare, stem), by one C-level map: a cached look-up called from the
+        # sentence walk cost six times as much a token, more than the tokens no view reads
+        self.token_forms = list(map(_forms, self.tokens))
         self.mentions, self.mention_starts = _by_start(doc.mentions)
         self.times, self.time_starts = _by_start(doc.times)
         self.quantities, self.quantity_starts = _by_start(doc.quantities)
@@ -198,26 +203,30 @@ class DocIndex:
 
 
 def _tokens(doc: Doc) -> tuple[list[str], list[int], list[int]]:
-    """The tokens of ``_WORD`` in the normalized text (texts, starts, ends). Without an
-    underscore in the text they are the document's words (split once for every stage) less
-    the marks the rules ignore, taken by C-level maps, at a third of the cost of a regex pass
-    (a run of letters and digits is a run of ``\\w``; an underscore would join two runs)."""
+    """The tokens of ``_WORD`` in the normalized text (texts, starts, ends): the document's
+    words (split once for every stage) less the marks the rules ignore, taken by C-level maps,
+    at a third of the cost of a regex pass (a run of letters and digits is a run of ``\\w``).
+    An underscore is a ``\\w`` that no word holds: each run of ``\\w`` with one (half the ANT
+    articles have a line of them) is put in place of the words it joins."""
     text = doc.norm.text
     words = doc.words
-    if words is not None and "_" not in text:
-        texts = words.texts
-        keep = list(map(or_, map(str.isalnum, texts), map(_PUNCT.__contains__, texts)))
+    if words is None:
+        matches = list(_WORD.finditer(text))
         return (
-            list(compress(texts, keep)),
-            list(compress(words.starts, keep)),
-            list(compress(words.ends, keep)),
+            list(map(re.Match.group, matches)),
+            list(map(re.Match.start, matches)),
+            list(map(re.Match.end, matches)),
         )
-    matches = list(_WORD.finditer(text))
-    return (
-        list(map(re.Match.group, matches)),
-        list(map(re.Match.start, matches)),
-        list(map(re.Match.end, matches)),
-    )
+    texts = words.texts
+    keep = list(map(or_, map(str.isalnum, texts), map(_PUNCT.__contains__, texts)))
+    tokens = list(compress(texts, keep))
+    starts = list(compress(words.starts, keep))
+    ends = list(compress(words.ends, keep))
+    if "_" in text:
+        for m in reversed(list(_UNDERSCORED.finditer(text))):  # from the end: indexes hold
+            a, b = bisect_left(starts, m.start()), bisect_left(starts, m.end())
+            tokens[a:b], starts[a:b], ends[a:b] = [m.group()], [m.start()], [m.end()]
+    return tokens, starts, ends
 
 
 def _by_start(items: Sequence[_T]) -> tuple[Sequence[_T], list[int]]:
@@ -255,8 +264,12 @@ def view_sentence(
     new = tuple.__new__  # Word's own constructor, without a Python call per word
     lo, hi = index.token_range(ns, ne)
     n = 0  # len(words), kept by hand: one call a token less
-    for tok, start, end in zip(
-        index.tokens[lo:hi], index.token_starts[lo:hi], index.token_ends[lo:hi], strict=True
+    for tok, start, end, (bare, stem) in zip(
+        index.tokens[lo:hi],
+        index.token_starts[lo:hi],
+        index.token_ends[lo:hi],
+        index.token_forms[lo:hi],
+        strict=True,
     ):
         if tok in _PUNCT:  # one-character marks only: no length test first
             if tok == QUOTE:
@@ -270,7 +283,6 @@ def view_sentence(
                 words.append(new(Word, (n, start, end, ",", ",", clause, in_quote, "")))
                 n += 1
             continue
-        bare, stem = _forms(tok)
         if n and (tok in connectors or bare in connectors):
             clause += 1
         if clause != opened:
