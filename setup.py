@@ -18,6 +18,7 @@ from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
 HOT = [
+    "rasid/context_names.py",
     "rasid/data/__init__.py",
     "rasid/doc.py",
     "rasid/entities.py",
@@ -44,6 +45,7 @@ HOT = [
     "rasid/merge.py",
     "rasid/numbers.py",
     "rasid/pipeline.py",
+    "rasid/provisional.py",
     "rasid/records.py",
     "rasid/summary.py",
     "rasid/text/__init__.py",
