@@ -63,8 +63,11 @@ def extract(
 
     records = run(articles)
     if fmt == "jsonl":
+        # a JSON line needs none of rich's rendering (emoji codes, control codes, cell widths),
+        # which took a tenth of the command's time (0.24 ms a line): one plain write each
+        write = out.file.write
         for r in records:
-            out.print(json.dumps(record_to_json(r), ensure_ascii=False), markup=False)
+            write(json.dumps(record_to_json(r), ensure_ascii=False) + "\n")
     elif fmt == "json":
         out.print(
             json.dumps([record_to_json(r) for r in records], ensure_ascii=False, indent=1),
