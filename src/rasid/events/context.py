@@ -11,8 +11,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress, pairwise
-from operator import itemgetter, or_
+from itertools import pairwise
+from operator import itemgetter
 from typing import NamedTuple, TypeVar
 
 from rasid.caches import word_cache
@@ -136,8 +136,11 @@ _START, _END, _TEXT, _BARE, _STEM = (itemgetter(k) for k in (1, 2, 3, 4, 7))
 
 
 @word_cache(40_000)
-def _forms(word: str) -> tuple[str, str]:
-    """(bare, stem) of a word."""
+def _forms(word: str) -> tuple[str, str] | None:
+    """(bare, stem) of a token of ``_WORD``; None for any other (a mark the rules ignore, a
+    line break), which the sentence walk skips."""
+    if not (word.isalnum() or word in _PUNCT or "_" in word):
+        return None
     return _bare(word), _stem(word)
 
 
@@ -203,11 +206,11 @@ class DocIndex:
 
 
 def _tokens(doc: Doc) -> tuple[list[str], list[int], list[int]]:
-    """The tokens of ``_WORD`` in the normalized text (texts, starts, ends): the document's
-    words (split once for every stage) less the marks the rules ignore, taken by C-level maps,
-    at a third of the cost of a regex pass (a run of letters and digits is a run of ``\\w``).
-    An underscore is a ``\\w`` that no word holds: each run of ``\\w`` with one (half the ANT
-    articles have a line of them) is put in place of the words it joins."""
+    """The tokens of the normalized text (texts, starts, ends): the document's words, split
+    once for every stage, with the marks that are no token of ``_WORD`` among them (the
+    sentence walk skips them: filtering them out cost more than skipping). An underscore is a
+    ``\\w`` that no word holds: each run of ``\\w`` with one (half the ANT articles have a line
+    of them) is put in place of the words it joins."""
     text = doc.norm.text
     words = doc.words
     if words is None:
@@ -217,15 +220,12 @@ def _tokens(doc: Doc) -> tuple[list[str], list[int], list[int]]:
             list(map(re.Match.start, matches)),
             list(map(re.Match.end, matches)),
         )
-    texts = words.texts
-    keep = list(map(or_, map(str.isalnum, texts), map(_PUNCT.__contains__, texts)))
-    tokens = list(compress(texts, keep))
-    starts = list(compress(words.starts, keep))
-    ends = list(compress(words.ends, keep))
-    if "_" in text:
-        for m in reversed(list(_UNDERSCORED.finditer(text))):  # from the end: indexes hold
-            a, b = bisect_left(starts, m.start()), bisect_left(starts, m.end())
-            tokens[a:b], starts[a:b], ends[a:b] = [m.group()], [m.start()], [m.end()]
+    if "_" not in text:
+        return words.texts, words.starts, words.ends  # read, never changed
+    tokens, starts, ends = list(words.texts), list(words.starts), list(words.ends)
+    for m in reversed(list(_UNDERSCORED.finditer(text))):  # from the end: indexes hold
+        a, b = bisect_left(starts, m.start()), bisect_left(starts, m.end())
+        tokens[a:b], starts[a:b], ends[a:b] = [m.group()], [m.start()], [m.end()]
     return tokens, starts, ends
 
 
@@ -264,7 +264,7 @@ def view_sentence(
     new = tuple.__new__  # Word's own constructor, without a Python call per word
     lo, hi = index.token_range(ns, ne)
     n = 0  # len(words), kept by hand: one call a token less
-    for tok, start, end, (bare, stem) in zip(
+    for tok, start, end, tok_forms in zip(
         index.tokens[lo:hi],
         index.token_starts[lo:hi],
         index.token_ends[lo:hi],
@@ -283,6 +283,9 @@ def view_sentence(
                 words.append(new(Word, (n, start, end, ",", ",", clause, in_quote, "")))
                 n += 1
             continue
+        if tok_forms is None:
+            continue  # a mark the rules ignore, a line break
+        bare, stem = tok_forms
         if n and (tok in connectors or bare in connectors):
             clause += 1
         if clause != opened:
