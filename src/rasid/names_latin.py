@@ -29,6 +29,7 @@ import itertools
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from rasid.caches import word_cache
@@ -287,12 +288,26 @@ class LatinIndex:
         return found
 
 
+# A reading as ``read_latin`` tries it: the least rank it can have (its cost before the gaps,
+# less its commonness), the gaps, that cost, the two parts of its commonness, the name.
+_Scored = tuple[float, tuple[str, ...], float, float, float, LatinName]
+
+
 @word_cache(_PARSED_SKELETONS)
-def _parsed_candidates(skeleton: str) -> list[_Reading]:
-    """The index's readings of a skeleton, parsed once: emptied with the pipeline's caches
-    (rasid.caches: once full between articles, and every round), and by ``read_latin`` once
-    full, for a process that never trims them."""
-    return latin_index().candidates(skeleton)
+def _parsed_candidates(skeleton: str) -> list[_Scored]:
+    """The index's readings of a skeleton, parsed once, the least rank first, without those
+    that cost too much before any gap (a gap adds to the cost, never takes from it): emptied
+    with the pipeline's caches (rasid.caches: once full between articles, and every round),
+    and by ``read_latin`` once full, for a process that never trims them."""
+    out: list[_Scored] = []
+    for gaps, cost, entry in latin_index().candidates(skeleton):
+        if cost > _MAX_COST:
+            continue
+        common = 0.03 * min(entry.locales, 10)
+        weight = 0.03 * math.log10(1 + entry.weight)
+        out.append((cost - common - weight, gaps, cost, common, weight, entry))
+    out.sort(key=itemgetter(0))
+    return out
 
 
 @functools.cache
@@ -346,8 +361,12 @@ def read_latin(word: str) -> str | None:
         parsed.cache_clear()
     best: tuple[float, int, int, str] | None = None
     last = len(gaps) - 1
-    for latin_gaps, reading, entry in _parsed_candidates(skeleton):
-        cost = reading
+    for least, latin_gaps, before_gaps, common, weight, entry in _parsed_candidates(skeleton):
+        if best is not None and least > best[0]:
+            # a gap only adds to a rank: neither this reading nor a later one can beat the best
+            # (a skeleton has 37 readings on average, some over 250)
+            break
+        cost = before_gaps
         for i, (a, b) in enumerate(zip(gaps, latin_gaps, strict=True)):
             cost += _gap_cost(a, b, i == 0, i == last)
             if cost > _MAX_COST:
@@ -355,7 +374,7 @@ def read_latin(word: str) -> str | None:
         if cost > _MAX_COST:
             continue
         # the more common name first among those that read as well
-        rank = cost - 0.03 * min(entry.locales, 10) - 0.03 * math.log10(1 + entry.weight)
+        rank = cost - common - weight
         key = (rank, -entry.locales, -entry.weight, entry.name)
         if best is None or key < best:
             best = key
