@@ -336,20 +336,48 @@ def _longest_first(r: Resolved) -> tuple[int, int]:
     return r[0] - r[1], r[0]
 
 
+_SPAN = itemgetter(0, 1)
+
+
+def _choose_longest(run: list[Resolved]) -> list[Resolved]:
+    """Non-overlapping spans of ``run``, longest first, then leftmost, in text order."""
+    chosen: list[Resolved] = []
+    for r in sorted(run, key=_longest_first):
+        start, end = r[0], r[1]
+        if all(end <= c[0] or c[1] <= start for c in chosen):
+            chosen.append(r)
+    chosen.sort(key=itemgetter(0))
+    return chosen
+
+
 def select_longest(items: Iterable[Resolved]) -> list[Resolved]:
-    """Non-overlapping spans, longest first, then leftmost; returned in text order."""
-    ordered = sorted(items, key=_longest_first)
+    """Non-overlapping spans, longest first, then leftmost; returned in text order.
+
+    The spans fall into runs that overlap one another and no span outside the run: what is
+    chosen in one run does not depend on another, so a span alone in its run (most of them)
+    is kept as it is, and only the rest are ordered longest first.
+    """
+    ordered = sorted(items, key=_SPAN)
     if not ordered:
         return []
     chosen: list[Resolved] = []
-    taken = bytearray(max(r[1] for r in ordered))  # 1 where a chosen span is
-    for r in ordered:
-        start, end = r[0], r[1]
-        if taken.find(1, start, end) >= 0:
+    first = 0
+    reach = ordered[0][1]  # the furthest end of the run so far
+    for k in range(1, len(ordered)):
+        r = ordered[k]
+        if r[0] < reach:
+            reach = max(reach, r[1])
             continue
-        chosen.append(r)
-        taken[start:end] = b"\x01" * (end - start)
-    chosen.sort(key=itemgetter(0))
+        if k - first == 1:
+            chosen.append(ordered[first])
+        else:
+            chosen += _choose_longest(ordered[first:k])
+        first = k
+        reach = r[1]
+    if len(ordered) - first == 1:
+        chosen.append(ordered[first])
+    else:
+        chosen += _choose_longest(ordered[first:])
     return chosen
 
 
