@@ -220,6 +220,21 @@ def test_real_kb_links_common_names(sentence: str, surface: str, entity_id: str)
 
 
 @needs_real_kb
+@pytest.mark.parametrize(
+    ("text", "hits"),
+    [
+        ("erdoğan", ["erdoğan"]),
+        # the automaton walks Windows Arabic, where "ğ", "ş" and "?" are all "?"
+        ("erdo?an", []),
+        ("erdoşan", []),
+        ("قال erdoğan و erdo?an", ["erdoğan"]),
+    ],
+)
+def test_real_kb_key_with_a_letter_the_code_page_lacks(text: str, hits: list[str]) -> None:
+    assert [text[start:end] for start, end, _, _ in load_kb().matcher.scan(text)] == hits
+
+
+@needs_real_kb
 def test_real_kb_every_entity_has_an_english_name_and_labels() -> None:
     kb = load_kb()
     assert len(kb) > 100

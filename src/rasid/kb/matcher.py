@@ -6,7 +6,12 @@ The automaton is ahocorasick_rs's contiguous NFA (the Rust aho-corasick crate), 
 pyahocorasick's trie: it reports the same hits in the same order (by end, the longest first at
 one end; checked hit for hit on the first 3,000 ANT articles), and its states lie in one array
 rather than a node and a list of edges each allocated apart, so the walk inside the pipeline,
-where the other stages have pushed it out of the processor's caches, fetches less memory.
+where the other stages have pushed it out of the processor's caches, fetches less memory. It
+walks bytes: the keys and the text in Windows Arabic (cp1256), one byte a character, which
+holds every Arabic letter, the Latin alphabet, digits and punctuation. In UTF-8 an Arabic
+letter is two bytes, two steps of the automaton and twice its states; here a byte's offset is
+the character's, with no offsets to convert. A character the code page lacks becomes "?" (in a
+key: "erdoğan"; in a text: "⬛"), so a hit of a key that holds one is checked on the text.
 
 What it catches: every key with proclitics before it (و ف + ب ل ك: "والعراق", "فبغداد"), and
 an article-initial key fused with ل ("للعراق" = ل + العراق, the lil form "لعراق").
@@ -105,6 +110,11 @@ class Reading(NamedTuple):
     needs_strong: frozenset[str] | None
 
 
+# The code page keys and texts are walked in (see the module's docstring), and the byte a
+# character it lacks becomes.
+_CODE_PAGE = "cp1256"
+_Q = ord("?")
+
 # What a hit of a key reads: after a proclitic sequence ending in "ل", after any other, and one
 # letter in after "ل" (the key of a lil form: "للعراق", read as "ل" + "لعراق").
 KeyReadings = tuple[Reading | None, Reading | None, Reading | None]
@@ -157,8 +167,9 @@ class Matcher:
     def __init__(self, kb: KnowledgeBase, capitals: dict[str, str]) -> None:
         self.kb = kb
         # the keys, compiled by ``compile``, and what each reads, by the key's index
-        self.automaton = ahocorasick_rs.AhoCorasick(())
+        self.automaton = ahocorasick_rs.BytesAhoCorasick(())
         self.readings: list[KeyReadings] = []
+        self.unsure: dict[int, str] = {}
         self.capitals = capitals  # capital place id -> state actor id
         # entities whose aliases need no context: no sharing rule, not a capital
         self.plain: frozenset[str] = frozenset(
@@ -185,12 +196,18 @@ class Matcher:
     def compile(self, keys: dict[str, KeyReadings]) -> None:
         """Compile ``keys`` (in letter order: the states a text walks through lie together)."""
         ordered = sorted(keys)
-        self.automaton = ahocorasick_rs.AhoCorasick(
-            ordered,
+        encoded = [key.encode(_CODE_PAGE, "replace") for key in ordered]
+        self.automaton = ahocorasick_rs.BytesAhoCorasick(
+            encoded,
             matchkind=ahocorasick_rs.MatchKind.Standard,
             implementation=ahocorasick_rs.Implementation.ContiguousNFA,
         )
         self.readings = [keys[key] for key in ordered]
+        # the keys with a character the code page lacks, by index: a "?" in the text, or
+        # another character it lacks, would match it (38 keys, all Latin: "erdoğan")
+        self.unsure = {
+            i: key for i, (key, raw) in enumerate(zip(ordered, encoded, strict=True)) if _Q in raw
+        }
 
     def reading(self, targets: tuple[Target, ...]) -> Reading | None:
         """What a hit with ``targets`` stands for before context (None: no target)."""
@@ -235,8 +252,12 @@ class Matcher:
         longest = self.longest_prefix
         lil = self.lil
         readings = self.readings
-        for key, start, end in self.automaton.find_matches_as_indexes(text, overlapping=True):
+        raw = text.encode(_CODE_PAGE, "replace")  # one byte a character
+        unsure = self.unsure if _Q in raw else None
+        for key, start, end in self.automaton.find_matches_as_indexes(raw, overlapping=True):
             if end < n and text[end].isalnum():
+                continue
+            if unsure is not None and key in unsure and text[start:end] != unsure[key]:
                 continue
             after_lil, plain, shifted = readings[key]
             if start == 0 or not text[start - 1].isalnum():
