@@ -99,6 +99,7 @@ _ARABIC_ONLY = frozenset("\u062d\u0639\u0635\u0636\u0637\u0638\u0642\u0629")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z.\-]*")
 _APOSTROPHES = re.compile("(?<=\\w)['\u2018\u2019\u02bc\u02bf\u02be`](?=\\w)")  # "Ma'ajil"
 _NOT_NAME = re.compile(r"[^A-Za-z .\-]+")
+_PLAIN_NAME = re.compile(r"[A-Za-z .\-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,9 +263,11 @@ def _attested() -> _Attested | None:
 
 def fold_latin(text: str) -> str:
     """Plain ASCII letters, spaces, dots and hyphens ("Béchir" -> "Bechir", "'Abbas" -> "Abbas")."""
-    plain = unicodedata.normalize("NFKD", _APOSTROPHES.sub("", text))
-    plain = plain.encode("ascii", "ignore").decode("ascii")
-    plain = _NOT_NAME.sub(" ", plain.replace("_", " "))
+    plain = text
+    if not _PLAIN_NAME.fullmatch(text):  # most spellings are plain already: nothing to fold
+        plain = unicodedata.normalize("NFKD", _APOSTROPHES.sub("", text))
+        plain = plain.encode("ascii", "ignore").decode("ascii")
+        plain = _NOT_NAME.sub(" ", plain.replace("_", " "))
     return " ".join(w.strip("-.") if w not in {"W."} else w for w in plain.split() if w.strip("-."))
 
 
