@@ -213,6 +213,20 @@ class _Resolver:
         after = word_after(self.text, c.end)
         return after not in self.m.given_names and after not in cues().particles
 
+    def _family(self, targets: tuple[Target, ...], before: str) -> list[Target]:
+        """``_keep`` for the targets of a key that only weak aliases and family names of people
+        with no title make (``needs_strong``), in short: one look at the word before for all."""
+        names = self.m.given_names
+        given = before in names or _bare(before) in names
+        strong = self.strong
+        entities = self.kb.entities
+        return [
+            t
+            for t in targets
+            if t.entity_id in strong
+            and not (given and (t.form == SURNAME or entities[t.entity_id].kind == "person"))
+        ]
+
     def resolve(self, hit: Hit) -> Resolved | None:
         """What ``hit`` stands for in its context (None: nothing), left to right: the hits
         before it are resolved (``by_end``)."""
@@ -232,7 +246,10 @@ class _Resolver:
             self.by_end[end] = res
             return res
         c = Candidate(start, end, prefix, *reading)
-        kept = [t for t in c.targets if self._keep(c, t, before)]
+        if reading.needs_strong is not None:
+            kept = self._family(reading.targets, before)
+        else:
+            kept = [t for t in c.targets if self._keep(c, t, before)]
         if not kept:
             return None
         if len(kept) > 1:
