@@ -276,3 +276,27 @@ def test_found_person_gets_an_english_name() -> None:
     doc = find_mentions(segment(Article(id="w2", text=text, published="2018-03-01")))
     names = [e.name for e in doc.provisional.values() if e.kind == "person"]
     assert names == ["Rinad Mansour"]
+
+
+def test_attested_spelling_ranks_rows_as_the_romanizer_does() -> None:
+    from rasid import names
+
+    attested = names._attested()
+    if attested is None:
+        pytest.skip("arabic-name-romanizer is not installed")
+    index = attested.index
+
+    def romanizer(variants: list) -> tuple[str, float] | None:  # the module's way before
+        total = sum(v.count for v in variants)
+        if not variants or total <= 0:
+            return None
+        top = variants[0]
+        return top.latin, top.count / total * top.count / (top.count + names._TRUST)
+
+    for table, keys, lookup in (
+        ("full_names", attested.full_keys, index.lookup_full),
+        ("units", attested.unit_keys, index.lookup_unit),
+    ):
+        sample = sorted(keys)[:: max(1, len(keys) // 400)]  # 400 keys a table, every script
+        for key in sample:
+            assert attested._best(table, key) == romanizer(lookup(key, names._COUNTRY)), key
