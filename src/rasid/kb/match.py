@@ -239,12 +239,20 @@ class _Resolver:
             return res
         if reading.needs_strong is not None and self.strong.isdisjoint(reading.needs_strong):
             return None  # what ``_keep`` finds for each target, in short
-        before = word_before(self.text, start - len(prefix))
-        if reading.twin is not None:  # what the general path below does for these, in short
-            eid = self._state_or_place(start, prefix, before, *reading.twin)
+        twin = reading.twin
+        if twin is not None:  # what the general path below does for these, in short
+            if prefix.startswith(self.m.conjunctions):  # joined to the name before, maybe
+                before = word_before(self.text, start - len(prefix))
+                eid = self._state_or_place(start, prefix, before, *twin)
+            elif prefix and prefix[-1] in self.words.locative_proclitics:
+                eid = twin[1]  # ``_locative`` without the word before, which it needs not
+            else:
+                before = word_before(self.text, start - len(prefix))
+                eid = twin[1] if _bare(before) in self.words.locative_before else twin[0]
             res = (start, end, eid, "kb.clitic" if prefix else "kb.exact", 0.95, False)
             self.by_end[end] = res
             return res
+        before = word_before(self.text, start - len(prefix))
         c = Candidate(start, end, prefix, *reading)
         if reading.needs_strong is not None:
             kept = self._family(reading.targets, before)
