@@ -198,6 +198,8 @@ CASES = [
         set(),
         None,
     ),
+    # "أبدت الولايات المتحدة مساندتها ... للاحتجاجات": support expressed by a light verb
+    ("FR-middleEast-892-20180805", 0, 398, "SUPPORT", {"ac:united_states"}, set(), set(), None),
     # "وحرر الجيش الوطني الليبي بقيادة المشير خليفة حفتر": the leader is not the attacked
     (
         "SK-middleEast-2656-20180629",
