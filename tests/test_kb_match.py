@@ -243,6 +243,20 @@ def test_real_kb_every_entity_has_an_english_name_and_labels() -> None:
 
 
 @needs_real_kb
+@pytest.mark.parametrize(
+    ("sentence", "region"),
+    [
+        ("في البلد الصغير في أمريكا الوسطى", "pl:central_america"),
+        ("زار الرئيس أمريكا اللاتينية", "pl:latin_america"),
+        ("قمة قادة أوروبا", "pl:europe"),
+    ],
+)
+def test_real_kb_a_region_is_not_the_country_in_its_name(sentence: str, region: str) -> None:
+    ids = {m.entity_id for m in _doc(sentence, load_kb()).mentions}
+    assert region in ids and "ac:united_states" not in ids, ids
+
+
+@needs_real_kb
 def test_real_kb_dev_articles_link_known_names() -> None:
     kb = load_kb()
     path = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "dev"

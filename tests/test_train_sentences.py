@@ -225,6 +225,8 @@ NOT_DOER_CASES = [
     ("BB-middleEast-389-20180423", 0, 627, "ACCUSE", {"ac:unesco"}),
     # "واتهمت دمشق بتنفيذه": one name and then the charge, the accused
     ("FR-middleEast-296-20180414", 1398, 1594, "ACCUSE", {"ac:syria"}),
+    # "أعلنت شرطة نيكاراغوا ... احتجاجات دامية": who tells of a protest is no protester
+    ("FR-internationalNews-1861-20180617", 0, 201, "PROTEST", {"ac:nicaragua"}),
 ]
 
 

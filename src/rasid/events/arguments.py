@@ -289,6 +289,9 @@ def assign_roles(
                 # "أعلنت وزارة الصحة الفلسطينية مقتل اثنين": who tells of the dead did not
                 # kill them; only a verb of doing makes its subject the killer
                 ok_position = False
+            if cand.type == "PROTEST" and _light_word(view.words[light], lex.words["speech"]):
+                # "أعلنت شرطة نيكاراغوا ... احتجاجات": who tells of a protest is no protester
+                ok_position = False
             if not ok_position and doing:
                 # "أن ميليشيات الحوثي نفذت هجمات": the subject first, right before the verb
                 ahead = [p for p in before_subjects if p.last < light]
