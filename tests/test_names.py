@@ -19,6 +19,7 @@ from rasid.names import (
     is_readable_name,
     name_book,
     romanize_name,
+    romanize_place,
     spell_name,
 )
 from rasid.names_latin import read_latin
@@ -300,3 +301,14 @@ def test_attested_spelling_ranks_rows_as_the_romanizer_does() -> None:
         sample = sorted(keys)[:: max(1, len(keys) // 400)]  # 400 keys a table, every script
         for key in sample:
             assert attested._best(table, key) == romanizer(lookup(key, names._COUNTRY)), key
+
+
+@pytest.mark.parametrize(
+    ("arabic", "english"),
+    [("باتمان", "Batman"), ("النبي صالح", "Al-Nabi Saleh"), ("اليرموك", "Al-Yarmouk")],
+)
+def test_a_town_the_knowledge_base_lacks_is_romanized_as_a_place(arabic: str, english: str) -> None:
+    """Not by the person-name dictionary ("Pittman"), nor by a compound's spelling of one of
+    its words ("Garelnabi" for "النبي")."""
+    name = romanize_place(arabic)
+    assert name == english and is_readable_name(name)

@@ -582,8 +582,17 @@ def is_readable_name(name: str) -> bool:
 
 
 def romanize_place(name_ar: str) -> str:
-    """The English of a place name the knowledge base lacks ("باتمان" -> "Batman", "عين عيسى"
-    -> "Ayn Isa"): word by word by the spelling rules of Arabic names, never the person-name
-    dictionary, whose nearest English given name ("Pittman") is no town's."""
-    words = [_spell_word(w) for w in name_ar.split()]
-    return " ".join(w[:1].upper() + w[1:] if i == 0 else w for i, w in enumerate(words) if w)
+    """The English of a place name the knowledge base lacks ("باتمان" -> "Batman", "النبي صالح"
+    -> "al-Nabi Saleh"): word by word, the most attested spelling of each word where it begins
+    as the spelling rules' does, else the rules' (an attested "Garelnabi" for "النبي" comes
+    from a compound name); never the person-name dictionary's whole names, whose nearest given
+    name ("Pittman") is no town's."""
+    out = []
+    for word in name_ar.split():
+        ruled = _article_first(word, _ASSIMILATED.sub("al-", fold_latin(spell_arabic_word(word))))
+        attested = _spell_word(word)
+        core = re.sub(r"^(?i:al|el)-", "", ruled).lower()[:2]
+        out.append(
+            attested if re.sub(r"^(?i:al|el)-", "", attested).lower().startswith(core) else ruled
+        )
+    return " ".join(w[:1].upper() + w[1:] if i == 0 else w for i, w in enumerate(out) if w)

@@ -215,6 +215,7 @@ def _nearest(view: SentenceView, times: list[Placed], head: int) -> Placed:
 
 
 _DEFINITE = ("ال", "بال", "وال", "لل", "فال", "كال", "وبال")
+_ADJECTIVE_ENDINGS = ("يه", "يون", "يين", "يان")
 
 
 def _town_word(view: SentenceView, lex: Lexicon, i: int, covered: set[int]) -> bool:
@@ -249,10 +250,11 @@ def find_town(view: SentenceView, lex: Lexicon, lo: int, hi: int) -> tuple[int, 
         if area and not words[i + 1].bare.startswith("ال"):
             continue
         last = i + 1
-        if words[last].is_in(lex.words["toponym_heads"]) and _town_word(
-            view, lex, last + 1, covered
+        if _town_word(view, lex, last + 1, covered) and (
+            words[last].is_in(lex.words["toponym_heads"])
+            or not words[last + 1].bare.endswith(_ADJECTIVE_ENDINGS)
         ):
-            last += 1  # "عين عيسى", "دير حافر"
+            last += 1  # "عين عيسى", "النبي صالح"; not "الزوب الزراعية"
         return i + 1, last
     return None
 
