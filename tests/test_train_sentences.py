@@ -238,9 +238,20 @@ def test_no_doer_from_the_complement(case: tuple[str, int, int, str, set[str]]) 
             assert not never & (_ids(ev.actors) | _ids(ev.claimed_by)), _ids(ev.actors)
 
 
-# (article, start, end, type, doer, target): the object after the subject and a day, commas
-# between ("انتقد الرئيس الإيراني، حسن روحاني، الأربعاء، الرئيس الأمريكي، دونالد ترامب")
+# (article, start, end, type, doer, target): the doer and the object of a verb of saying
 TARGET_CASES = [
+    # "أعلن ... بوريطة ... عقب لقائه ... غوتيريش أنه طالب مجلس الأمن": the pronoun on "أن" is
+    # the subject (the speaker, not the man he met), the council is asked
+    (
+        "SK-middleEast-786-20180405",
+        0,
+        257,
+        "REQUEST",
+        "ac:nasser_bourita",
+        "ac:unsc",
+    ),
+    # "انتقد الرئيس الإيراني، حسن روحاني، الأربعاء، الرئيس الأمريكي، دونالد ترامب": the object
+    # after the subject and a day, commas between
     (
         "CN-internationalNews-282-20180425",
         0,

@@ -258,7 +258,19 @@ def assign_roles(
     complement_first = complement_first or light_object
     persons = lex.words["persons"]
     charged = False
-    if not actors and verb and not passive and not noun_subject and not complement_first:
+    # "أعلن بوريطة أنه طالب مجلس الأمن": the pronoun on "أنّ" is the subject, the names after
+    # the verb are its objects; the speaker of the sentence is the doer (``propose``)
+    pronoun_subject = verb and head > 0 and words[head - 1].is_in(lex.words["pronoun_subjects"])
+    if pronoun_subject and not actors:
+        rules["actors"] = "pronoun_subject"
+    if (
+        not actors
+        and verb
+        and not passive
+        and not noun_subject
+        and not complement_first
+        and not pronoun_subject
+    ):
         for p in after[:2]:
             if _prep_before(view, p, blocked) and not (voiced and p is after[0]):
                 continue
@@ -273,7 +285,13 @@ def assign_roles(
             break
     # a nisba before the verb describes a noun ("جنديان عراقيان"), it is not a subject
     before_subjects = [p for p in before if not _describes_person(view, p, persons)]
-    if not actors and before_subjects and not relative_victim and not resumptive:
+    if (
+        not actors
+        and before_subjects
+        and not relative_victim
+        and not resumptive
+        and not pronoun_subject
+    ):
         near = before_subjects[-1]
         light = _light_verb_before(view, lex, head, lo)
         undergoer = False

@@ -437,7 +437,8 @@ def _build_event(
             targets = victims + tuple(t for t in targets if t.id != CIVILIANS)
             rules["targets"] = "civilians.victims"
     act = _speaker_for(cand, acts)
-    if etype in VERBAL_TYPES and act is not None and words[cand.head].in_quote:
+    told = words[cand.head].in_quote or rules.get("actors") == "pronoun_subject"
+    if etype in VERBAL_TYPES and act is not None and told:
         actors = act.speaker_group
         rules["actors"] = "speaker"
     place, label, precision, place_rule = find_place(

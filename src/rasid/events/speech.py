@@ -91,10 +91,18 @@ def find_speech(
 
 
 def _pick_speaker(between: list[Placed]) -> Placed | None:
-    """The person named last before the quote (after the title), else the first body."""
+    """The first person named after the verb, or the last of those in apposition with it
+    ("مستشار الرئيس ترامب، جون بولتون": the adviser speaks), else the first body. A person
+    named further on is in the speaker's circumstances ("أعلن بوريطة عقب لقائه ... غوتيريش
+    أنه ...": Bourita speaks)."""
     people = [p for p in between if p.entity is not None and p.entity.kind == "person"]
     if people:
-        return people[-1]
+        chain = people[:1]
+        for p in people[1:]:
+            if p.first - chain[-1].last > 4:
+                break
+            chain.append(p)
+        return chain[-1]
     bodies = [p for p in between if p.entity is not None and p.entity.kind != "state"]
     if bodies:
         return bodies[0]

@@ -181,7 +181,11 @@ SMOOTHING = 4  # steps of 0.01 each side: the threshold sits in the middle of a 
 
 
 def _best_threshold(
-    examples: Sequence[Example], idx: Sequence[int], probs: Sequence[float], real: int
+    examples: Sequence[Example],
+    idx: Sequence[int],
+    probs: Sequence[float],
+    real: int,
+    smoothing: int = SMOOTHING,
 ) -> tuple[float, dict[str, float]]:
     """The threshold of the best out-of-fold F-beta of the records ``idx`` would make, out of
     ``real`` events to find, the F-beta averaged over the thresholds next to it: the curve is
@@ -196,7 +200,7 @@ def _best_threshold(
         curve[step] = (_fbeta(tp, fp, real), tp, fp)
 
     def smoothed(step: int) -> float:
-        near = [curve[k][0] for k in range(step - SMOOTHING, step + SMOOTHING + 1) if k in curve]
+        near = [curve[k][0] for k in range(step - smoothing, step + smoothing + 1) if k in curve]
         return sum(near) / len(near)
 
     step = max(steps, key=lambda k: (smoothed(k), -k))
@@ -208,6 +212,8 @@ def _best_threshold(
     }
 
 
+# a type's curve stands on a few dozen events: wider, or its threshold follows their noise
+TYPE_SMOOTHING = 8
 MIN_TYPE_EVENTS = 30  # a type judged by GSR gets its own threshold with this many real events
 
 
@@ -230,7 +236,7 @@ def _type_thresholds(examples: Sequence[Example], probs: Sequence[float]) -> dic
         # the type's real events the rules propose: the gold articles hold other types too
         real = len({e for i in idx for e in examples[i].events})
         if real >= MIN_TYPE_EVENTS:
-            out[etype] = _best_threshold(examples, idx, probs, real)[0]
+            out[etype] = _best_threshold(examples, idx, probs, real, TYPE_SMOOTHING)[0]
     return out
 
 
