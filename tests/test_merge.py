@@ -212,8 +212,9 @@ def test_undated_mentions_join_nothing_across_articles(tmp_path: Path) -> None:
 
 
 def test_a_town_named_only_by_the_text_is_one_place_by_its_name() -> None:
-    """An unknown town has no knowledge-base id and no coordinates: two mentions of the same
-    name in one country are one place, and it never splits an event from a known place."""
+    """An unknown town has no knowledge-base id (its point, if any, its country's): two
+    mentions of the same name in one country are one place, and it never splits an event from
+    a known place."""
     from rasid.merge import places_compatible, same_place
 
     def town(name_ar: str, country: str | None = "IQ") -> Location:

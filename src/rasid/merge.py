@@ -92,7 +92,8 @@ def places_compatible(a: Location | None, b: Location | None) -> bool:
 
 
 def _unlocated(loc: Location) -> bool:
-    return loc.entity_id is None and loc.lat is None
+    """A town named only by the text: its point, if any, is its country's or governorate's."""
+    return loc.entity_id is None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

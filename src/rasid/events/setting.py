@@ -10,11 +10,11 @@
 - across a sequence marker ("ويأتي X بعد أيام من Y") places and dates are the other event's; a
   place in a claim the sentence says was corrected ("قبل أن يتبين أن ...") is not the event's;
 - a town the knowledge base lacks is named by the noun before it ("بمديرية التحيتا", "في مدينة
-  لييج البلجيكية"): the event is placed there, in the country and governorate of the coarser
-  place the clause or the article gives, with no coordinates (none are known) and its Arabic
-  name as written, romanized. Guards: the noun is indefinite (not "المدينة" told before), the
-  name is no knowledge-base mention, no trigger or cue word, no adjective of a list
-  (``not_town_names``: "مدينة أخرى", "حي سكني").
+  لييج البلجيكية"): the event is placed there under its Arabic name as written, romanized, at
+  the point and precision of the coarser place the clause or the article gives (its country or
+  governorate: no town's coordinates are known). Guards: the noun is indefinite (not "المدينة"
+  told before), the name is no knowledge-base mention, no trigger or cue word, no adjective of
+  a list (``not_town_names``: "مدينة أخرى", "حي سكني").
 Risky: a sentence listing several places for one event keeps only the most specific; a common
 noun missing from the lists may be read as a town's name.
 """
@@ -263,28 +263,34 @@ def town_location(
     view: SentenceView, town: tuple[int, int], around: Entity | None, precision: str | None
 ) -> Location:
     """The place of an unknown town: its name as the article writes it, inside ``around``
-    (the coarser place found, or the article's country)."""
+    (the coarser place found, or the article's country), whose point and precision it takes:
+    the map shows the event where it is known to be, at the precision that point has (ACLED's
+    habit for a town it cannot find), and the name says which town."""
     first, last = view.words[town[0]], view.words[town[1]]
     norm = view.doc.norm
     a = norm.to_original(first.start)
     b = norm.to_original_span(last.start, last.end)[1]
     name_ar = view.doc.article.text[a:b]
-    admin1 = None
-    country = around.country if around is not None else None
-    if around is not None:
-        admin1 = around.name if precision == "admin1" else around.admin1
+    within = around
     for p in view.mentions:
         # "مدينة لييج البلجيكية": the nisba after the name says whose town it is
         if p.first == town[1] + 1 and p.entity is not None and p.entity.country:
-            if p.entity.country != country:
-                country, admin1 = p.entity.country, None
+            if around is None or p.entity.country != around.country:
+                kb = load_kb()
+                state = kb.state_of(p.entity.country)
+                within = kb.place_of_state(state.id) if state is not None else None
+                precision = "country"
             break
+    if within is None or within.lat is None:
+        country = within.country if within is not None else None
+        return Location(romanize_place(name_ar), name_ar, country, None, None, None, "city")
+    admin1 = within.name if precision == "admin1" else within.admin1
     return Location(
         name=romanize_place(name_ar),
         name_ar=name_ar,
-        country=country,
+        country=within.country,
         admin1=admin1,
-        lat=None,
-        lon=None,
-        precision="city",
+        lat=within.lat,
+        lon=within.lon,
+        precision=precision if precision in ("admin1", "region") else "country",  # type: ignore[arg-type]
     )
