@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rasid.events.context import Placed, SentenceView, Word
-from rasid.events.lexicon import Lexicon, load_lexicon
+from rasid.events.lexicon import PRONOUNS, Lexicon, load_lexicon
 from rasid.events.rules import Candidate
 from rasid.kb import load_kb
 from rasid.records import VERBAL_TYPES, Entity, TimeExpr
@@ -501,7 +501,7 @@ def _charge_follows(view: SentenceView, lex: Lexicon, cand: Candidate, p: Placed
     return nxt.bare.startswith("ب") and nxt.stem != nxt.bare
 
 
-OBJECT_PRONOUNS = ("هما", "هم", "ها", "ه")
+OBJECT_PRONOUNS = sorted((p for p in PRONOUNS if p), key=len, reverse=True)  # longest first
 
 
 def _object_pronoun(lex: Lexicon, cand: Candidate, words: Sequence[Word]) -> bool:

@@ -293,8 +293,7 @@ def _home_country(doc: Doc, kb: KnowledgeBase, entities: dict[str, Entity]) -> E
     country, n = counts.most_common(1)[0]
     if n < HOME_MIN or n < HOME_SHARE * sum(counts.values()):
         return None
-    state = kb.state_of(country)
-    return kb.place_of_state(state.id) if state is not None else None
+    return kb.country_place(country)
 
 
 def _capitals(doc: Doc, kb: KnowledgeBase, entities: dict[str, Entity]) -> dict[str, Entity]:

@@ -276,10 +276,7 @@ def town_location(
         # "مدينة لييج البلجيكية": the nisba after the name says whose town it is
         if p.first == town[1] + 1 and p.entity is not None and p.entity.country:
             if around is None or p.entity.country != around.country:
-                kb = load_kb()
-                state = kb.state_of(p.entity.country)
-                within = kb.place_of_state(state.id) if state is not None else None
-                precision = "country"
+                within, precision = load_kb().country_place(p.entity.country), "country"
             break
     if within is None or within.lat is None:
         country = within.country if within is not None else None

@@ -133,6 +133,11 @@ class KnowledgeBase:
         eid = self._states_by_country.get(country_code.upper())
         return self.entities.get(eid) if eid else None
 
+    def country_place(self, country_code: str) -> Entity | None:
+        """The country place of an ISO 3166-1 alpha-2 code (``IQ`` -> ``pl:iraq``)."""
+        state = self.state_of(country_code)
+        return self.place_of_state(state.id) if state is not None else None
+
     def site_of(self, actor_id: str) -> Entity | None:
         """The place of an actor that is also a building (``ac:us_embassy_baghdad``)."""
         inf = self.info.get(actor_id)
