@@ -85,3 +85,15 @@ def test_pipeline_document_carries_its_words() -> None:
     assert [doc.norm.text[a:b] for a, b in zip(doc.words.starts, doc.words.ends, strict=True)] == (
         doc.words.texts
     )
+
+
+def test_a_heading_is_a_short_line_of_its_own() -> None:
+    text = (
+        "قصفت طائرات التحالف مواقع في صعدة يوم الأحد.\n"
+        "للمزيد: اليمن.. غارات جديدة على صعدة\n"
+        "وقال المتحدث إن الغارات أصابت أهدافها. وقد دعت موسكو المجلس إلى إدانة القصف\n"
+        "قصفت الميليشيات قرية في تعز"
+    )
+    doc = annotate(Article(id="h", text=text, published="2018-05-01"))
+    kinds = [(text[s.start : s.end].strip()[:12], s.kind) for s in doc.sentences]
+    assert [k for _, k in kinds] == ["body", "heading", "heading", "body", "body", "body"], kinds

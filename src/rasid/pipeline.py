@@ -34,15 +34,26 @@ from rasid.time import find_times
 log = logging.getLogger(__name__)
 
 
-def _sentence_kind(article: Article, text: str, sent: Sentence, first_body: bool) -> str:
+HEADING_WORDS = 12
+
+
+def _sentence_kind(
+    article: Article, text: str, sent: Sentence, line: tuple[int, int] | None
+) -> str:
+    """A heading is a short line without a closing mark with more text after it (a subtitle,
+    a link to another story: "للمزيد: أفغانستان.. اتهامات للحكومة ..."); a short sentence
+    that ends a longer paragraph without its full stop ("... وقد دعت موسكو المجلس إلى إدانة
+    "العدوان" على سوريا"), and the article's last line, are body however they end."""
     if article.is_caption(sent.start, sent.end):
         return "caption"
     chunk = text[sent.start : sent.end].strip()
     if article.title and chunk == article.title.strip():
         return "title"
     # the words are counted last: most sentences end in a mark
-    if chunk and chunk[-1] not in ".!?؟:\"'”»)" and not first_body and len(chunk.split()) <= 9:
-        return "heading"
+    if line is not None:
+        whole = text[line[0] : line[1]].strip()
+        if whole and whole[-1] not in ".!?؟:\"'”»)" and len(whole.split()) <= HEADING_WORDS:
+            return "heading"
     return "body"
 
 
@@ -51,9 +62,15 @@ def segment(article: Article) -> Doc:
     and into words (once, for every stage that reads word by word)."""
     norm = normalize(article.text)
     raw = split_sentences(norm)
+    spans: dict[int, tuple[int, int]] = {}
+    for sent in raw:
+        first = spans.get(sent.paragraph, (sent.start, sent.end))[0]
+        spans[sent.paragraph] = (first, sent.end)
+    last_paragraph = raw[-1].paragraph if raw else 0
     sents: list[Sentence] = []
     for sent in raw:
-        kind = _sentence_kind(article, article.text, sent, first_body=False)
+        line = spans[sent.paragraph] if sent.paragraph != last_paragraph else None
+        kind = _sentence_kind(article, article.text, sent, line)
         sents.append(dataclasses.replace(sent, kind=kind) if kind != sent.kind else sent)
     return Doc(article=article, norm=norm, sentences=tuple(sents), words=split_words(norm.text))
 

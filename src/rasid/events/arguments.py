@@ -37,6 +37,7 @@ from rasid.events.lexicon import PRONOUNS, Lexicon, load_lexicon
 from rasid.events.rules import Candidate
 from rasid.kb import load_kb
 from rasid.records import VERBAL_TYPES, Entity, TimeExpr
+from rasid.text.normalize import normalize_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +80,24 @@ def _backed(view: SentenceView, p: Placed) -> bool:
 _PREP_PROCLITICS = ("لل", "بال", "كال", "ول", "وب")
 
 
+def _name_letter(view: SentenceView, i: int) -> bool:
+    """The word's first letter belongs to the name starting on it ("بوتين"، "بومبيو"، "ولي
+    العهد"), not to a preposition or a conjunction stuck on it ("بالقوات", "للحشد")."""
+    w = view.words[i]
+    for p in view.mentions:
+        if p.first == i and p.mention is not None:
+            name = normalize_key(p.mention.text)
+            return bool(name) and name[0] == w.bare[0]
+    return False
+
+
 def _prep_before(view: SentenceView, p: Placed, preps: frozenset[str]) -> bool:
     first = view.words[p.first]
-    if first.stem != first.bare and first.bare.startswith(_PREP_PROCLITICS):
+    if (
+        first.stem != first.bare
+        and first.bare.startswith(_PREP_PROCLITICS)
+        and not _name_letter(view, p.first)
+    ):
         return True  # "للحشد", "بالقوات": the name carries its preposition
     i = p.first - 1
     while i >= 0 and view.words[i].text == ",":
@@ -153,6 +169,7 @@ def assign_roles(
             if not _backed(view, p)
             and not _land(view, lex, p)
             and not _of_a_place(view, p)
+            and not _of_a_party(view, p)
             and not (material and _reporter(p))
         ],
         view,
@@ -191,6 +208,13 @@ def assign_roles(
         if after_agent:
             actors.append(after_agent[0])
             rules["actors"] = "agent_marker"
+    # "قتل مدني في غارة لطائرات التحالف": what the harm came from, and whose it was
+    instrument = _instrument(view, lex, cand.last + 1, hi) if material else None
+    if instrument is not None and not actors:
+        doer = _instrument_doer(view, lex, instrument, participants)
+        if doer is not None:
+            actors.append(doer)
+            rules["actors"] = "instrument_doer"
 
     after = [p for p in participants if p.first > cand.last]
     before = [p for p in participants if p.first < head]
@@ -212,12 +236,22 @@ def assign_roles(
     blocked = target_preps | lex.words["prepositions"]
     # "قتلت غارة أمريكية ...": the subject of the verb is an event noun; its nisba is the doer
     noun_subject = verb and _noun_follows(view, lex, cand.last)
-    nisba_slot = cand.last + (2 if noun_subject else 0)
+    # "قتل لغم حوثي آخر": a weapon as the subject, its nisba the side that laid or fired it
+    weapon_subject = (
+        verb
+        and cand.last + 1 < len(words)
+        and words[cand.last + 1].is_in(lex.words["weapon"])
+        and words[cand.last + 1].stem == words[cand.last + 1].bare
+    )
+    nisba_slot = cand.last + (2 if noun_subject or weapon_subject else 0)
 
-    if not actors and (cand.form.pos == "n" or noun_subject) and after:
+    if not actors and (cand.form.pos == "n" or noun_subject or weapon_subject) and after:
         first = after[0]
-        if first.mention is not None and first.mention.nisba and first.first - nisba_slot <= 2:
-            actors.append(first)  # "غارة أمريكية", "الضربات الأمريكية"
+        if first.first - nisba_slot <= 2 and (
+            (first.mention is not None and first.mention.nisba)
+            or _of_genitive(view, lex, cand.last + (noun_subject or weapon_subject), first)
+        ):
+            actors.append(first)  # "غارة أمريكية", "الضربات الأمريكية", "غارات للتحالف"
             rules["actors"] = "nisba_after_trigger"
     english = words[head].text.isascii()
     if english and not actors and before and verb and _gap(view, before[-1].last, head) <= 6:
@@ -239,6 +273,7 @@ def assign_roles(
         and nxt is not None
         and nxt.bare.startswith("ب")
         and (nxt.bare == "ب" or nxt.stem != nxt.bare)
+        and not _name_letter(view, nxt.i)
     )
     # "يدعو إلى حماية الفلسطينيين", "ويطالب بأن توقف حماس": a preposition or a clause right
     # after a verb of saying opens its complement; the names in it are not its subject
@@ -263,6 +298,12 @@ def assign_roles(
     pronoun_subject = verb and head > 0 and words[head - 1].is_in(lex.words["pronoun_subjects"])
     if pronoun_subject and not actors:
         rules["actors"] = "pronoun_subject"
+    # "وكان وزير الخارجية الأمريكي مايك بومبيو قد اتهم طهران": the subject stands before "قد"
+    if not actors and verb and head >= 2 and words[head - 1].bare in ("قد", "لقد"):
+        ahead = [p for p in before if p.last == head - 2 and not _prep_before(view, p, blocked)]
+        if ahead:
+            actors.append(ahead[-1])
+            rules["actors"] = "subject_before_verb"
     if (
         not actors
         and verb
@@ -338,7 +379,9 @@ def assign_roles(
         targets.append(before[-1])
         rules["targets"] = "relative_victim"
 
-    targets.extend(p for p in _objects(view, lex, cand, after, actors, claimed) if p not in targets)
+    targets.extend(
+        p for p in _objects(view, lex, cand, after, actors, claimed, instrument) if p not in targets
+    )
     if targets:
         rules.setdefault("targets", "object")
     if cand.type in ("CONSULT", "AGREE", "COOPERATE") and not targets and len(actors) <= 1:
@@ -373,9 +416,11 @@ def _objects(
     after: list[Placed],
     actors: list[Placed],
     claimed: list[Placed],
+    instrument: int | None,
 ) -> list[Placed]:
     """Who or what was acted on: the group after a target preposition ("على"، "ضد"), the
-    victims after a kill word, or the object right after the doer; not every later name."""
+    victims after a kill word (up to what the harm came from: "قتل مدني جراء غارة إسرائيلية"),
+    or the object right after the doer; not every later name."""
     words = view.words
     # "المتحدث باسم التحالف": whom the subject speaks for, not whom the act is aimed at
     free = [
@@ -397,12 +442,19 @@ def _objects(
         )
         if w.is_in(preps) or is_kill:
             reach = 12 if is_kill else 6  # victims may follow the weapon and the place
-            group = [p for p in free if k < p.first <= k + reach]
+            end = instrument if is_kill and instrument is not None and instrument > k else None
+            group = [p for p in free if k < p.first <= k + reach and (end is None or p.first < end)]
             if group:
                 return _apposition(view, group)
     if cand.type in ("ASSAULT", "COERCE") and cand.form.pos == "n":
         return []  # a noun's later names are context, not its target
     subject_end = actors[-1].last if actors else cand.last
+    doers = {p.entity.id for p in actors if p.entity is not None}
+    for p in after:  # "ولي العهد السعودي الأمير محمد بن سلمان": the subject's whole name
+        if doers and p.entity is not None and p.entity.id in doers and p.first > subject_end:
+            if _gap(view, subject_end, p.first) > 3:
+                break
+            subject_end = p.last
     # "انتقد الرئيس الإيراني، حسن روحاني، الأربعاء، الرئيس الأمريكي": commas are no words
     group = [p for p in free if subject_end < p.first and _gap(view, subject_end, p.first) <= 4]
     return _apposition(view, group)
@@ -448,6 +500,86 @@ def _reporter(p: Placed) -> bool:
 def _outlet(p: Placed) -> bool:
     """A news outlet or agency carries a claim or a report; it is not a party to it."""
     return p.entity is not None and (p.entity.sector == "MED" or p.entity.kind == "media")
+
+
+PATRONS = frozenset({"armed_group", "military", "party", "organization", "coalition", "government"})
+
+
+def _of_a_party(view: SentenceView, p: Placed) -> bool:
+    """A nisba right after a group's name ("ميليشيات الحوثي الإيرانية", "حزب الله اللبناني")
+    says whose the group is or whom it serves; the group is the party, not its state."""
+    if p.mention is None or not p.mention.nisba or p.first == 0:
+        return False
+    return any(
+        q.last == p.first - 1 and q.entity is not None and q.entity.kind in PATRONS
+        for q in view.mentions
+    )
+
+
+def _instrument(view: SentenceView, lex: Lexicon, start: int, hi: int) -> int | None:
+    """Where a phrase telling what the harm came from begins after the trigger: a word of
+    cause ("جراء"، "إثر") or an attack or weapon noun behind a preposition ("في غارة"،
+    "بقذيفة"). A weapon without one is the subject ("قتلت طائرات التحالف")."""
+    causes, weapons = lex.words["cause_words"], lex.words["weapon"]
+    for k in range(start, min(hi, len(view.words))):
+        w = view.words[k]
+        if w.is_in(causes):
+            return k
+        if not (w.is_in(weapons) or _attack_noun(lex, w)):
+            continue
+        prefixed = w.stem != w.bare and w.bare.startswith("ب")
+        if prefixed or (k > 0 and view.words[k - 1].bare in ("في", "خلال")):
+            return k
+    return None
+
+
+def _attack_noun(lex: Lexicon, w: Word) -> bool:
+    forms = lex.triggers.get(w.bare) or lex.triggers.get(w.text) or ()
+    return any(f.type == "ASSAULT" and f.pos == "n" for f in forms)
+
+
+def _instrument_doer(
+    view: SentenceView, lex: Lexicon, at: int, participants: list[Placed]
+) -> Placed | None:
+    """The party the attack or weapon belongs to, right after it: its nisba ("جراء غارة
+    إسرائيلية") or a name behind "لـ" ("في غارة لطائرات التحالف")."""
+    noun = at + 1 if view.words[at].is_in(lex.words["cause_words"]) else at
+    for p in participants:
+        if p.first <= noun or p.first - noun > 3:
+            continue
+        if (p.mention is not None and p.mention.nisba) or _of_genitive(view, lex, noun, p):
+            return p
+        return None  # the first name after the weapon is someone else's: a target, a place
+    return None
+
+
+FORCES = frozenset({"military", "coalition"})
+
+
+def _of_genitive(view: SentenceView, lex: Lexicon, noun: int, p: Placed) -> bool:
+    """A force joined to the noun at ``noun`` by "لـ", at most one word between ("غارات
+    للتحالف"، "غارة لطائرات التحالف"), and no preposition of place or target on the way. A
+    state or a group behind "لـ" is more often the blow's target ("الضربة العسكرية لسوريا",
+    "ضربة لداعش"), so only a force (an army, a coalition) or a word of troops or aircraft
+    before the name makes it the doer."""
+    if p.entity is None:
+        return False
+    forces = lex.words["force_nouns"]
+    force = p.entity.kind in FORCES or any(
+        view.words[i].is_in(forces) for i in range(noun + 1, p.first)
+    )
+    if not force:
+        return False
+    blocked = lex.words["target_preps"] | lex.words["prepositions"]
+    if any(view.words[i].is_in(lex.words["aim_verbs"]) for i in range(max(0, noun - 2), noun)):
+        return False  # "توجيه ضربة للنظام": the blow's target
+    for j in range(noun + 1, min(p.first, noun + 2) + 1):
+        w = view.words[j]
+        if w.is_in(blocked):
+            return False
+        if w.stem != w.bare and w.bare.startswith("ل") and not w.bare.startswith("لا"):
+            return p.first - j <= 1
+    return False
 
 
 def _of_a_place(view: SentenceView, p: Placed) -> bool:

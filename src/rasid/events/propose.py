@@ -58,6 +58,7 @@ ACTOR_KINDS = {
     "place": "facility",
 }
 FRESH_PARAGRAPHS = 4
+FOCAL_DAYS = 3  # an article's first dated event this close to its date is the day it reports
 
 
 PROTESTERS = "ac:protesters"
@@ -100,6 +101,7 @@ class _ArticleState:
         self.prev_actor: Entity | None = None
         self.para_time: dict[int, TimeExpr] = {}
         self.home: Entity | None = None  # the country the article is about, when it is clear
+        self.focal: str | None = None  # the day of the article's first dated event, near its date
 
 
 def propose_events(doc: Doc) -> tuple[list[Event], tuple[Statement, ...]]:
@@ -461,9 +463,24 @@ def _build_event(
         date, date_end = _not_after(date, date_end, anchor, time)
     elif time is not None and date and anchor:
         date, date_end = _not_before(date, date_end, anchor, time)
-    if date is None and anchor is not None and _fresh(cand, body_para, words[cand.head].in_quote):
+    in_quote = words[cand.head].in_quote
+    if date is None and _pluperfect(view, cand):
+        time_rule = "date.background"  # "وكانت القوات قد قصفت": before the news, day unsaid
+    elif date is None and anchor is not None and _fresh(cand, body_para, in_quote):
         date, from_pub = anchor.isoformat(), True
         time_rule = "date.publication" if doc.anchor_kind == "publication" else "date.inferred"
+    elif (
+        date is None
+        and state.focal
+        and not in_quote
+        and cand.status == "occurred"
+        and not (cand.head > 0 and words[cand.head - 1].is_in(lex.words["relative"]))
+    ):
+        # an undated incident further down a report of the day's events ("كذلك قتل لغم حوثي
+        # آخر بمنطقة ...") happened on the day the report is about
+        date, time_rule = state.focal, "date.article"
+    elif state.focal is None and _near_day(date, anchor) and time_rule != "date.paragraph":
+        state.focal = date
     if etype == "PROTEST" and not actors and (crowd := kb.get(PROTESTERS)) is not None:
         actors = (crowd,)  # a crowd with no named organizer: ACLED's "Protesters"
         rules["actors"] = "protest.crowd"
@@ -572,6 +589,26 @@ def _not_before(
     if day >= anchor:
         return date, date_end
     return (day + dt.timedelta(days=7)).isoformat(), date_end
+
+
+def _near_day(date: str | None, anchor: dt.date | None) -> bool:
+    """A day (not a month or a year) at most FOCAL_DAYS before the article's date."""
+    if not date or anchor is None or len(date) != 10:
+        return False
+    return 0 <= (anchor - dt.date.fromisoformat(date)).days <= FOCAL_DAYS
+
+
+PAST_OF_KANA = frozenset({"كان", "كانت", "كانوا", "كانا", "كنا"})
+
+
+def _pluperfect(view: SentenceView, cand: Candidate) -> bool:
+    """A past verb after "قد" with a form of "كان" before it ("وكان بومبيو قد اتهم"): what
+    had happened before the news."""
+    words = view.words
+    head = cand.head
+    if cand.form.pos != "v" or head < 2 or words[head - 1].bare != "قد":
+        return False
+    return any(words[i].bare in PAST_OF_KANA for i in range(max(0, head - 10), head - 1))
 
 
 def _fresh(cand: Candidate, body_para: int, in_quote: bool) -> bool:
