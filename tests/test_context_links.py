@@ -73,3 +73,23 @@ def test_every_choice_of_the_rules_file_is_a_knowledge_base_entry() -> None:
             assert kb.get(choice.entity_id) is not None, choice.entity_id
             for entities, _countries in choice.needs:
                 assert all(kb.get(e) is not None for e in entities), entities
+
+
+EMBASSY = "ac:us_embassy_baghdad"
+
+
+@pytest.mark.parametrize(
+    ("text", "linked"),
+    [
+        # a story on Iraq: the embassy in Baghdad, the nisba alone gives way to the whole name
+        ("قال مسؤول عراقي إن صاروخا سقط قرب السفارة الأمريكية فجر اليوم.", True),
+        ("سقط صاروخ قرب السفارة الأميركية في المنطقة الخضراء ببغداد.", True),
+        # the embassy opened in Jerusalem (AL-internationalNews-1171-20180515 tells of it) is not
+        ("شهدت غزة الاثنين احتجاجات بالتزامن مع افتتاح السفارة الأمريكية في القدس.", False),
+    ],
+)
+def test_the_us_embassy_is_baghdads_only_in_a_story_on_iraq(text: str, linked: bool) -> None:
+    doc = annotate(Article(id="t", text=text, published="2018-05-01"))
+    ids = {m.entity_id for m in doc.mentions}
+    assert (EMBASSY in ids) is linked, [(m.text, m.entity_id) for m in doc.mentions]
+    assert "pl:us_embassy_baghdad" not in ids

@@ -1,13 +1,17 @@
 """Bare names whose actor depends on what the article is about (kb/rules/context_links.yaml).
 
 What it catches: "التحالف" alone, which is the Saudi-led coalition in a story on Yemen and the
-Houthis and the US-led coalition against ISIS in a story on Iraq or Syria and ISIS. The file
-says, for each bare name, which entities and countries speak for each choice.
+Houthis and the US-led coalition against ISIS in a story on Iraq or Syria and ISIS;
+"الانقلابيون", the Houthis in a story on Yemen; "السفارة الأمريكية", the embassy in Baghdad only
+in a story on Iraq. The file says, for each bare name, which entities and countries speak for
+each choice.
 
 Guards: a choice is taken only when all its groups are met and no other choice's are (an
 article on both wars links nothing); the bare name must stand alone (the next word starting
 with the article continues it: "التحالف الوطني" is a political bloc); text another mention
-holds is left alone. Risky: a story on Yemen that mentions some other alliance by "التحالف".
+holds is left alone, unless that mention is a word inside the name ("الأمريكية" in "السفارة
+الأمريكية"), which gives way to the whole name. Risky: a story on Yemen that mentions some
+other alliance by "التحالف".
 """
 
 from __future__ import annotations
@@ -119,12 +123,16 @@ def link_by_context(doc: Doc, mentions: Sequence[Mention], kb: KnowledgeBase) ->
         for k, m in enumerate(out):
             if m.entity_id in choice_ids - {ent.id} and _is_form(m.text, link.forms):
                 out[k] = Mention(m.start, m.end, m.text, ent.id, label_of(ent), link.rule, 0.7)
-        taken = [(m.start, m.end) for m in out]
         for hit in link.pattern.finditer(text):
             start, end = doc.norm.to_original_span(hit.start(), hit.end())
-            if any(start < b and a < end for a, b in taken):
+            crossing = [m for m in out if start < m.end and m.start < end]
+            # a word of the name matched alone ("الأمريكية" in "السفارة الأمريكية") gives way
+            # to the whole name; a mention reaching past it stays
+            if any(
+                m.start < start or m.end > end or (m.start, m.end) == (start, end) for m in crossing
+            ):
                 continue
+            out = [m for m in out if m not in crossing]
             surface = doc.article.text[start:end]
             out.append(Mention(start, end, surface, ent.id, label_of(ent), link.rule, 0.7))
-            taken.append((start, end))
     return sorted(out, key=lambda m: (m.start, m.end))
