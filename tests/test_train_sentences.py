@@ -123,6 +123,18 @@ CASES = [
     ),
     # "في الضربة العسكرية لسوريا", "توجيه ضربة للنظام السوري": a state behind "لـ" is struck
     ("CN-middleEast-587-20180412", 2163, 2278, "ASSAULT", set(), {"ac:syria"}, set(), None),
+    # "وأطلقت قوات الجيش اليمني والمقاومة، بإسناد من تحالف دعم الشرعية، رسمياً فجر الأربعاء،
+    # معركة": the light verb's subject across commas, the backer after "بإسناد من" no doer
+    (
+        "AL-internationalNews-1592-20180613",
+        294,
+        473,
+        "ASSAULT",
+        {"ac:yemen"},
+        {"ac:saudi_led_coalition"},
+        set(),
+        None,
+    ),
     # "واتهم بومبيو طهران": a name whose first letter is "ب" is no preposition's complement
     ("BB-middleEast-530-20180523", 0, 792, "ACCUSE", {"ac:mike_pompeo"}, {"ac:iran"}, set(), None),
     # "كذلك قتل لغم حوثي آخر": the nisba of the weapon that killed names its side

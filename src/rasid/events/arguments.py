@@ -86,8 +86,9 @@ def _name_letter(view: SentenceView, i: int) -> bool:
     w = view.words[i]
     for p in view.mentions:
         if p.first == i and p.mention is not None:
-            name = normalize_key(p.mention.text)
-            return bool(name) and name[0] == w.bare[0]
+            # the mention holds the whole word: "للحشد" is matched as "لحشد", "بالقوات" as
+            # "القوات", the preposition left out; "بومبيو" is matched whole
+            return normalize_key(p.mention.text).startswith(w.bare)
     return False
 
 
@@ -682,11 +683,19 @@ def _light_word(w: Word, verbs: frozenset[str]) -> bool:
     return w.is_in(verbs) or (w.bare[:1] in ("و", "ف") and w.bare[1:] in verbs)
 
 
+LIGHT_REACH = 14  # words between a light verb and its event noun, commas not counted
+
+
 def _light_verb_before(view: SentenceView, lex: Lexicon, head: int, lo: int) -> int | None:
     verbs = lex.words["light_verbs"] | lex.words["undergo_verbs"] | lex.words["doing_verbs"]
-    for i in range(head - 1, max(0, head - 11) - 1, -1):
+    seen = 0  # words passed, commas not counted ("وأطلقت قوات ...، بإسناد من ...، فجر الأربعاء،
+    # معركة")
+    for i in range(head - 1, max(0, lo) - 1, -1):
         if _light_word(view.words[i], verbs):
             return i
+        seen += view.words[i].text != ","
+        if seen >= LIGHT_REACH:
+            break
     return None
 
 
@@ -712,7 +721,10 @@ def _collapse(items: list[Placed], view: SentenceView) -> list[Placed]:
             out.append(p)
             continue
         nisba = p.mention is not None and p.mention.nisba
-        if nisba and nxt.entity.kind == "person" and nxt.first - p.last <= 3:
+        # "الرئيس التركي رجب طيب أردوغان", "الرئيس الأمريكي، دونالد ترامب": the person right
+        # after; a name the knowledge base lacks between them is another person ("الرئيس
+        # الصربي ألكسندر فوسيتش أردوغان": Vucic congratulates Erdogan)
+        if nisba and nxt.entity.kind == "person" and _gap(view, p.last, nxt.first) <= 1:
             continue
         if (
             p.entity is not None
