@@ -116,6 +116,7 @@ def test_world_names_are_found(
         ("قال المتحدث غاو فنغ إن بكين سترد.", "غاو"),
         ("كتب روسو عن العقد الاجتماعي.", "روسو"),
         ("زار كوريا وفد رسمي.", "كوريا"),
+        ("رفض الحوثيون القبول بالحلول السلمية.", "السلمية"),
     ],
 )
 def test_common_words_are_not_places(kb: KnowledgeBase, sentence: str, surface: str) -> None:
@@ -131,3 +132,8 @@ def test_congo_and_guinea_are_kept_apart(kb: KnowledgeBase) -> None:
         kb, "وصل الوزير إلى غينيا الاستوائية."
     )
     assert ("غينيا", "pl:guinea") in _found(kb, "وصل الوزير إلى غينيا.")
+
+
+def test_a_hashtag_or_a_place_noun_makes_a_place_of_a_word(kb: KnowledgeBase) -> None:
+    assert ("الحديدة", "pl:hodeidah") in _found(kb, "بدأت معركة تحرير مدينة وميناء #الحديدة.")
+    assert ("السلمية", "pl:salamiyah") in _found(kb, "قصفت الطائرات مدينة السلمية.")

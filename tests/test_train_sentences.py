@@ -74,7 +74,8 @@ def _texts() -> dict[str, tuple[str, str | None]]:
         for c in (
             *CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES, *NOT_DOER_CASES, *TARGET_CASES,
             ("SK-middleEast-1690-20180514",),
-            *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES,
+            ("FR-middleEast-18-20180215",),
+            *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES,
         )
     }  # fmt: skip
     out: dict[str, tuple[str, str | None]] = {}
@@ -363,7 +364,7 @@ def test_cases_are_train_articles() -> None:
     train = {d["doc"] for d in json.loads(TRAIN.read_text(encoding="utf-8"))}
     cited = (
         *CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES, *NOT_DOER_CASES, *TARGET_CASES,
-        *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES,
+        *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES,
     )  # fmt: skip
     assert {c[0] for c in cited} <= train
 
@@ -488,6 +489,30 @@ def test_event_date(case: tuple) -> None:  # type: ignore[type-arg]
         assert ev.date not in never, (ev.date, ev.rules.get("date"))
         if must is not None:
             assert ev.date == must, (ev.date, ev.rules.get("date"))
+
+
+# (article, start, end, type, place): "في البيت الأبيض" is a site; "#الحديدة" a hashtag makes a
+# place of a name that is also a word; "قرب حدود القطاع" in a story on Gaza is the Gaza Strip
+PLACE_CASES = [
+    ("SK-internationalNews-3474-20181014", 0, 162, "CONSULT", "pl:white_house"),
+    ("AL-internationalNews-1592-20180613", 294, 473, "ASSAULT", "pl:hodeidah"),
+    ("SK-middleEast-1690-20180514", 0, 806, "PROTEST", "pl:gaza_strip"),
+]
+
+
+@pytest.mark.parametrize("case", PLACE_CASES, ids=[f"{c[0]}:{c[1]}" for c in PLACE_CASES])
+def test_the_place_of_the_event(case: tuple[str, int, int, str, str]) -> None:
+    doc, start, end, etype, place = case
+    found = [e for e in _events(doc, start, end) if e.type == etype]
+    assert found, f"{doc}[{start}:{end}]: no {etype}"
+    assert all(e.location is not None and e.location.entity_id == place for e in found)
+
+
+def test_where_someone_came_from_is_not_the_place() -> None:
+    # "اعتقلت الشرطة المصرية ... بعيد وصوله من العاصمة البريطانية لندن"
+    found = [e for e in _events("FR-middleEast-18-20180215", 0, 304) if e.type == "COERCE"]
+    assert found
+    assert all(e.location is None or e.location.entity_id != "pl:london" for e in found)
 
 
 # (article, start, end): an undated incident further down a report of the day's attacks

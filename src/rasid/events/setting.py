@@ -101,10 +101,10 @@ def find_place(
         scopes.append(((start, end), "place.sentence"))
     for scope, rule in scopes:
         places = [p for p in view.mentions if scope[0] <= p.first < scope[1] and is_place(p)]
-        places = [p for p in places if not _backed(view, p)]
+        places = [p for p in places if not _backed(view, p) and not _origin(view, lex, p)]
         places += _sites_in(view, scope)
         capital = _capital_in(view, scope, capitals)
-        if capital is not None:
+        if capital is not None and not _origin(view, lex, capital):
             places.append(capital)
         if not places:
             continue
@@ -127,6 +127,15 @@ def find_place(
             precision = "region"
         return best.entity, label, precision, rule
     return None, None, None, "place.none"
+
+
+def _origin(view: SentenceView, lex: Lexicon, p: Placed) -> bool:
+    """The place someone came from ("بعيد وصوله من العاصمة البريطانية لندن"): "من" after a word
+    of coming, at most two words (a capital and its nisba) before the name."""
+    for i in range(p.first - 1, max(0, p.first - 4), -1):
+        if view.words[i].bare == "من":
+            return view.words[i - 1].is_in(lex.words["origin_words"])
+    return False
 
 
 def _sites_in(view: SentenceView, scope: tuple[int, int]) -> list[Placed]:

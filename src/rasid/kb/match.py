@@ -177,6 +177,10 @@ class _Resolver:
         kind = self.kb.info[prev[2]].kind
         return kind in ("place", "state")
 
+    def _tagged(self, c: Candidate) -> bool:
+        at = c.start - len(c.prefix)
+        return at > 0 and self.text[at - 1] == "#"
+
     def _keep(self, c: Candidate, t: Target, before: str) -> bool:
         rule = self.m.rules[t.entity_id]
         if COUNTRY_OR_WORD in rule and t.form == ALIAS:
@@ -189,7 +193,8 @@ class _Resolver:
             ent = self.kb.entities[t.entity_id]
             if ent.kind == "place" and " " not in self.text[c.start : c.end]:
                 if PLACE_OR_WORD in rule:
-                    return _bare(before) in self.words.place_nouns
+                    # "#الحديدة": a hashtag makes a name of the word
+                    return _bare(before) in self.words.place_nouns or self._tagged(c)
                 return self._locative(c.prefix, before)
             return True
         if t.form in (ALIAS, NISBA):
