@@ -136,6 +136,21 @@ CASES = [
         set(),
         None,
     ),
+    # "حكم الأربعاء على المصرفي التركي محمد أتيلا بالسجن": a sentence, its convict's state no doer
+    ("SK-internationalNews-1606-20180517", 0, 139, "COERCE", set(), {"ac:turkey"}, set(), None),
+    # "عمليات نهب ... على أيدي مسلحين مدعومين من تركيا": looting, by fighters Turkey backs
+    ("BB-middleEast-215-20180319", 0, 125, "COERCE", set(), {"ac:turkey"}, set(), None),
+    # "في ضربات على حافلاتهم نسب إلى التحالف العربي": the strikes attributed to the coalition
+    (
+        "FR-middleEast-926-20180813",
+        582,
+        777,
+        "ASSAULT",
+        {"ac:saudi_led_coalition"},
+        set(),
+        set(),
+        None,
+    ),
     # "واتهم بومبيو طهران": a name whose first letter is "ب" is no preposition's complement
     ("BB-middleEast-530-20180523", 0, 792, "ACCUSE", {"ac:mike_pompeo"}, {"ac:iran"}, set(), None),
     # "كذلك قتل لغم حوثي آخر": the nisba of the weapon that killed names its side

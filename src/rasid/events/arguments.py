@@ -316,6 +316,8 @@ def assign_roles(
         for p in after[:2]:
             if _prep_before(view, p, blocked) and not (voiced and p is after[0]):
                 continue
+            if p.first >= 2 and words[p.first - 2].is_in(target_preps):
+                continue  # "على المصرفي التركي": the nisba of whom the act falls on
             if _describes_person(view, p, persons) and not _object_pronoun(lex, cand, words):
                 break  # "خطف موظف بريطاني": the employee's nationality, not the kidnapper
             if p is after[0] and _charge_follows(view, lex, cand, p):
@@ -358,7 +360,13 @@ def assign_roles(
                 if ahead and _gap(view, ahead[-1].last, light) <= 2:
                     near, ok_position = ahead[-1], True
         else:
-            ok_position = verb and _gap(view, near.last, head) <= 4
+            # "حكم الإعدام بحق رجل قتل مسيحيا": a noun of persons right before the verb is its
+            # subject, not a name further back
+            ok_position = (
+                verb
+                and _gap(view, near.last, head) <= 4
+                and not any(words[k].is_in(persons) for k in range(near.last + 1, head))
+            )
         if ok_position and not _prep_before(view, near, blocked):
             if undergoer:
                 targets.append(near)

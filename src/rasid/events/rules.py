@@ -279,6 +279,7 @@ def _judge(
         ("needs_threat", "threat"),
         ("needs_sanction", "sanction"),
         ("needs_detainee", "detainee"),
+        ("needs_sentence", "sentence"),
     ):
         # a warning's consequence may come at the end of a long sentence ("حذرت ... من أي
         # تحركات ...، مؤكدة أن واشنطن ستتخذ الإجراءات الصارمة ردا على ذلك")
