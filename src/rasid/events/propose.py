@@ -495,6 +495,12 @@ def _build_event(
     if etype == "ASSAULT":
         # a sequel sentence ("X بعد أيام من Y قُتل فيه ...") gives each side its own toll
         fatal, injured, toll_rule = find_toll(view, lex, side[0], side[1], 0)
+        hurt = fatal or injured or "kill" in cand.form.flags or "injure" in cand.form.flags
+        crowd = kb.get(CIVILIANS) if not targets and hurt else None
+        if crowd is not None and _civilians_hurt(view, lex, side[0], side[1]):
+            # "قتلت ألغام ... مواطناً وأصابت طفلة مع والدتها": ACLED's "Civilians"
+            targets = (crowd,)
+            rules["targets"] = "civilians.named_by_noun"
     mode = find_mode(view, lex, etype, lo, hi)
     affiliation = kb.affiliation
     actors_all = _sides(actors, kb)
@@ -589,6 +595,15 @@ def _not_before(
     if day >= anchor:
         return date, date_end
     return (day + dt.timedelta(days=7)).isoformat(), date_end
+
+
+def _civilians_hurt(view: SentenceView, lex: Lexicon, lo: int, hi: int) -> bool:
+    """A noun of civilians (a citizen, a child, women, worshippers) in the clause of a toll, and
+    no noun of fighters: the victims the press does not name by their side."""
+    words = view.words[lo:hi]
+    return any(w.is_in(lex.words["civilian_nouns"]) for w in words) and not any(
+        w.is_in(lex.words["combatant_nouns"]) for w in words
+    )
 
 
 def _near_day(date: str | None, anchor: dt.date | None) -> bool:
