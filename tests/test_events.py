@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from rasid.events import find_events
+from rasid.events import find_events, propose_events
 from rasid.pipeline import annotate
 from rasid.records import Article, Event
 
@@ -257,3 +257,17 @@ def test_each_toll_word_takes_its_own_number(
     events, _ = find_events(annotate(article))
     assault = [e for e in events if e.type == "ASSAULT"]
     assert assault and (assault[0].fatalities, assault[0].injuries) == (killed, injured)
+
+
+def test_a_verb_refused_after_a_preposition_is_read_as_its_noun() -> None:
+    doc = annotate(
+        Article(
+            id="n1",
+            text="استخدمت القوات الأمريكية طائرات مسيرة في قصف مواقع داعش في سوريا.",
+            published="2018-05-01",
+        )
+    )
+    events, _ = propose_events(doc)
+    strikes = [e for e in events if e.type == "ASSAULT"]
+    assert [e.rules["type"] for e in strikes] == ["trigger.n.قصف"]
+    assert "ac:isis" not in {a.entity_id for a in strikes[0].actors}

@@ -151,6 +151,8 @@ CASES = [
         set(),
         None,
     ),
+    # "نحو 18 غارة جوية استهدف معاقل الحوثيين": whose strongholds were struck is no subject
+    ("SK-middleEast-3518-20180904", 157, 353, "ASSAULT", set(), {"ac:houthis"}, set(), None),
     # "واتهم بومبيو طهران": a name whose first letter is "ب" is no preposition's complement
     ("BB-middleEast-530-20180523", 0, 792, "ACCUSE", {"ac:mike_pompeo"}, {"ac:iran"}, set(), None),
     # "كذلك قتل لغم حوثي آخر": the nisba of the weapon that killed names its side
@@ -311,6 +313,9 @@ def test_no_doer_from_the_complement(case: tuple[str, int, int, str, set[str]]) 
 # victims of an attack named only by a noun of civilians ("مواطناً وأصابت طفلة مع والدتها")
 TARGET_CASES = [
     ("AL-internationalNews-961-20180503", 1258, 1543, "ASSAULT", "ac:houthis", "ac:civilians"),
+    # "قال وزير الخارجية الليبي إن بلاده تعترض على خطة عرضها الاتحاد الأوروبي": the verb read
+    # with its particle has no subject after it; whose plan is refused is the target
+    ("BB-middleEast-1128-20181019", 0, 117, "REJECT", "ac:libya", "ac:eu"),
     # "أعلن ... بوريطة ... عقب لقائه ... غوتيريش أنه طالب مجلس الأمن": the pronoun on "أن" is
     # the subject (the speaker, not the man he met), the council is asked
     (

@@ -305,6 +305,9 @@ def assign_roles(
         if ahead:
             actors.append(ahead[-1])
             rules["actors"] = "subject_before_verb"
+    # "تعترض على خطة عرضها الاتحاد الأوروبي": a verb read with its particle has its subject
+    # before it or between them, never after the particle
+    with_particle = cand.form.pos == "v" and cand.last > cand.head
     if (
         not actors
         and verb
@@ -312,12 +315,15 @@ def assign_roles(
         and not noun_subject
         and not complement_first
         and not pronoun_subject
+        and not with_particle
     ):
         for p in after[:2]:
             if _prep_before(view, p, blocked) and not (voiced and p is after[0]):
                 continue
             if p.first >= 2 and words[p.first - 2].is_in(target_preps):
                 continue  # "على المصرفي التركي": the nisba of whom the act falls on
+            if p.first > 0 and words[p.first - 1].is_in(lex.words["owned_sites"]):
+                break  # "قصفت الطائرات مواقع داعش": the positions' owner is struck
             if _describes_person(view, p, persons) and not _object_pronoun(lex, cand, words):
                 break  # "خطف موظف بريطاني": the employee's nationality, not the kidnapper
             if p is after[0] and _charge_follows(view, lex, cand, p):
@@ -466,7 +472,24 @@ def _objects(
             subject_end = p.last
     # "انتقد الرئيس الإيراني، حسن روحاني، الأربعاء، الرئيس الأمريكي": commas are no words
     group = [p for p in free if subject_end < p.first and _gap(view, subject_end, p.first) <= 4]
+    if not group and cand.type in VERBAL_TYPES:
+        group = _owner_of_object(view, lex, subject_end, free)
     return _apposition(view, group)
+
+
+def _owner_of_object(
+    view: SentenceView, lex: Lexicon, start: int, free: list[Placed]
+) -> list[Placed]:
+    """Whose plan, decision or claim a verbal act answers: the name right after the noun
+    ("اعترضت ميركل على خطة سيهوفر") or after the verb of a clause describing it ("تعترض على
+    خطة عرضها الاتحاد الأوروبي")."""
+    nouns = lex.words["proposal_nouns"]
+    words = view.words
+    for k in range(start + 1, min(len(words), start + 6)):
+        if not words[k].is_in(nouns):
+            continue
+        return [p for p in free if k < p.first <= k + 2][:1]
+    return []
 
 
 def _office_holder(view: SentenceView, p: Placed, actors: list[Placed]) -> bool:

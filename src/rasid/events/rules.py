@@ -85,7 +85,13 @@ def _match_triggers(view: SentenceView, lex: Lexicon, w: Word) -> list[tuple[Tri
         prev = best.get(f.type)
         if prev is None or n > len(prev[0].rest):
             best[f.type] = (f, last)
-    return list(best.values())
+    out = list(best.values())
+    # "في قصف مواقع داعش": the verb form is refused after a preposition; the same word as a
+    # noun is judged after it
+    for f in forms:
+        if f.pos == "n" and not f.rest and any(b.type == f.type and b.pos == "v" for b, _ in out):
+            out.append((f, w.i))
+    return out
 
 
 _SUBJECT_GAP = 8  # "طلب صهر الرئيس الأميركي، جاريد كوشنر، ... من": a long subject
@@ -238,6 +244,8 @@ def find_candidates(view: SentenceView, lex: Lexicon) -> list[Candidate]:
         for form, last in _match_triggers(view, lex, w):
             if blocked and form.type in FIGURATIVE:
                 continue
+            if (form.type, w.i) in found:
+                continue  # the verb was taken; its noun reading is a fallback only
             cand = _judge(view, lex, w, form, last)
             if cand is not None:
                 found[(cand.type, cand.head)] = cand
