@@ -512,12 +512,17 @@ def _spoken_for(view: SentenceView, p: Placed) -> bool:
 
 
 def _apposition(view: SentenceView, group: list[Placed]) -> list[Placed]:
-    """The first name and those joined to it by "و" or "،" (a list of victims or objects)."""
+    """The first name and those joined to it by "و" or "،" (a list of victims or objects); a
+    relative pronoun or a verb of saying between them opens a clause about the first ("قائد
+    ميليشيا كتائب حزب الله، التي قال البنتاغون إنها مسؤولة": the Pentagon is no victim)."""
     if not group:
         return []
+    lex = load_lexicon()
+    stops = lex.words["relative"] | lex.words["speech"]
     out = [group[0]]
     for p in group[1:]:
-        if p.first - out[-1].last <= 4:
+        between = view.words[out[-1].last + 1 : p.first]
+        if p.first - out[-1].last <= 4 and not any(w.is_in(stops) for w in between):
             out.append(p)
         else:
             break
