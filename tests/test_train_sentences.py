@@ -153,6 +153,18 @@ CASES = [
     ),
     # "نحو 18 غارة جوية استهدف معاقل الحوثيين": whose strongholds were struck is no subject
     ("SK-middleEast-3518-20180904", 157, 353, "ASSAULT", set(), {"ac:houthis"}, set(), None),
+    # "وأدان زعماء المعارضة السورية عمليات النهب، وقال محمد علوش": the next clause's speaker is
+    # not the one condemned
+    (
+        "BB-middleEast-215-20180319",
+        1695,
+        1916,
+        "ACCUSE",
+        set(),
+        set(),
+        {"ac:mohammed_alloush"},
+        None,
+    ),
     # "واتهم بومبيو طهران": a name whose first letter is "ب" is no preposition's complement
     ("BB-middleEast-530-20180523", 0, 792, "ACCUSE", {"ac:mike_pompeo"}, {"ac:iran"}, set(), None),
     # "كذلك قتل لغم حوثي آخر": the nisba of the weapon that killed names its side

@@ -471,7 +471,15 @@ def _objects(
                 break
             subject_end = p.last
     # "انتقد الرئيس الإيراني، حسن روحاني، الأربعاء، الرئيس الأمريكي": commas are no words
-    group = [p for p in free if subject_end < p.first and _gap(view, subject_end, p.first) <= 4]
+    stops = lex.words["relative"] | lex.words["speech"]
+    group = [
+        p
+        for p in free
+        if subject_end < p.first
+        and _gap(view, subject_end, p.first) <= 4
+        # "وأدان زعماء المعارضة عمليات النهب، وقال محمد علوش": another clause's speaker
+        and not any(w.is_in(stops) for w in words[subject_end + 1 : p.first])
+    ]
     if not group and cand.type in VERBAL_TYPES:
         group = _owner_of_object(view, lex, subject_end, free)
     return _apposition(view, group)
