@@ -191,6 +191,7 @@ class Matcher:
         self.conjunctions = tuple(morph.conjunctions)
         self.clitic_letters = frozenset("".join(morph.prefixes))
         self.longest_prefix = max(len(p) for p in morph.prefixes)
+        self.letter_classes = _letter_classes(self.clitic_letters)
         self.lil = morph.lil
 
     def compile(self, keys: dict[str, KeyReadings]) -> None:
@@ -245,33 +246,38 @@ class Matcher:
     def scan(self, text: str) -> list[Hit]:
         """Every hit at token boundaries, proclitics checked, in text order."""
         out: list[Hit] = []
-        n = len(text)
         prefixes = self.prefixes
         lil_prefixes = self.lil_prefixes
-        clitics = self.clitic_letters
         longest = self.longest_prefix
         lil = self.lil
         readings = self.readings
         raw = text.encode(_CODE_PAGE, "replace")  # one byte a character
         unsure = self.unsure if _Q in raw else None
+        # each character's class (``_letter_classes``), and a last 0 that stands for the end
+        # of the text and, read at -1, for its start: a number read from bytes, where a
+        # character read from the text is a new string for every Arabic letter
+        classes = raw.translate(self.letter_classes) + b"\0"
+        if unsure is not None:
+            classes = _classes_of_unknown(text, raw, classes)
         for key, start, end in self.automaton.find_matches_as_indexes(raw, overlapping=True):
-            if end < n and text[end].isalnum():
+            if classes[end]:
                 continue
             if unsure is not None and key in unsure and text[start:end] != unsure[key]:
                 continue
             after_lil, plain, shifted = readings[key]
-            if start == 0 or not text[start - 1].isalnum():
+            before = classes[start - 1]
+            if not before:
                 prefix = ""
             else:
                 # the start is inside a word: the letters before it must be proclitics ("وب"),
                 # from the word's start; most hits fail at the first letter
-                t = start - 1
-                if text[t] not in clitics:
+                if before != _CLITIC:
                     continue
+                t = start - 1
                 floor = max(0, start - longest)
-                while t > floor and text[t - 1] in clitics:
+                while t > floor and classes[t - 1] == _CLITIC:
                     t -= 1
-                if t > 0 and text[t - 1].isalnum():
+                if classes[t - 1]:
                     continue
                 prefix = text[t:start]
                 if prefix not in prefixes:
@@ -284,6 +290,34 @@ class Matcher:
                 # "ل" + a lil form ("للعراق"): the form one letter in, after "ل"
                 out.append((start + 1, end, prefix + lil, shifted))
         return out
+
+
+# A character's class in the scan: not a letter or digit, a letter or digit, a proclitic's
+# letter.
+_OTHER, _ALNUM, _CLITIC = 0, 1, 2
+
+
+def _letter_classes(clitics: frozenset[str]) -> bytes:
+    """The class of each byte of the code page, as a table for ``bytes.translate``."""
+    table = bytearray(256)
+    for byte in range(256):
+        try:
+            ch = bytes([byte]).decode(_CODE_PAGE)
+        except UnicodeDecodeError:  # no character: never one of a text's
+            continue
+        table[byte] = _CLITIC if ch in clitics else _ALNUM if ch.isalnum() else _OTHER
+    return bytes(table)
+
+
+def _classes_of_unknown(text: str, raw: bytes, classes: bytes) -> bytes:
+    """``classes`` with the class of each character the code page lacks ("?" in ``raw``, "ğ"
+    a letter, "⬛" not) read from the text."""
+    fixed = bytearray(classes)
+    i = raw.find(_Q)
+    while i >= 0:
+        fixed[i] = _ALNUM if text[i].isalnum() else _OTHER
+        i = raw.find(_Q, i + 1)
+    return bytes(fixed)
 
 
 def _add(table: dict[str, dict[Target, None]], key: str, target: Target) -> None:
