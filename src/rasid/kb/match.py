@@ -64,6 +64,8 @@ class Candidate(NamedTuple):
     sure: tuple[Outcome, Outcome] | None
     twin: tuple[str, str] | None
     needs_strong: frozenset[str] | None
+    titles: tuple[str, ...]
+    capital: tuple[str, str] | None
 
 
 # -- context -----------------------------------------------------------------------------------
@@ -209,18 +211,20 @@ class _Resolver:
         if t.entity_id in self.strong:
             return True
         titles = self.m.titles.get(t.entity_id)
-        if not titles:
-            return False
-        tail = self.text[max(0, c.start - len(c.prefix) - 40) : c.start - len(c.prefix)].strip()
-        if not any(tail.endswith(title) for title in titles if title):
+        if not titles or not self._after_title(c.start - len(c.prefix), titles):
             return False
         # "رئيس الوزراء السوداني عبد الله حمدوك": a name after it makes it an adjective
         after = word_after(self.text, c.end)
         return after not in self.m.given_names and after not in cues().particles
 
+    def _after_title(self, pos: int, titles: tuple[str, ...]) -> bool:
+        """One of ``titles`` ends the text before ``pos`` (spaces aside)."""
+        return self.text[max(0, pos - 40) : pos].strip().endswith(titles)
+
     def _family(self, targets: tuple[Target, ...], before: str) -> list[Target]:
         """``_keep`` for the targets of a key that only weak aliases and family names of people
-        with no title make (``needs_strong``), in short: one look at the word before for all."""
+        with no title make (``needs_strong``, no ``titles``), in short: one look at the word
+        before for all."""
         names = self.m.given_names
         given = before in names or _bare(before) in names
         strong = self.strong
@@ -242,8 +246,22 @@ class _Resolver:
             res: Resolved = (start, end, *sure[1 if prefix else 0])
             self.by_end[end] = res
             return res
-        if reading.needs_strong is not None and self.strong.isdisjoint(reading.needs_strong):
+        needs = reading.needs_strong
+        if (
+            needs is not None
+            and self.strong.isdisjoint(needs)
+            and not (reading.titles and self._after_title(start - len(prefix), reading.titles))
+        ):
             return None  # what ``_keep`` finds for each target, in short
+        capital = reading.capital
+        if capital is not None:  # what the general path below does for these, in short
+            before = word_before(self.text, start - len(prefix))
+            if self._metonym(Candidate(start, end, prefix, *reading), before):
+                res = (start, end, capital[1], "kb.metonym", 0.8, False)
+            else:
+                res = (start, end, capital[0], "kb.clitic" if prefix else "kb.exact", 1.0, False)
+            self.by_end[end] = res
+            return res
         twin = reading.twin
         if twin is not None:  # what the general path below does for these, in short
             if prefix.startswith(self.m.conjunctions):  # joined to the name before, maybe
@@ -259,7 +277,7 @@ class _Resolver:
             return res
         before = word_before(self.text, start - len(prefix))
         c = Candidate(start, end, prefix, *reading)
-        if reading.needs_strong is not None:
+        if needs is not None and not reading.titles:
             kept = self._family(reading.targets, before)
         else:
             kept = [t for t in c.targets if self._keep(c, t, before)]

@@ -105,9 +105,14 @@ class Reading(NamedTuple):
     # with no sharing rule, and perhaps others by a nisba, which rank below ("العراق",
     # "السعوديه"): the context chooses between the two, nothing else
     twin: tuple[str, str] | None
-    # the entities of a key that only weak aliases and family names of people with no title
-    # make (None for others): unless the article names one of them in full, the hit is nothing
+    # the entities of a key that only weak aliases and family names make (None for others):
+    # unless the article names one of them in full, or one of ``titles`` comes right before,
+    # the hit is nothing
     needs_strong: frozenset[str] | None
+    titles: tuple[str, ...]  # the titles of those entities (people's offices)
+    # (place id, state id) when the key is a capital's full alias and nothing else: the place,
+    # or the state when the context makes it an actor
+    capital: tuple[str, str] | None
 
 
 # The code page keys and texts are walked in (see the module's docstring), and the byte a
@@ -176,9 +181,10 @@ class Matcher:
             eid for eid, inf in kb.info.items() if not inf.ambiguous and eid not in capitals
         )
         self.labels: dict[str, str] = {eid: label_of(ent) for eid, ent in kb.entities.items()}
-        # person id -> normalized titles of its offices, for weak aliases after a title
-        self.titles: dict[str, frozenset[str]] = {
-            eid: frozenset(normalize_key(r.role) for r in inf.roles if r.role)
+        # person id -> normalized titles of its offices, for weak aliases after a title (a
+        # tuple, for ``str.endswith``)
+        self.titles: dict[str, tuple[str, ...]] = {
+            eid: tuple(sorted({t for r in inf.roles if r.role and (t := normalize_key(r.role))}))
             for eid, inf in kb.info.items()
             if inf.roles
         }
@@ -239,9 +245,16 @@ class Matcher:
             if len(states) == 1 and len(places) == 1 and kb.info[states[0]].place == places[0]:
                 twin = (states[0], places[0])
         needs_strong = None
-        if all(t.form in (WEAK, SURNAME) and t.entity_id not in self.titles for t in targets):
+        titles: tuple[str, ...] = ()
+        if all(t.form in (WEAK, SURNAME) for t in targets):
             needs_strong = frozenset(t.entity_id for t in targets)
-        return Reading(targets, named, sure, twin, needs_strong)
+            titles = tuple(sorted({x for eid in needs_strong for x in self.titles.get(eid, ())}))
+        capital = None
+        if len(targets) == 1 and only.form == ALIAS and not self.rules[only.entity_id]:
+            state = self.capitals.get(only.entity_id)
+            if state is not None:
+                capital = (only.entity_id, state)
+        return Reading(targets, named, sure, twin, needs_strong, titles, capital)
 
     def scan(self, text: str) -> list[Hit]:
         """Every hit at token boundaries, proclitics checked, in text order."""
