@@ -44,9 +44,11 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import sqlite3
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from rasid.caches import word_cache
@@ -204,7 +206,14 @@ class _Attested:
         self.index = index
         self.region_of = region_of
         self.region = region_of(_COUNTRY)
-        conn = index.conn
+        # the package's file, which nothing writes while the process reads it: opened
+        # immutable, SQLite takes no lock and looks for no change at each look-up
+        conn = sqlite3.connect(
+            Path(index.path).resolve().as_uri() + "?mode=ro&immutable=1",
+            uri=True,
+            check_same_thread=False,
+        )
+        self.conn = conn
         self.full_keys = frozenset(r[0] for r in conn.execute("SELECT arabic_key FROM full_names"))
         self.unit_keys = frozenset(r[0] for r in conn.execute("SELECT arabic_key FROM units"))
         self._wholes: dict[str, tuple[str, float] | None] = {}
@@ -222,7 +231,7 @@ class _Attested:
         region_of = self.region_of
         rows = [
             (latin, country, count)
-            for latin, country, count in self.index.conn.execute(_SPELLINGS[table], (key,))
+            for latin, country, count in self.conn.execute(_SPELLINGS[table], (key,))
             if region_of(country) != "persian"
         ]
         subset = [r for r in rows if r[1] == _COUNTRY]
