@@ -79,6 +79,7 @@ _HAMZA_ON_WAW = "\u0624"
 # the article as some spell it before a sun letter ("as-Sudais", "ash-Shami"): the press
 # writes "al-" whatever the letter
 _ASSIMILATED = re.compile(r"(?i)\b[ae](t|th|d|dh|r|z|s|sh|n)-(?=\1)")
+_MAPPED = 64 << 20  # bytes of the dictionary's file mapped in memory (it has 14 MB)
 _TRUST = 3  # the romanizer's discount: a spelling seen n times weighs n / (n + 3)
 _RULES_SCORE = 0.01  # the romanizer's score for a part spelled by its rules
 _WELL_ATTESTED = 0.5  # the romanizer's score of a spelling it has seen several times
@@ -116,6 +117,9 @@ class NameBook:
     names: dict[str, str]
     words: dict[str, str]
     longest: int  # the most words a multi-word entry has
+    # the first words of the multi-word entries: a run of words that starts otherwise is
+    # none of them, and is not looked up
+    starts: frozenset[str]
 
     def without(self, names: Iterable[str]) -> NameBook:
         """This dictionary less every entry that could answer one of these names: the whole
@@ -129,7 +133,7 @@ class NameBook:
         left = {k: v for k, v in self.names.items() if k not in gone}
         longest = max((len(k.split()) for k in left), default=1)
         words_left = {k: v for k, v in self.words.items() if k not in gone}
-        return NameBook(names=left, words=words_left, longest=longest)
+        return NameBook(names=left, words=words_left, longest=longest, starts=_starts(left))
 
 
 @functools.cache
@@ -145,7 +149,11 @@ def name_book() -> NameBook:
             continue
         (words if " " not in key else names)[key] = english.strip()
     longest = max((len(k.split()) for k in names), default=1)
-    return NameBook(names=names, words=words, longest=longest)
+    return NameBook(names=names, words=words, longest=longest, starts=_starts(names))
+
+
+def _starts(names: dict[str, str]) -> frozenset[str]:
+    return frozenset(key.split(" ", 1)[0] for key in names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,12 +215,14 @@ class _Attested:
         self.region_of = region_of
         self.region = region_of(_COUNTRY)
         # the package's file, which nothing writes while the process reads it: opened
-        # immutable, SQLite takes no lock and looks for no change at each look-up
+        # immutable, SQLite takes no lock and looks for no change at each look-up; mapped
+        # in memory, it reads a page without a system call (and processes share the pages)
         conn = sqlite3.connect(
             Path(index.path).resolve().as_uri() + "?mode=ro&immutable=1",
             uri=True,
             check_same_thread=False,
         )
+        conn.execute(f"PRAGMA mmap_size = {_MAPPED}")
         self.conn = conn
         self.full_keys = frozenset(r[0] for r in conn.execute("SELECT arabic_key FROM full_names"))
         self.unit_keys = frozenset(r[0] for r in conn.execute("SELECT arabic_key FROM units"))
@@ -353,7 +363,8 @@ def _from_book(words: list[str], book: NameBook) -> list[str | None]:
     out: list[str | None] = [None] * len(words)
     i = 0
     while i < len(words):
-        for n in range(min(book.longest, len(words) - i), 1, -1):
+        longest = min(book.longest, len(words) - i) if words[i] in book.starts else 1
+        for n in range(longest, 1, -1):
             english = book.names.get(" ".join(words[i : i + n]))
             if english is not None:
                 out[i : i + n] = [english, *([""] * (n - 1))]
