@@ -394,8 +394,29 @@ def _package_word(word: str) -> str:
     project's folding took the seat away ("واءل" -> "وائل": the dictionary knows "Wael")."""
     from arabic_name_romanizer.normalize import lookup_key
 
-    text = _HAMZA_AFTER_ALEF.sub(_HAMZA_ON_YA, word)
-    return lookup_key(_HAMZA_BEFORE_WAW.sub(_HAMZA_ON_WAW, text))
+    text = _HAMZA_BEFORE_WAW.sub(_HAMZA_ON_WAW, _HAMZA_AFTER_ALEF.sub(_HAMZA_ON_YA, word))
+    letters, table = _package_letters()
+    if letters.fullmatch(text):
+        return text.translate(table)
+    return lookup_key(text)
+
+
+@functools.cache
+def _package_letters() -> tuple[re.Pattern[str], dict[int, str]]:
+    """The Arabic letters (hamza to yeh, tatweel aside) that the romanizer's key keeps as one
+    letter, and what each becomes ("ة" -> "ه"). Its key of a word of these letters alone is
+    each letter's key in turn: Unicode composes none of them with another (only with a mark),
+    and its other steps take out or replace one character at a time (marks, tatweel, spaces);
+    a word with any other character is given to it whole (``_package_word``)."""
+    from arabic_name_romanizer.normalize import lookup_key
+
+    table: dict[int, str] = {}
+    for code in range(0x621, 0x64B):
+        key = lookup_key(chr(code))
+        if code != 0x640 and len(key) == 1 and not key.isspace():
+            table[code] = key
+    letters = re.compile("[" + "".join(re.escape(chr(c)) for c in table) + "]+")
+    return letters, table
 
 
 def _split_attached(words: list[str], book: NameBook) -> list[str]:
