@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import pytest
 from hypothesis import given, settings
@@ -98,6 +99,17 @@ def test_any_unicode_is_idempotent(text: str) -> None:
 
 def test_normalize_key_collapses_space() -> None:
     assert normalize_key("  عين   الأسد ") == "عين الاسد"
+
+
+@settings(max_examples=300, deadline=None)
+@given(WIDER_TEXT, st.lists(st.integers(min_value=0, max_value=200), max_size=30))
+def test_spans_map_back_in_one_walk_as_one_by_one(text: str, cuts: list[int]) -> None:
+    n = normalize(text)
+    # spans in text order that do not overlap, one ending where the next starts, with gaps
+    # where a third is left out
+    points = sorted({c % (len(n.text) + 1) for c in cuts})
+    spans = [span for k, span in enumerate(itertools.pairwise(points)) if k % 3 != 2]
+    assert n.to_original_spans(spans) == [n.to_original_span(a, b) for a, b in spans]
 
 
 @settings(max_examples=300, deadline=None)

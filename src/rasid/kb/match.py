@@ -464,13 +464,13 @@ def match_kb(norm: NormalizedText, kb: KnowledgeBase) -> list[Mention]:
     out: list[Mention] = []
     original = norm.original
     size = len(original)
-    to_original = norm.to_original
     labels = matcher.labels
-    for i, j, eid, rule, confidence, nisba in select_longest(resolved):
-        start = to_original(i)  # ``norm.to_original_span(i, j)``: a key is never empty
-        end = to_original(j - 1) + 1
-        if end < size and original[end] in _MARKS:
-            end = extend_over_marks(original, end)
+    chosen = select_longest(resolved)
+    spans = norm.to_original_spans(chosen)  # a key is never empty
+    for (_, _, eid, rule, confidence, nisba), (start, stop) in zip(chosen, spans, strict=True):
+        end = (
+            extend_over_marks(original, stop) if stop < size and original[stop] in _MARKS else stop
+        )
         out.append(
             Mention(
                 start, end, original[start:end], eid, labels[eid], rule, confidence, nisba=nisba

@@ -19,8 +19,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from rasid.caches import word_cache
 from rasid.text import charsets as cs
@@ -176,6 +178,32 @@ class NormalizedText:
             o = self.to_original(start)
             return o, o
         return self.to_original(start), self.to_original(end - 1) + 1
+
+    def to_original_spans(self, spans: Iterable[Sequence[Any]]) -> list[tuple[int, int]]:
+        """``to_original_span`` of each span's first two items (its start and end; the rest of
+        a record is left alone): non-empty spans of the text, in text order and not
+        overlapping, so one walk along the map serves them all."""
+        bp = self._bp_index
+        if not bp:
+            # an offset inside the text maps to itself (the end of a span to one past the
+            # offset of its last character, itself)
+            return [(span[0], span[1]) for span in spans]
+        deltas = self._bp_delta
+        out: list[tuple[int, int]] = []
+        n, size, last = len(self.text), len(self.original), len(bp)
+        k = 0  # breakpoints at or before the offset last mapped
+        delta = 0
+        for span in spans:
+            i, j = span[0], span[1] - 1
+            while k < last and bp[k] <= i:
+                delta = deltas[k]
+                k += 1
+            start = i + delta if i < n else size
+            while k < last and bp[k] <= j:
+                delta = deltas[k]
+                k += 1
+            out.append((start, (j + delta if j < n else size) + 1))
+        return out
 
     def to_normalized(self, o: int) -> int:
         """The first normalized offset whose original offset is >= ``o``."""
