@@ -389,6 +389,8 @@ _SPAN = itemgetter(0, 1)
 
 def _choose_longest(run: list[Resolved]) -> list[Resolved]:
     """Non-overlapping spans of ``run``, longest first, then leftmost, in text order."""
+    if len(run) == 2:  # most runs: two spans that overlap, of which one is kept
+        return [min(run, key=_longest_first)]
     chosen: list[Resolved] = []
     for r in sorted(run, key=_longest_first):
         start, end = r[0], r[1]
