@@ -184,7 +184,7 @@ class Matcher:
         # person id -> normalized titles of its offices, for weak aliases after a title (a
         # tuple, for ``str.endswith``)
         self.titles: dict[str, tuple[str, ...]] = {
-            eid: tuple(sorted({t for r in inf.roles if r.role and (t := normalize_key(r.role))}))
+            eid: tuple(sorted({normalize_key(r.role) for r in inf.roles if r.role} - {""}))
             for eid, inf in kb.info.items()
             if inf.roles
         }
