@@ -26,7 +26,8 @@ days 1-10, 11-20, 21-end; a year into Jan-Mar, Jun-Jul, Oct-Dec; a week into thi
 Guards: a bare number is a year only after a year word, an era mark, a month, or a preposition
 ("في", "منذ", "حتى", "بحلول", "خلال"); a month name alone ("مارس" is also a verb, "آب" also
 "father") needs a preposition, "شهر", a year, a direction word or its twin in the other system;
-"الاثنين" ("the two") needs a part of day, a direction, a preposition or commas around it;
+"الاثنين" ("the two") needs a part of day, a direction, a preposition, commas around it or a
+count right after it ("قُتل الاثنين ما لا يقل عن 55");
 "اليوم" before another definite word ("اليوم التالي") is not today; durations followed by "من"
 ("قبل يومين من الانتخابات") are relative to another event and skipped; "الربيع العربي" is no
 season. Without a publication date, relative expressions are reported with value None.

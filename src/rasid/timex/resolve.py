@@ -226,7 +226,12 @@ def weekday(m: re.Match[str], ctx: Context) -> Res | None:
     wd, strong = ctx.lex.weekdays[squash(_req(m, "wd"))]
     night = _g(m, "night")
     cued = _g(m, "dp") or night or _g(m, "dp2") or _g(m, "dir")
-    if not strong and not (cued or ctx.has_context or _set_off(ctx.text, m.start(), m.end())):
+    if not strong and not (
+        cued
+        or ctx.has_context
+        or _set_off(ctx.text, m.start(), m.end())
+        or _count_follows(ctx.text, m.end())
+    ):
         return None  # "الاثنين" is also "the two"
     rule = "date.weekday_night" if night else "date.weekday_relative"
     if ctx.pub is None:
@@ -239,6 +244,19 @@ def weekday(m: re.Match[str], ctx: Context) -> Res | None:
         nxt = day + timedelta(days=(ctx.lex.weekdays[squash(wd2)][0] - wd) % 7 or 7)
         return relative(cal.days_span(day, nxt), rule)
     return relative(cal.days_span(day - timedelta(days=1), day), rule)
+
+
+COUNT_WORDS = frozenset({"ما", "نحو", "حوالي", "حوالى", "اكثر", "قرابه", "عشرات", "مئات", "الاف"})
+
+
+def _count_follows(text: str, end: int) -> bool:
+    """A count right after the word ("قُتل الاثنين ما لا يقل عن 55"، "قتل الاثنين 55
+    فلسطينيا"): "the two" would need no other number, so the word is the day."""
+    nxt = text[end : end + 24].split(maxsplit=1)
+    if not nxt:
+        return False
+    word = nxt[0]
+    return word[:1].isdigit() or word in COUNT_WORDS
 
 
 def _set_off(text: str, start: int, end: int) -> bool:
