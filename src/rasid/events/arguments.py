@@ -3,7 +3,9 @@ are found in rasid/events/setting.py).
 
 What it catches, in order of trust:
 - claims ("أعلن X مسؤوليته عن", "تبنى X") give claimed_by; agent markers ("من قبل X",
-  "شنها X") and a nisba right after the trigger ("غارة أمريكية") give the actor;
+  "شنها X", "نسب إلى X") and a nisba right after the trigger ("غارة أمريكية", also a force
+  behind "لـ": "غارات للتحالف") give the actor; so does what the harm came from ("قتل مدني جراء
+  غارة إسرائيلية", "في غارة لطائرات التحالف"), whose names are never the victims;
 - for verbs, Arabic's verb-subject-object order: the first actor after the verb is the doer,
   unless the verb is passive-like (a victim noun or number follows a kill verb, or "فيه" does:
   "قُتل فيه جنديان"); an actor just before the verb in the clause is the doer of a
@@ -12,9 +14,11 @@ What it catches, in order of trust:
   ground ("داخل الأراضي السورية") is a place, not a participant;
 - a sequence marker ("ويأتي X بعد أيام من Y") divides the sentence between two events: the date,
   place and participants across it are the other event's;
-- targets follow a target preposition (على، ضد) or the doer; backers ("مدعوم من إيران"), leaders
-  named after their force ("بقيادة حفتر") and descriptions are not participants; the subject of
-  "تعرض"/"تلقى" undergoes the event;
+- targets follow a target preposition (على، ضد) or the doer, up to a relative pronoun or a verb
+  of saying; backers ("مدعوم من إيران"), leaders named after their force ("بقيادة حفتر"), a
+  group's nisba ("ميليشيات الحوثي الإيرانية") and descriptions are not participants; the owner
+  of struck positions ("مواقع داعش") is no subject; the subject of "تعرض"/"تلقى" undergoes the
+  event;
 - the place is the most specific one of the clause (site > town > governorate > region >
   country), "شمال بغداد" a region, "العاصمة العراقية" the capital;
 - the date is the clause's, else the sentence's, else the paragraph's (from the sentence before),
