@@ -24,7 +24,9 @@ What it catches, in order of trust:
 - the date is the clause's, else the sentence's, else the paragraph's (from the sentence before),
   preferring one in the trigger's own comma segment; a place in a claim the sentence says was
   corrected ("قبل أن يتبين أن ...") is not the event's;
-  fresh news without a date takes publication day, marked as such; background gets none;
+  fresh news without a date takes publication day, marked as such; background gets none, the
+  pluperfect ("وكان ... قد اتهم") too; an undated incident further down a report of the day's
+  events takes the day the report is about (``propose``, date.article);
 - the toll comes from a number after a kill or injury word, a dual or singular victim noun, or
   named victims; "قتل وجرح أكثر من عشرة" gives neither (one number for both).
 Risky: long clauses with several actors in a row; actors given only by a pronoun.
