@@ -479,8 +479,8 @@ def _build_event(
         # an undated incident further down a report of the day's events ("كذلك قتل لغم حوثي
         # آخر بمنطقة ...") happened on the day the report is about
         date, time_rule = state.focal, "date.article"
-    elif state.focal is None and _near_day(date, anchor) and time_rule != "date.paragraph":
-        state.focal = date
+    if state.focal is None and _near_day(date, anchor) and time_rule != "date.paragraph":
+        state.focal = date  # the lead's day, said or the publication's
     if etype == "PROTEST" and not actors and (crowd := kb.get(PROTESTERS)) is not None:
         actors = (crowd,)  # a crowd with no named organizer: ACLED's "Protesters"
         rules["actors"] = "protest.crowd"
