@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 import rasid.caches
-from rasid.caches import trim, word_cache
+from rasid.caches import empty_full, trim, word_cache
 from rasid.records import Article
 
 calls: list[str] = []
@@ -65,6 +65,34 @@ def test_every_cache_and_the_named_lru_caches_are_emptied_once_a_round(
     trim()  # the third article: a new round
     assert _shout.cache_info().currsize == 0  # type: ignore[attr-defined]
     assert _whisper.cache_info().currsize == 0
+
+
+def test_the_writer_empties_full_caches_without_counting_a_round(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the store's writer runs no pipeline: it empties the caches that filled after each batch,
+    # and leaves the rounds to the pipeline of its process, if any
+    monkeypatch.setattr(rasid.caches, "ROUND", 2)
+    for w in "abcd":
+        _shout(w)
+    empty_full()
+    assert _shout.cache_info().currsize == 0  # type: ignore[attr-defined]
+    _shout("a")
+    empty_full()
+    empty_full()
+    assert _shout.cache_info().currsize == 1  # type: ignore[attr-defined]
+    assert rasid.caches._Round.articles == 0
+
+
+def test_passages_stay_out_of_the_word_cache() -> None:
+    from rasid.text.normalize import normalize_key, normalize_passage
+
+    text = "قُتِلَ  خمسةُ مدنيين في الموصلِ "
+    before = normalize_key.cache_info().currsize  # type: ignore[attr-defined]
+    assert normalize_passage(text) == normalize_key(text) == "قتل خمسه مدنيين في الموصل"
+    assert normalize_key.cache_info().currsize == before + 1  # type: ignore[attr-defined]
+    normalize_passage(text + "!")
+    assert normalize_key.cache_info().currsize == before + 1  # type: ignore[attr-defined]
 
 
 def test_every_word_cache_of_the_pipeline_stays_small() -> None:

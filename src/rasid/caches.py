@@ -80,6 +80,14 @@ def trim() -> None:
     if _Round.articles >= ROUND:
         clear()
         return
+    empty_full()
+
+
+def empty_full() -> None:
+    """Empty the caches that have filled. What the store's writer calls after each batch: it
+    runs no pipeline, so nothing trims for it, and the names it keys would fill them without
+    end (it does not count a round: in a process that runs the pipeline, that is the
+    pipeline's)."""
     for cached, maxsize in _CACHES:
         if cached.cache_info().currsize > maxsize:
             cached.cache_clear()

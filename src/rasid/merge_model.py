@@ -45,7 +45,7 @@ from typing import Any
 from rasid.kb import load_kb
 from rasid.kb.morph import read_word_list
 from rasid.records import ActorRef, Event, Location, Source, day_number
-from rasid.text.normalize import normalize_key
+from rasid.text.normalize import normalize_passage
 
 MODEL_FILE = "merge_scorer.json"
 WINDOW_DAYS = 3  # two reports of one event at most this many days apart (the store's block)
@@ -134,7 +134,7 @@ def content_words(sentence: str) -> frozenset[str]:
     not a stop word, three letters or more (numbers kept: a toll or a date is telling)."""
     out: set[str] = set()
     stop = _stopwords()
-    for word in _WORD.findall(normalize_key(sentence)):
+    for word in _WORD.findall(normalize_passage(sentence)):
         w = word[1:] if word.startswith("و") and len(word) > 4 else word
         w = w[2:] if w.startswith("ال") and len(w) > 4 else w
         if (len(w) >= 3 or w.isdigit()) and w not in stop:

@@ -20,7 +20,7 @@ from rasid.merge import Tally, day_range, outlet_key, tally_of
 from rasid.records import Event, event_from_json, record_to_json
 from rasid.store import now_iso, schema
 from rasid.store.driver import Cursor, insert_sql
-from rasid.text.normalize import normalize_key
+from rasid.text.normalize import normalize_passage
 
 
 def _search_text(event: Event, sentences: Sequence[str]) -> str:
@@ -30,7 +30,7 @@ def _search_text(event: Event, sentences: Sequence[str]) -> str:
     if event.location:
         bits += [event.location.name, event.location.name_ar]
     bits += sentences
-    return normalize_key(" ".join(b for b in bits if b))
+    return normalize_passage(" ".join(b for b in bits if b))
 
 
 _INSERT_EVENT = insert_sql(schema.events)  # rows in the schema's column order

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rasid.caches import empty_full
 from rasid.doc import ArticleResult
 from rasid.entity_merge import name_keys
 from rasid.records import Article, Entity, Event, record_to_json
@@ -213,6 +214,7 @@ def save_rows(
             stored.append(STORED if version is None else VERSION)
         layers.write(cur)
         cur.close()
+    empty_full()
     return stored
 
 

@@ -305,8 +305,15 @@ def _map_match(m: re.Match[str]) -> str:
     return map_char(m.group())
 
 
+def normalize_passage(text: str) -> str:
+    """``normalize_key``'s form of a passage met once (a sentence, an event's search text),
+    not cached: kept in the word cache, such passages filled it with text that never comes
+    again (in the writing process, about 2 KB an event written)."""
+    return " ".join(normalize_text(text).split())
+
+
 @word_cache(40_000)
 def normalize_key(text: str) -> str:
     """The normalized form used as a dictionary key: normalized, spaces collapsed, trimmed
     (cached: the stages key the same names and words again and again, article after article)."""
-    return " ".join(normalize_text(text).split())
+    return normalize_passage(text)
