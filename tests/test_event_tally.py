@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,34 @@ def test_the_merge_look_ups_read_indexes_only_and_are_driven_by_the_block(tmp_pa
             assert not any("event_actors" in p and "entity" in p for p in plan), plan
         cur.close()
     store.close()
+
+
+def test_a_report_rewrites_only_the_columns_it_changes(tmp_path: Path) -> None:
+    # SQLite rewrites the entry of every index on a column an UPDATE sets, even to its own value:
+    # setting all of them made each report of a stored event rewrite the event's eight indexes
+    url = str(tmp_path / "update.sqlite")
+    reports = _reports(6)
+    _store_all(url, reports[:3])
+    store = open_store(url)
+    statements: list[str] = []
+    with store.begin() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+        cur = Cursor(conn)
+        ev = reports[3]
+        merge_into_store(cur, ev.sources[0].article, [ev], [json.dumps(record_to_json(ev))])
+        raw.set_trace_callback(None)  # type: ignore[attr-defined]
+        cur.close()
+    store.close()
+    # (the trace repeats a statement for each trigger program it runs)
+    [update] = {s for s in statements if s.startswith("UPDATE events ")}
+    columns = set(re.findall(r'"(\w+)" = ', update))
+    assert {"n_sources", "n_articles", "data"} <= columns
+    assert not columns & {"type", "date_key", "country", "place_id", "admin1", "lat"}, columns
+    _store_all(url, reports[4:])
+    [expected] = merge_events(reports)
+    store = open_store(url)
+    [stored] = list(iter_events(store, EventQuery()))
+    store.close()
+    assert stored == expected

@@ -9,6 +9,7 @@ articles mention costs what a report of any other event costs.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -19,7 +20,7 @@ from sqlalchemy import Connection, select
 from rasid.merge import Tally, day_range, outlet_key, tally_of
 from rasid.records import Event, event_from_json, record_to_json
 from rasid.store import now_iso, schema
-from rasid.store.driver import Cursor, insert_sql
+from rasid.store.driver import Cursor, Row, insert_sql
 from rasid.text.normalize import normalize_passage
 
 
@@ -35,9 +36,14 @@ def _search_text(event: Event, sentences: Sequence[str]) -> str:
 
 _INSERT_EVENT = insert_sql(schema.events)  # rows in the schema's column order
 _INSERT_ACTOR = insert_sql(schema.event_actors)
-_UPDATE_EVENT = "UPDATE events SET {} WHERE id = ?".format(
-    ", ".join(f'"{c.name}" = ?' for c in schema.events.columns if c.name != "id")
-)
+EVENT_COLUMNS = tuple(c.name for c in schema.events.columns)
+# a stored event's row as write_event builds it: what an update compares its new row with
+SELECT_EVENT_ROWS = "SELECT {} FROM events".format(", ".join(f'"{c}"' for c in EVENT_COLUMNS))
+
+
+@functools.lru_cache(maxsize=256)
+def _update_sql(columns: tuple[str, ...]) -> str:
+    return "UPDATE events SET {} WHERE id = ?".format(", ".join(f'"{c}" = ?' for c in columns))
 
 
 def event_json(event: Event, tally: Tally) -> str:
@@ -49,11 +55,18 @@ def event_json(event: Event, tally: Tally) -> str:
 
 
 def write_event(
-    cur: Cursor, event: Event, tally: Tally, *, new: bool = False, before: Event | None = None
+    cur: Cursor,
+    event: Event,
+    tally: Tally,
+    *,
+    new: bool = False,
+    before: Event | None = None,
+    stored: Row | None = None,
 ) -> None:
     """Insert (``new``) or update one merged event with its actor index rows; ``before``: the
     stored event it updates, when at hand (its actor rows are left alone if they are the
-    same)."""
+    same); ``stored``: its row as read (``SELECT_EVENT_ROWS``), when at hand (only the
+    columns whose value changes are written)."""
     loc = event.location
     row = (
         event.id,
@@ -84,7 +97,16 @@ def write_event(
     if new:
         cur.run(_INSERT_EVENT, row)
     else:
-        cur.run(_UPDATE_EVENT, (*row[1:], event.id))
+        # SQLite rewrites the entry of every index on a column the statement sets, whatever
+        # its value: of the eight on events, a report changes two or three (its counts)
+        changed = [
+            (name, value)
+            for i, (name, value) in enumerate(zip(EVENT_COLUMNS, row, strict=True))
+            if i and (stored is None or value != stored[i])
+        ]
+        if changed:
+            names, values = zip(*changed, strict=True)
+            cur.run(_update_sql(names), (*values, event.id))
         if before is not None and set(rows) == set(actor_rows(before)):
             return  # most reports add no participant: the event's rows stay as they are
         cur.run("DELETE FROM event_actors WHERE event_id = ?", (event.id,))

@@ -24,8 +24,8 @@ from rasid.merge import (
 )
 from rasid.merge_model import Side, entity_ids, load_scorer
 from rasid.records import Event, event_from_json
-from rasid.store.driver import Cursor
-from rasid.store.events import insert_mention, write_event
+from rasid.store.driver import Cursor, Row
+from rasid.store.events import EVENT_COLUMNS, SELECT_EVENT_ROWS, insert_mention, write_event
 
 # A stored mention spanning more than LONG_DAYS days is "long": the block's look-ups read the
 # short ones over the few days they can reach and the long ones apart, from indexes of their own
@@ -33,6 +33,10 @@ from rasid.store.events import insert_mention, write_event
 # mentions that span a day or two.
 LONG_DAYS = 3
 LONG = f"day_hi - day_lo > {LONG_DAYS}"  # as written in the partial indexes' WHERE
+# where a candidate's row (SELECT_EVENT_ROWS) holds what the merge reads of it
+_DATE, _DATE_END, _COUNTRY, _DATA = (
+    EVENT_COLUMNS.index(c) for c in ("date", "date_end", "country", "data")
+)
 
 
 def _blocks(ev: Event, rng: tuple[int, int], country: str | None) -> list[tuple[str, list[Any]]]:
@@ -145,15 +149,14 @@ def merge_into_store(
         ranked: list[str] = []
         if rng is not None:
             ranked = _store_candidates(cur, ev, _blocks(ev, rng, country))
-        stored: dict[str, str] = {}
+        stored: dict[str, Row] = {}
         if ranked:
             cond, values = cur.among("id", ranked)
             stored = {
-                eid: raw
-                for eid, date, date_end, where, raw in cur.rows(
-                    f"SELECT id, date, date_end, country, data FROM events WHERE {cond}", values
-                )
-                if not refused_out or _may_join(rng, country, day_range(date, date_end), where)
+                row[0]: row
+                for row in cur.rows(f"{SELECT_EVENT_ROWS} WHERE {cond}", values)
+                if not refused_out
+                or _may_join(rng, country, day_range(row[_DATE], row[_DATE_END]), row[_COUNTRY])
             }
         chosen: tuple[Event, Tally] | None = None
         best = -1.0
@@ -161,7 +164,7 @@ def merge_into_store(
         for cid in ranked:
             if cid not in stored:
                 continue
-            raw = json.loads(stored[cid])
+            raw = json.loads(stored[cid][_DATA])
             current, before = event_from_json(raw), Tally.from_json(raw["tally"])
             rules = compatible(current, ev)
             score: float | None = None
@@ -182,7 +185,10 @@ def merge_into_store(
             tally = before.plus(tally, **_shared(cur, event_id, article_id, ev))
             merged = combine_tallied(current, before.first, ev, tally, event_id)
         insert_mention(cur, ev, article_id, event_id, data)
-        write_event(cur, merged, tally, new=chosen is None, before=chosen[0] if chosen else None)
+        if chosen is None:
+            write_event(cur, merged, tally, new=True)
+        else:
+            write_event(cur, merged, tally, before=chosen[0], stored=stored[event_id])
 
 
 def _may_join(
