@@ -4,14 +4,14 @@ The pipeline's output for the corpus (repeated with shifted ids, dates and years
 as ``rasid bench --repeat``; shuffled with a fixed seed, so that every window of articles holds
 the same mix of long and short, eventful and quiet articles) is prepared once in worker
 processes and kept in a file (``--rows``); then the writer alone (``save_rows``: names linked,
-events merged, rows inserted, commit, 64 articles a transaction as the ingest writes them)
-stores it into a fresh SQLite file, nothing else running in its process. Its time is summed
-per window of articles, as wall time and as the thread's own CPU (the figure that other jobs on
-the machine move least). Prints one JSON line a window; the writer's cost should stay flat
-while the store grows.
+events merged, rows inserted, commit; ``rasid.jobs.BATCH`` articles a transaction as the ingest
+writes them, or ``--batch``) stores it into a fresh SQLite file, nothing else running in its
+process. Its time is summed per window of articles, as wall time and as the thread's own CPU
+(the figure that other jobs on the machine move least). Prints one JSON line a window; the
+writer's cost should stay flat while the store grows.
 
     python bench/writer_scale.py CORPUS --n 20000 --every 4000 [--workers 2]
-        [--rows ROWS.pickle] [--db PATH] [--profile 15]
+        [--rows ROWS.pickle] [--db PATH] [--profile 15] [--batch 256]
 
 With ``--profile N`` the writer runs under cProfile (timed by the thread's CPU) and each window
 also prints its N costliest functions by own CPU (``top``: function, calls, own ms an article)
@@ -37,7 +37,7 @@ from typing import Any
 
 from rasid.bench import _articles, _peak_mb, cpu_model
 
-BATCH = 64  # articles a transaction, as rasid.jobs writes them
+BATCH = 64  # articles a batch of the prepared rows (the writer regroups them: --batch)
 
 
 def main() -> None:
@@ -49,6 +49,7 @@ def main() -> None:
     ap.add_argument("--rows", default=None, help="the prepared rows: read if there, else made")
     ap.add_argument("--db", default=None, help="the store to write (made anew)")
     ap.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
+    ap.add_argument("--batch", type=int, default=0, help="articles a transaction (rasid.jobs')")
     args = ap.parse_args()
 
     tmp = tempfile.mkdtemp()
@@ -63,7 +64,7 @@ def main() -> None:
         if os.path.exists(path):
             os.remove(path)
     print(json.dumps({"cpu": cpu_model(), "articles": args.n, "db": db}), flush=True)
-    write_rows(rows_path, db, args.n, args.every, args.profile)
+    write_rows(rows_path, db, args.n, args.every, args.profile, args.batch)
 
 
 def prepare_rows(corpus: str, n: int, workers: int, path: str) -> int:
@@ -95,7 +96,20 @@ def _batches(path: str) -> Iterator[list[Any]]:
                 return
 
 
-def write_rows(rows_path: str, db: str, n: int, every: int, top: int) -> None:
+def _regrouped(path: str, size: int) -> Iterator[list[Any]]:
+    """The prepared rows in transactions of ``size`` articles."""
+    pending: list[Any] = []
+    for batch in _batches(path):
+        pending += batch
+        if len(pending) >= size:
+            yield pending
+            pending = []
+    if pending:
+        yield pending
+
+
+def write_rows(rows_path: str, db: str, n: int, every: int, top: int, batch_size: int = 0) -> None:
+    from rasid.jobs import BATCH as WRITTEN
     from rasid.kb import load_kb
     from rasid.store import open_store
     from rasid.store.write import save_rows
@@ -108,7 +122,7 @@ def write_rows(rows_path: str, db: str, n: int, every: int, top: int) -> None:
     statements: dict[str, list[float]] = {}
     if top:
         _time_statements(statements)
-    for batch in _batches(rows_path):
+    for batch in _regrouped(rows_path, batch_size or WRITTEN):
         if done >= n:
             break
         t, cpu = time.perf_counter(), time.thread_time()
