@@ -82,7 +82,9 @@ def test_interrupted_run_completes_on_rerun(tmp_path: Path) -> None:
     db = str(tmp_path / "k.sqlite")
     code = (
         "import os, signal\n"
+        "import rasid.jobs\n"
         "from rasid.jobs import ingest\n"
+        "rasid.jobs.BATCH = 32  # several transactions in these 120 articles\n"
         "n = 0\n"
         "def tick(k):\n"
         "    global n\n"

@@ -274,8 +274,11 @@ class Ingestion:
         self._report(found)
         return settled.keep
 
-    def batches(self, size: int = BATCH) -> Iterator[list[Article]]:
-        return (b for b in (self.fresh(b) for b in _batches(self.articles(), size)) if b)
+    def batches(self, size: int | None = None) -> Iterator[list[Article]]:
+        """Batches of ``size`` articles (``BATCH``, read when called), each left with the
+        articles to process."""
+        chunks = _batches(self.articles(), size or BATCH)
+        return (b for b in (self.fresh(b) for b in chunks) if b)
 
     def unparsed_batches(self, size: int) -> Iterator[list[Article | RawLine]]:
         """Batches of articles and JSON lines left for the workers to parse and de-duplicate
