@@ -366,6 +366,10 @@ def assign_roles(
             if cand.type == "PROTEST" and _light_word(view.words[light], lex.words["speech"]):
                 # "أعلنت شرطة نيكاراغوا ... احتجاجات": who tells of a protest is no protester
                 ok_position = False
+            if material and _light_word(view.words[light], lex.words["expression_verbs"]):
+                # "عبر مصدر ... عن قلق المملكة وإدانتها للهجوم": who voices a feeling about an
+                # attack did not carry it out
+                ok_position = False
             if not ok_position and doing:
                 # "أن ميليشيات الحوثي نفذت هجمات": the subject first, right before the verb
                 ahead = [p for p in before_subjects if p.last < light]
