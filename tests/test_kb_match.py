@@ -13,7 +13,7 @@ from rasid.kb import KnowledgeBase, KnowledgeBaseError, find_mentions, load_kb, 
 from rasid.kb.load import package_files
 from rasid.kb.morph import nisba_forms, strip_proclitics
 from rasid.pipeline import segment
-from rasid.records import Article, Mention
+from rasid.records import Article, Mention, make_mention
 from rasid.text import normalize, normalize_key
 
 DATA = Path(__file__).parent / "data"
@@ -73,6 +73,18 @@ def test_nisba_forms_cover_gender_number_and_article() -> None:
 def test_strip_proclitics_reads_prefixes(word: str, reading: tuple[str, str]) -> None:
     readings = strip_proclitics(normalize_key(word))
     assert (normalize_key(reading[0]), normalize_key(reading[1])) in readings
+
+
+@pytest.mark.parametrize("nisba", [False, True])
+def test_make_mention_builds_what_the_constructor_builds(nisba: bool) -> None:
+    fields = (3, 8, "بغداد", "Q1530", "GPE", "kb.clitic", 0.9)
+    made = make_mention(*fields, nisba)
+    built = Mention(*fields, nisba=nisba)
+    assert type(made) is Mention
+    assert made == built
+    assert hash(made) == hash(built)
+    assert repr(made) == repr(built)
+    assert made.role is None
 
 
 def test_offsets_point_into_original_text(kb: KnowledgeBase) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import copyreg
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+import types
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -136,6 +137,81 @@ class Mention:
     confidence: float = 1.0
     role: str | None = None
     nisba: bool = False
+
+
+# the fields ``make_mention`` sets, in order (checked against the class)
+_MENTION_ORDER = (
+    "start",
+    "end",
+    "text",
+    "entity_id",
+    "label",
+    "rule",
+    "confidence",
+    "role",
+    "nisba",
+)
+MentionMaker = Callable[[int, int, str, str, str, str, float, bool], Mention]
+
+
+def _make_mention_maker() -> MentionMaker:
+    """A function that builds a ``Mention`` with no role from its fields in order, twice as
+    fast as the constructor for the knowledge base's tens of thousands a corpus.
+
+    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__`` looked up
+    by name; this sets the slots through their own descriptors, which the frozen check (on
+    ``Mention.__setattr__``) does not see: the same type and the same values. Compiled by mypyc,
+    the fields are not plain slots and the constructor is fast already: then it is the
+    constructor."""
+    names = tuple(f.name for f in dataclasses.fields(Mention))
+    slots = [Mention.__dict__.get(name) for name in names]
+    setters = [s.__set__ for s in slots if isinstance(s, types.MemberDescriptorType)]
+    if names != _MENTION_ORDER or len(setters) != len(names):
+
+        def construct(
+            start: int,
+            end: int,
+            text: str,
+            entity_id: str,
+            label: str,
+            rule: str,
+            confidence: float,
+            nisba: bool,
+        ) -> Mention:
+            return Mention(start, end, text, entity_id, label, rule, confidence, nisba=nisba)
+
+        return construct
+    set_start, set_end, set_text, set_id, set_label, set_rule, set_conf, set_role, set_nisba = (
+        setters
+    )
+    new = object.__new__
+
+    def build(
+        start: int,
+        end: int,
+        text: str,
+        entity_id: str,
+        label: str,
+        rule: str,
+        confidence: float,
+        nisba: bool,
+    ) -> Mention:
+        m = new(Mention)
+        set_start(m, start)
+        set_end(m, end)
+        set_text(m, text)
+        set_id(m, entity_id)
+        set_label(m, label)
+        set_rule(m, rule)
+        set_conf(m, confidence)
+        set_role(m, None)
+        set_nisba(m, nisba)
+        return m
+
+    return build
+
+
+make_mention = _make_mention_maker()
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,7 @@ from rasid.kb.matcher import (
     Target,
 )
 from rasid.kb.morph import cues, morphology, strip_proclitics
-from rasid.records import Mention
+from rasid.records import Mention, make_mention
 from rasid.text import normalize_key
 from rasid.text.charsets import DIACRITICS, TATWEEL
 
@@ -474,8 +474,6 @@ def match_kb(norm: NormalizedText, kb: KnowledgeBase) -> list[Mention]:
             extend_over_marks(original, stop) if stop < size and original[stop] in _MARKS else stop
         )
         out.append(
-            Mention(
-                start, end, original[start:end], eid, labels[eid], rule, confidence, nisba=nisba
-            )
+            make_mention(start, end, original[start:end], eid, labels[eid], rule, confidence, nisba)
         )
     return out
