@@ -164,7 +164,7 @@ def _make_mention_maker() -> MentionMaker:
     the fields are not plain slots and the constructor is fast already: then it is the
     constructor."""
     names = tuple(f.name for f in dataclasses.fields(Mention))
-    slots = [Mention.__dict__.get(name) for name in names]
+    slots = [vars(Mention).get(name) for name in names]
     setters = [s.__set__ for s in slots if isinstance(s, types.MemberDescriptorType)]
     if names != _MENTION_ORDER or len(setters) != len(names):
 
