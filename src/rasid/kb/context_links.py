@@ -45,6 +45,7 @@ class ContextLink:
     rule: str
     choices: tuple[Choice, ...]
     pattern: re.Pattern[str]  # the name alone, after any proclitics, in normalized text
+    core: str  # what every match of ``pattern`` holds: the name less its first letter
 
 
 @functools.cache
@@ -72,7 +73,8 @@ def context_links() -> tuple[ContextLink, ...]:
             for c in entry["choices"]
         )
         said = frozenset(normalize_key(f) for f in entry.get("forms", [name]))
-        out.append(ContextLink(name, said, str(entry["rule"]), choices, pattern))
+        # the lil forms lose the name's first letter ("للتحالف"), the others hold it whole
+        out.append(ContextLink(name, said, str(entry["rule"]), choices, pattern, name[1:]))
     return tuple(out)
 
 
@@ -123,6 +125,8 @@ def link_by_context(doc: Doc, mentions: Sequence[Mention], kb: KnowledgeBase) ->
         for k, m in enumerate(out):
             if m.entity_id in choice_ids - {ent.id} and _is_form(m.text, link.forms):
                 out[k] = Mention(m.start, m.end, m.text, ent.id, label_of(ent), link.rule, 0.7)
+        if link.core not in text:
+            continue  # no match: a scan of the text in C, not one of the pattern
         for hit in link.pattern.finditer(text):
             start, end = doc.norm.to_original_span(hit.start(), hit.end())
             crossing = [m for m in out if start < m.end and m.start < end]
