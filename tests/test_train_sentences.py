@@ -168,6 +168,17 @@ CASES = [
     # "عبر مصدر مسؤول بوزارة الخارجية السعودية، عن قلق المملكة ... وإدانتها الشديدة للهجوم
     # الكيماوي": who voices a feeling about an attack did not carry it out
     ("SK-middleEast-841-20180408", 0, 198, "ASSAULT", set(), {"ac:saudi_arabia"}, set(), None),
+    # "أيدت محكمة النقض المصرية، الأحد، حكما بإعدام شاب": a court upholding a sentence coerces
+    (
+        "SK-middleEast-710-20180401",
+        0,
+        172,
+        "COERCE",
+        {"ac:egypt_court_of_cassation"},
+        set(),
+        set(),
+        None,
+    ),
     # "واتهم بومبيو طهران": a name whose first letter is "ب" is no preposition's complement
     ("BB-middleEast-530-20180523", 0, 792, "ACCUSE", {"ac:mike_pompeo"}, {"ac:iran"}, set(), None),
     # "كذلك قتل لغم حوثي آخر": the nisba of the weapon that killed names its side

@@ -393,6 +393,10 @@ def _judge(
         rule += "+announced"
     if view.has_phrase(lex.cues["claim"], lo, w.i) and etype == "ASSAULT":
         status = "claimed"
+    if "upholds" in flags and view.has_phrase(lex.cues["verdict"], w.i + 1, whi):
+        # "أيدت محكمة النقض المصرية حكم الإعدام": a court upholding a sentence coerces
+        etype, verbal = "COERCE", False
+        rule += "+verdict"
     words_attack = view.has_phrase(lex.cues["verbal_attack"], w.i + 1, w.i + 3)
     if etype == "ASSAULT" and form.pos == "n" and words_attack:
         etype, verbal = "ACCUSE", True  # an attack in words
