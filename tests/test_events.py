@@ -271,3 +271,17 @@ def test_a_verb_refused_after_a_preposition_is_read_as_its_noun() -> None:
     strikes = [e for e in events if e.type == "ASSAULT"]
     assert [e.rules["type"] for e in strikes] == ["trigger.n.قصف"]
     assert "ac:isis" not in {a.entity_id for a in strikes[0].actors}
+
+
+def test_a_ceasefire_is_no_shooting() -> None:
+    # "وقف إطلاق النار": the words of another trigger's phrase make no event of their own
+    doc = annotate(
+        Article(
+            id="c1",
+            text="أعلنت حركة حماس أنها توصلت لاتفاق لوقف إطلاق النار مع إسرائيل برعاية مصرية.",
+            published="2018-05-30",
+        )
+    )
+    events, _ = propose_events(doc)
+    assert "CONCEDE" in {e.type for e in events}
+    assert "ASSAULT" not in {e.type for e in events}

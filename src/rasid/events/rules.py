@@ -249,7 +249,12 @@ def find_candidates(view: SentenceView, lex: Lexicon) -> list[Candidate]:
             cand = _judge(view, lex, w, form, last)
             if cand is not None:
                 found[(cand.type, cand.head)] = cand
-    return sorted(found.values(), key=lambda c: c.head)
+    # "وقف إطلاق النار": a word inside another trigger's phrase is part of it, not an event of
+    # its own (the ceasefire's "إطلاق النار" is no shooting)
+    covered = {(i, c.type) for c in found.values() for i in range(c.head + 1, c.last + 1)}
+    inside = {i for i, _ in covered}
+    kept = (c for c in found.values() if c.head not in inside or (c.head, c.type) in covered)
+    return sorted(kept, key=lambda c: c.head)
 
 
 def _strength(c: Candidate) -> int:
