@@ -58,7 +58,7 @@ ACTOR_KINDS = {
     "place": "facility",
 }
 FRESH_PARAGRAPHS = 4
-FOCAL_DAYS = 3  # an article's first dated event this close to its date is the day it reports
+FOCAL_DAYS = 3  # an article's first event dated this close to its date is the day it reports
 
 
 PROTESTERS = "ac:protesters"
@@ -101,7 +101,7 @@ class _ArticleState:
         self.prev_actor: Entity | None = None
         self.para_time: dict[int, TimeExpr] = {}
         self.home: Entity | None = None  # the country the article is about, when it is clear
-        self.focal: str | None = None  # the day of the article's first dated event, near its date
+        self.focal: str | None = None  # the day the article reports: its lead's, said or not
 
 
 def propose_events(doc: Doc) -> tuple[list[Event], tuple[Statement, ...]]:

@@ -134,7 +134,7 @@ def _origin(view: SentenceView, lex: Lexicon, p: Placed) -> bool:
     of coming, at most two words (a capital and its nisba) before the name."""
     for i in range(p.first - 1, max(0, p.first - 4), -1):
         if view.words[i].bare == "من":
-            return view.words[i - 1].is_in(lex.words["origin_words"])
+            return i > 0 and view.words[i - 1].is_in(lex.words["origin_words"])
     return False
 
 
