@@ -366,9 +366,11 @@ def assign_roles(
             if cand.type == "PROTEST" and _light_word(view.words[light], lex.words["speech"]):
                 # "أعلنت شرطة نيكاراغوا ... احتجاجات": who tells of a protest is no protester
                 ok_position = False
-            if material and _light_word(view.words[light], lex.words["expression_verbs"]):
+            voicing = _light_word(view.words[light], lex.words["expression_verbs"])
+            if material and cand.type != "PROTEST" and voicing:
                 # "عبر مصدر ... عن قلق المملكة وإدانتها للهجوم": who voices a feeling about an
-                # attack did not carry it out
+                # attack did not carry it out ("جددت القوات قصفها" renews its own: a doing;
+                # "أعرب عن احتجاجه" protests in words)
                 ok_position = False
             if not ok_position and doing:
                 # "أن ميليشيات الحوثي نفذت هجمات": the subject first, right before the verb
