@@ -7,7 +7,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -153,6 +156,22 @@ def test_a_store_written_with_whole_source_lists_is_moved_to_tallies(tmp_path: P
     assert stored == merge_events(reports)[0]
 
 
+@contextmanager
+def _traced(store: Any) -> Iterator[tuple[Any, Cursor, list[str]]]:
+    """A transaction on ``store`` with every SQL statement it runs recorded."""
+    statements: list[str] = []
+    with store.begin() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.set_trace_callback(statements.append)
+        cur = Cursor(conn)
+        try:
+            yield conn, cur, statements
+        finally:
+            raw.set_trace_callback(None)
+            cur.close()
+
+
 def test_the_merge_look_ups_read_indexes_only_and_are_driven_by_the_block(tmp_path: Path) -> None:
     # each mention row holds a JSON record: a look-up that read rows, or that started from a
     # participant's events (they grow with the store), would slow the writer as the store grows
@@ -160,15 +179,9 @@ def test_the_merge_look_ups_read_indexes_only_and_are_driven_by_the_block(tmp_pa
     reports = _reports(6)
     _store_all(url, reports[:5])
     store = open_store(url)
-    statements: list[str] = []
-    with store.begin() as conn:
-        raw = conn.connection.dbapi_connection
-        assert raw is not None
-        raw.set_trace_callback(statements.append)  # type: ignore[attr-defined]
-        cur = Cursor(conn)
+    with _traced(store) as (conn, cur, statements):
         ev = reports[5]
         merge_into_store(cur, "art-x", [ev], [json.dumps(record_to_json(ev))])
-        raw.set_trace_callback(None)  # type: ignore[attr-defined]
         look_ups = [s for s in statements if s.startswith("SELECT") and "event_mentions" in s]
         assert len(look_ups) >= 2
         for sql in look_ups:
@@ -179,7 +192,6 @@ def test_the_merge_look_ups_read_indexes_only_and_are_driven_by_the_block(tmp_pa
             else:  # the mentions of one article
                 assert on_mentions and all("article" in p for p in on_mentions), plan
             assert not any("event_actors" in p and "entity" in p for p in plan), plan
-        cur.close()
     store.close()
 
 
@@ -190,16 +202,9 @@ def test_a_report_rewrites_only_the_columns_it_changes(tmp_path: Path) -> None:
     reports = _reports(6)
     _store_all(url, reports[:3])
     store = open_store(url)
-    statements: list[str] = []
-    with store.begin() as conn:
-        raw = conn.connection.dbapi_connection
-        assert raw is not None
-        raw.set_trace_callback(statements.append)  # type: ignore[attr-defined]
-        cur = Cursor(conn)
+    with _traced(store) as (_conn, cur, statements):
         ev = reports[3]
         merge_into_store(cur, ev.sources[0].article, [ev], [json.dumps(record_to_json(ev))])
-        raw.set_trace_callback(None)  # type: ignore[attr-defined]
-        cur.close()
     store.close()
     # (the trace repeats a statement for each trigger program it runs)
     [update] = {s for s in statements if s.startswith("UPDATE events ")}
