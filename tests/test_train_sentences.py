@@ -441,6 +441,13 @@ GSR = ROOT.parent / "shared" / "corpora" / "arabic-event-gsr" / "protest_dev.csv
 PROTESTS = [
     ("AAW_ARB_20071122.0057-5", True),  # hundreds of protesters pelt riot police with stones
     ("AAW_ARB_20061211.0026-20", False),  # "said one of the protesters"
+    # "ضمن تظاهرة المسرح اللبناني في المهرجان": a theatre festival
+    (
+        "e6874d82b9c4d010b8b7dac04374ea41ec080da22210428e012fd95878a061fd72b2b161787e37339b1eacf9058"
+        "ecdecb9faacff9b545e64f2808dcb16b09a6594929883c678161c7a7973555e1976270ef5f395b608f41ad7d3"
+        "46194579ee01b9ec3d78f0a055aca62399e7921d840766ad8a246df35c5c3b3e58d948acf177d1d372d487c1cd5e_8",
+        False,
+    ),
 ]
 
 
