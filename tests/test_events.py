@@ -259,15 +259,16 @@ def test_each_toll_word_takes_its_own_number(
     assert assault and (assault[0].fatalities, assault[0].injuries) == (killed, injured)
 
 
+def _proposed(text: str, published: str) -> list[Event]:
+    """Every event mention the rules propose for one sentence, before any decision."""
+    events, _ = propose_events(annotate(Article(id="p", text=text, published=published)))
+    return events
+
+
 def test_a_verb_refused_after_a_preposition_is_read_as_its_noun() -> None:
-    doc = annotate(
-        Article(
-            id="n1",
-            text="استخدمت القوات الأمريكية طائرات مسيرة في قصف مواقع داعش في سوريا.",
-            published="2018-05-01",
-        )
+    events = _proposed(
+        "استخدمت القوات الأمريكية طائرات مسيرة في قصف مواقع داعش في سوريا.", "2018-05-01"
     )
-    events, _ = propose_events(doc)
     strikes = [e for e in events if e.type == "ASSAULT"]
     assert [e.rules["type"] for e in strikes] == ["trigger.n.قصف"]
     assert "ac:isis" not in {a.entity_id for a in strikes[0].actors}
@@ -275,13 +276,8 @@ def test_a_verb_refused_after_a_preposition_is_read_as_its_noun() -> None:
 
 def test_a_ceasefire_is_no_shooting() -> None:
     # "وقف إطلاق النار": the words of another trigger's phrase make no event of their own
-    doc = annotate(
-        Article(
-            id="c1",
-            text="أعلنت حركة حماس أنها توصلت لاتفاق لوقف إطلاق النار مع إسرائيل برعاية مصرية.",
-            published="2018-05-30",
-        )
+    events = _proposed(
+        "أعلنت حركة حماس أنها توصلت لاتفاق لوقف إطلاق النار مع إسرائيل برعاية مصرية.", "2018-05-30"
     )
-    events, _ = propose_events(doc)
     assert "CONCEDE" in {e.type for e in events}
     assert "ASSAULT" not in {e.type for e in events}
