@@ -297,6 +297,18 @@ CASES = [
     ),
     # "أبدت الولايات المتحدة مساندتها ... للاحتجاجات": support expressed by a light verb
     ("FR-middleEast-892-20180805", 0, 398, "SUPPORT", {"ac:united_states"}, set(), set(), None),
+    # "وكان وزير الدفاع الإسرائيلي أفيغدور ليبرمان هدد الخميس بالرد على أي محاولة إيرانية":
+    # the subject before the verb; the nisba inside its complement is no subject
+    (
+        "FR-internationalNews-1017-20180501",
+        3438,
+        3617,
+        "THREATEN",
+        {"ac:avigdor_lieberman"},
+        {"ac:iran"},
+        set(),
+        None,
+    ),
     # "وحرر الجيش الوطني الليبي بقيادة المشير خليفة حفتر": the leader is not the attacked
     (
         "SK-middleEast-2656-20180629",
@@ -324,6 +336,12 @@ NOT_DOER_CASES = [
     ("FR-middleEast-296-20180414", 1398, 1594, "ACCUSE", {"ac:syria"}),
     # "أعلنت شرطة نيكاراغوا ... احتجاجات دامية": who tells of a protest is no protester
     ("FR-internationalNews-1861-20180617", 0, 201, "PROTEST", {"ac:nicaragua"}),
+    # "حزب ... شاميسا، الذي هُزم في الانتخابات الرئاسية أمام منانغاغوا، رفض النتائج": a name
+    # in the relative clause between the subject and its verb is not the subject
+    ("FR-internationalNews-2589-20180803", 0, 1126, "REJECT", {"ac:emmerson_mnangagwa"}),
+    # "كما هاجموا إيران بشدة وحملوها مسؤولية": the plural suffix is the subject, Iran the object
+    ("BB-middleEast-996-20180912", 1304, 1445, "ASSAULT", {"ac:iran"}),
+    ("BB-middleEast-996-20180912", 1304, 1445, "ACCUSE", {"ac:iran"}),
 ]
 
 

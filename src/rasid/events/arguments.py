@@ -8,8 +8,12 @@ What it catches, in order of trust:
   غارة إسرائيلية", "في غارة لطائرات التحالف"), whose names are never the victims;
 - for verbs, Arabic's verb-subject-object order: the first actor after the verb is the doer,
   unless the verb is passive-like (a victim noun or number follows a kill verb, or "فيه" does:
-  "قُتل فيه جنديان"); an actor just before the verb in the clause is the doer of a
-  subject-first sentence, and always right after "أن" ("أن الجيش الأمريكي قتل سليماني");
+  "قُتل فيه جنديان"), a preposition opens the verb's complement before the name ("هدد
+  الخميس بالرد على أي محاولة إيرانية"), or the verb carries its plural subject in its suffix
+  ("هاجموا إيران"); an actor just before the verb in the clause is the doer of a
+  subject-first sentence, and always right after "أن" ("أن الجيش الأمريكي قتل سليماني"); a
+  relative clause set off by commas before the verb ("شاميسا، الذي هُزم أمام منانغاغوا، رفض")
+  describes that subject and lends it none of its names;
 - a verbal noun of killing ("مقتل سليماني") names its victim, not its doer; a nisba describing
   ground ("داخل الأراضي السورية") is a place, not a participant;
 - a sequence marker ("ويأتي X بعد أيام من Y") divides the sentence between two events: the date,
@@ -314,6 +318,15 @@ def assign_roles(
     # "تعترض على خطة عرضها الاتحاد الأوروبي": a verb read with its particle has its subject
     # before it or between them, never after the particle
     with_particle = cand.form.pos == "v" and cand.last > cand.head
+    # "كما هاجموا إيران بشدة وحملوها": a verb with the suffix of its plural subject names its
+    # doer in itself; the name after it is its object ("قتلوا" after a noun is read as
+    # passive), and joined by "و" to a verb before it, the name before it is that verb's
+    suffixed = (
+        verb
+        and not english
+        and "kill" not in cand.form.flags
+        and _plural_subject_suffix(words[head].bare)
+    )
     if (
         not actors
         and verb
@@ -322,10 +335,18 @@ def assign_roles(
         and not complement_first
         and not pronoun_subject
         and not with_particle
+        and not suffixed
     ):
         for p in after[:2]:
             if _prep_before(view, p, blocked) and not (voiced and p is after[0]):
                 continue
+            if (
+                not english
+                and not voiced
+                and "kill" not in cand.form.flags
+                and _inside_complement(view, lex, cand.last, p.first)
+            ):
+                break  # "هدد الخميس بالرد على أي محاولة إيرانية": a complement's noun
             if p.first >= 2 and words[p.first - 2].is_in(target_preps):
                 continue  # "على المصرفي التركي": the nisba of whom the act falls on
             if p.first > 0 and words[p.first - 1].is_in(lex.words["owned_sites"]):
@@ -339,8 +360,16 @@ def assign_roles(
                 actors.append(p)
                 rules["actors"] = "verb_subject"
             break
-    # a nisba before the verb describes a noun ("جنديان عراقيان"), it is not a subject
-    before_subjects = [p for p in before if not _describes_person(view, p, persons)]
+    # a nisba before the verb describes a noun ("جنديان عراقيان"), it is not a subject; a
+    # relative clause set off by commas right before the verb ("حزب ... شاميسا، الذي هُزم
+    # أمام منانغاغوا، رفض") describes the subject before it, its names are not the subject
+    aside = _relative_aside(view, lex, head, lo) if verb else None
+    verb_at = head if aside is None else aside
+    before_subjects = [
+        p for p in before if not _describes_person(view, p, persons) and p.last < verb_at
+    ]
+    if suffixed and words[head].text != words[head].bare:
+        before_subjects = []
     if (
         not actors
         and before_subjects
@@ -382,8 +411,8 @@ def assign_roles(
             # subject, not a name further back
             ok_position = (
                 verb
-                and _gap(view, near.last, head) <= 4
-                and not any(words[k].is_in(persons) for k in range(near.last + 1, head))
+                and _gap(view, near.last, verb_at) <= 4
+                and not any(words[k].is_in(persons) for k in range(near.last + 1, verb_at))
             )
         if ok_position and not _prep_before(view, near, blocked):
             if undergoer:
@@ -712,6 +741,60 @@ def _object_pronoun(lex: Lexicon, cand: Candidate, words: Sequence[Word]) -> boo
 def _gap(view: SentenceView, a: int, b: int) -> int:
     """Words between two positions, commas not counted."""
     return sum(1 for w in view.words[a + 1 : b] if w.text != ",")
+
+
+def _inside_complement(view: SentenceView, lex: Lexicon, last: int, first: int) -> bool:
+    """A preposition stands between the verb ending at ``last`` and the name at ``first``:
+    the name is inside the verb's complement ("هدد الخميس بالرد على أي محاولة إيرانية"), not
+    its subject. Not a phrase set off by commas ("أعلنت، في بيان، وزارة الدفاع": an aside the
+    subject follows), a date ("أول من أمس"), a name, nor a preposition right after the first
+    word or two of the subject ("طالب أربعة من محامي الدفاع", "دعا نواب في البرلمان")."""
+    preps = lex.words["prepositions"] | lex.words["target_preps"]
+    skip = {
+        k
+        for p in (*view.mentions, *view.times)
+        if last < p.first and p.last < first
+        for k in range(p.first, p.last + 1)
+    }
+    nouns = 0  # words of the subject read so far, since the verb or the last comma
+    for k in range(last + 1, first):
+        w = view.words[k]
+        if w.text == ",":
+            nouns = 0
+        elif k in skip:
+            continue
+        elif w.is_in(preps) or w.bare.startswith(("بال", "لل")):
+            if not 1 <= nouns <= 2:
+                return True
+            nouns = 3  # the subject's description goes on; a second preposition is too far
+        else:
+            nouns += 1
+    return False
+
+
+_OBJECT_SUFFIXES = ("ه", "ها", "هم", "هما", "هن", "نا", "ك", "كم")
+
+
+def _plural_subject_suffix(bare: str) -> bool:
+    """The verb ends in the suffix of a plural subject ("هاجموا"), an object pronoun after it
+    or not ("حملوها")."""
+    if len(bare) >= 4 and bare.endswith("وا"):
+        return True
+    return any(bare.endswith("و" + o) and len(bare) >= 4 + len(o) for o in _OBJECT_SUFFIXES)
+
+
+def _relative_aside(view: SentenceView, lex: Lexicon, head: int, lo: int) -> int | None:
+    """The comma opening a relative clause that ends with a comma right before the verb at
+    ``head`` ("شاميسا، الذي هُزم في الانتخابات، رفض"), or None."""
+    words = view.words
+    if head < 3 or words[head - 1].text != ",":
+        return None
+    k = head - 2
+    while k > lo and words[k].text != ",":
+        k -= 1
+    if words[k].text == "," and k + 1 < head - 1 and words[k + 1].bare in lex.words["relative"]:
+        return k
+    return None
 
 
 def _noun_follows(view: SentenceView, lex: Lexicon, last: int) -> bool:
