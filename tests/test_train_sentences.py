@@ -74,6 +74,7 @@ def _texts() -> dict[str, tuple[str, str | None]]:
         for c in (
             *CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES, *NOT_DOER_CASES, *TARGET_CASES,
             ("SK-middleEast-1690-20180514",),
+            BEGUN,
             ("FR-middleEast-18-20180215",),
             *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES,
         )
@@ -422,6 +423,16 @@ def test_a_statement_is_where_its_frame_says(case: tuple[str, int, int, str, str
     assert all(e.rules["location"] == "place.speech_frame" for e in events)
 
 
+# "وأكد أن مدفعية الجيش ... بدأت تدك مواقع الحوثيين": a present-tense verb of force after a
+# past verb of starting that agrees with it is an event, not a habit
+BEGUN = ("AL-internationalNews-806-20180405", 583, 936)
+
+
+def test_a_verb_of_force_begun_is_an_event() -> None:
+    events = [e for e in _events(*BEGUN) if e.type == "ASSAULT"]
+    assert any("ac:houthis" in _ids(e.targets) for e in events), [e.summary for e in events]
+
+
 def _ids(refs: tuple) -> set[str]:  # type: ignore[type-arg]
     return {r.entity_id for r in refs}
 
@@ -430,7 +441,7 @@ def test_cases_are_train_articles() -> None:
     train = {d["doc"] for d in json.loads(TRAIN.read_text(encoding="utf-8"))}
     cited = (
         *CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES, *NOT_DOER_CASES, *TARGET_CASES,
-        *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES,
+        *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES, BEGUN,
     )  # fmt: skip
     assert {c[0] for c in cited} <= train
 

@@ -354,7 +354,7 @@ def _judge(
             if not _has_specific(view, wlo, whi):
                 return None
             rule += "+quoted"  # an official's account of an attack, its day not said
-    if form.tense == "present" and not verbal and etype != "PROTEST":
+    if form.tense == "present" and not verbal and etype != "PROTEST" and not _begun(view, lex, w):
         return None  # a protest goes on as it is told ("يعتصم آلاف"); attacks are told done
     if form.tense == "present" and verbal and _aggregate(view, lex, wlo, whi):
         return None  # "تتهم واشنطن طهران منذ سنوات": a standing position
@@ -416,6 +416,19 @@ def _crowd_before(view: SentenceView, lex: Lexicon, i: int) -> bool:
     if any(q.last in (i - 1, i - 2) for q in view.quantities):
         return True
     return i > 0 and view.words[i - 1].is_in(lex.words["crowd_counts"])
+
+
+def _begun(view: SentenceView, lex: Lexicon, w: Word) -> bool:
+    """A past verb of starting or going on stands at most four words before, no comma between,
+    and agrees with the verb ("بدأت مدفعية الجيش تدك مواقع الحوثيين": feminine both; "بدأ
+    تدخله" is a noun, the intervention began): what it began is told as done."""
+    for i in range(w.i - 1, max(-1, w.i - 5), -1):
+        word = view.words[i]
+        if word.text == ",":
+            return False
+        if word.is_in(lex.words["inceptive"]):
+            return w.bare[:1] == ("ت" if word.bare.endswith("ت") else "ي")
+    return False
 
 
 def _first_person(w: Word, form: TriggerForm) -> bool:
