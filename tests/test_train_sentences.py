@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from rasid.events import find_events, propose_events
-from rasid.pipeline import annotate
+from rasid.pipeline import annotate, extract
 from rasid.records import Article, Event
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,6 +75,7 @@ def _texts() -> dict[str, tuple[str, str | None]]:
             *CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES, *NOT_DOER_CASES, *TARGET_CASES,
             ("SK-middleEast-1690-20180514",),
             BEGUN,
+            TURN,
             ("FR-middleEast-18-20180215",),
             *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES,
         )
@@ -423,6 +424,25 @@ def test_a_statement_is_where_its_frame_says(case: tuple[str, int, int, str, str
     assert all(e.rules["location"] == "place.speech_frame" for e in events)
 
 
+# A report of a day's fighting (sentence offsets): the coalition's strikes killing more than
+# 100 Houthis (0, 157, 516), and "وفي تطور آخر، قتل مدني ..." (702) told on by "وقالت مصادر
+# محلية إن قذيفة هاون ..." (827). The article's merge keeps the two apart; merging across
+# articles must not join them again through the mentions that fit both.
+TURN = ("SK-middleEast-3518-20180904", (0, 157, 516), (702, 827))
+
+
+def test_another_event_stays_apart_across_the_merge() -> None:
+    doc, strikes, turn = TURN
+    text, published = _texts()[doc]
+    records = [
+        r
+        for r in extract([Article(id=doc, text=text, published=published)])
+        if isinstance(r, Event) and r.type == "ASSAULT"
+    ]
+    starts = [{s.start for s in r.sources} for r in records]
+    assert set(strikes) in starts and set(turn) in starts, starts
+
+
 # "وأكد أن مدفعية الجيش ... بدأت تدك مواقع الحوثيين": a present-tense verb of force after a
 # past verb of starting that agrees with it is an event, not a habit
 BEGUN = ("AL-internationalNews-806-20180405", 583, 936)
@@ -441,7 +461,7 @@ def test_cases_are_train_articles() -> None:
     train = {d["doc"] for d in json.loads(TRAIN.read_text(encoding="utf-8"))}
     cited = (
         *CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES, *NOT_DOER_CASES, *TARGET_CASES,
-        *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES, BEGUN,
+        *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES, BEGUN, TURN,
     )  # fmt: skip
     assert {c[0] for c in cited} <= train
 

@@ -8,7 +8,10 @@ and place, and the best toll (an exact figure over a bounded one, then the lates
 ``figures_disputed`` when the sources disagree.
 
 Across articles a learned comparison (``rasid.merge_model``) weighs each candidate pair: it may
-veto a join the rules allow, add one they refuse, and ranks the candidates.
+veto a join the rules allow, add one they refuse, and ranks the candidates. What an article
+tells as two events ("وفي تطور آخر", two clauses of a sentence, 100 dead and one) stays two
+across articles: a record never joins an event that holds another record of its article told
+apart from it (``told_as_two``), in memory and in the store alike.
 
 Candidates are found by blocking on (type, day window) and, in the store, by country: never all
 pairs. Merged ids are the id of the first mention that formed the event, so they are stable
@@ -153,20 +156,62 @@ def _compatible(fa: _Facts, fb: _Facts, *, same_article: bool) -> bool:
     return True
 
 
-def _same_article_evidence(a: Event, b: Event) -> bool:
-    """Within one article, compatible is not enough: the two mentions must share a day, a
-    place or a participant, or one of them must be a bare mention with neither date nor place
-    (a publication day given to an undated report is no date of its own).
-    Two clauses of one sentence ("..., فيما أصيب جنديان في اشتباك منفصل") report two events."""
+def _told_apart(a: Event, b: Event) -> bool:
+    """Two mentions of one article that the article tells as two events: two clauses of one
+    sentence ("..., فيما أصيب جنديان في اشتباك منفصل"), one told as another ("وفي تطور آخر"),
+    an air strike and a mortar round, 100 killed and one."""
     ca, cb = a.rules.get("clause", ""), b.rules.get("clause", "")
     if ca and cb and ca != cb and ca.split(":")[0] == cb.split(":")[0]:
-        return False
-    if "apart" in a.rules or "apart" in b.rules:
-        return False  # "وفي تطور آخر، ...": told as another event
+        return True
+    if _another_event(a, b):
+        return True  # "وفي تطور آخر، ...": told as another event
     if not modes_compatible(a.mode, b.mode):
-        return False  # an air strike and a mortar round in one article are two attacks
-    if _tolls_apart(a.fatalities, b.fatalities) or _tolls_apart(a.injuries, b.injuries):
-        return False  # "قتل أكثر من 100 مسلح" and "قتل مدني" in one article: two events
+        return True  # an air strike and a mortar round in one article are two attacks
+    # "قتل أكثر من 100 مسلح" and "قتل مدني" in one article: two events
+    return _tolls_apart(a.fatalities, b.fatalities) or _tolls_apart(a.injuries, b.injuries)
+
+
+def told_as_two(a: Event, b: Event) -> bool:
+    """Two records of one article that the article itself tells as two events: two clauses of
+    one sentence, one told as another ("وفي تطور آخر"), or two counts of dead (or wounded) too
+    far apart for one event (a toll of one may be the one victim named among several: one and
+    seven may be one strike, one and a hundred are not). Its merge kept them apart; across
+    articles they stay apart, even through a third report that fits both."""
+    ca, cb = a.rules.get("clause", ""), b.rules.get("clause", "")
+    if ca and cb and ca != cb and ca.split(":")[0] == cb.split(":")[0]:
+        return True
+    if _another_event(a, b):
+        return True
+    return any(
+        x is not None
+        and y is not None
+        and _tolls_apart(x, y)
+        and (min(x, y) >= 2 or max(x, y) >= 10 * min(x, y) + 10)
+        for x, y in ((a.fatalities, b.fatalities), (a.injuries, b.injuries))
+    )
+
+
+def _another_event(a: Event, b: Event) -> bool:
+    """One of two mentions of an article is told as another event than those told before it
+    ("وفي تطور آخر، ..."): apart from the mentions of earlier sentences, not from those of its
+    own sentence nor from the sentences after it, which go on telling it."""
+    return _after_a_turn(a, b) or _after_a_turn(b, a)
+
+
+def _after_a_turn(a: Event, b: Event) -> bool:
+    if "apart" not in a.rules:
+        return False
+    turn = min(s.start for s in a.sources)
+    return any(s.start < turn for s in b.sources if s.article == a.sources[0].article)
+
+
+def _same_article_evidence(a: Event, b: Event) -> bool:
+    """Within one article, compatible is not enough: the two mentions must not be told apart
+    (``_told_apart``) and must share a day, a place or a participant, or one of them must be a
+    bare mention with neither date nor place (a publication day given to an undated report is
+    no date of its own)."""
+    if _told_apart(a, b):
+        return False
     if a.date and b.date and len(a.date) == 10 and a.date == b.date:
         return True
     if (
@@ -541,11 +586,27 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
             found.sort(key=lambda i: merged[i].id)
         return found
 
-    def choose(ev: Event, new: _Judged, skip: int = -1) -> int | None:
+    # across articles, the records of each article in each cluster
+    own: list[dict[str, list[Event]]] = []
+
+    def told_apart_from(ci: int, ev: Event) -> bool:
+        """A record of an article is never joined to a cluster holding another record of
+        that article told as another event (``told_as_two``): compared only with the
+        cluster's combined record, a report with no toll or cue of its own would bridge them."""
+        for art in {s.article for s in ev.sources}:
+            if any(told_as_two(m, ev) for m in own[ci].get(art, ())):
+                return True
+        return False
+
+    def add_own(ci: int, ev: Event) -> None:
+        for art in {s.article for s in ev.sources}:
+            own[ci].setdefault(art, []).append(ev)
+
+    def choose(ev: Event, new: _Judged, skip: int = -1, mine: Sequence[Event] = ()) -> int | None:
         scores = (
             (ci, _join_score(judged[ci], new, scorer, same_article=same_article))
             for ci in candidates(ev)
-            if ci != skip
+            if ci != skip and (same_article or not any(told_apart_from(ci, m) for m in mine))
         )
         if scorer is None:  # the rules: the first compatible
             return next((ci for ci, score in scores if score is not None), None)
@@ -553,16 +614,18 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
 
     for ev in ordered:
         jev = _Judged(ev)
-        chosen = choose(ev, jev)
+        chosen = choose(ev, jev, mine=(ev,))
         if chosen is None:
             clusters.append([ev])
             merged.append(ev)  # one mention is its own record (combine([ev]) == ev)
             judged.append(jev)
+            own.append({})
             chosen = len(clusters) - 1
         else:
             clusters[chosen].append(ev)
             merged[chosen] = combine(clusters[chosen], event_id=clusters[chosen][0].id)
             judged[chosen] = _Judged(merged[chosen])
+        add_own(chosen, ev)
         if same_article or judged[chosen].facts.range is not None:
             # undated clusters are never looked up across articles: not indexing them keeps
             # their block from growing with the corpus
@@ -572,7 +635,7 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
         changed = False
         for i in range(len(clusters)):
             while clusters[i]:
-                j = choose(merged[i], judged[i], skip=i)
+                j = choose(merged[i], judged[i], skip=i, mine=clusters[i])
                 if j is None:
                     break
                 first, second = (i, j) if clusters[i][0].id <= clusters[j][0].id else (j, i)
@@ -586,6 +649,10 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
                     ),
                 )
                 clusters[first], clusters[second] = keep, []
+                for evs in own[second].values():
+                    for m in evs:
+                        add_own(first, m)
+                own[second] = {}
                 merged[first] = combine(keep, event_id=keep[0].id)
                 judged[first] = _Judged(merged[first])
                 for k in _blocks(merged[first]):

@@ -21,6 +21,7 @@ from rasid.merge import (
     compatible,
     day_range,
     tally_of,
+    told_as_two,
 )
 from rasid.merge_model import Side, entity_ids, load_scorer
 from rasid.records import Event, event_from_json
@@ -141,6 +142,9 @@ def merge_into_store(
     # what the rules refuse cannot join (no scorer, or one whose threshold only the rules'
     # "compatible" reaches): such candidates are told from the events' columns, unread
     refused_out = scorer is None or scorer.threshold >= 1.0
+    # the article's records, by the event each joined: one its merge kept apart as another
+    # event (``told_as_two``) never joins the same stored event
+    own: dict[str, list[Event]] = {}
     for ev, data in zip(events, event_data, strict=True):
         rng = day_range(ev.date, ev.date_end)
         country = ev.location.country if ev.location else None
@@ -148,7 +152,11 @@ def merge_into_store(
         # would read every undated mention of its type, a block that grows with the store
         ranked: list[str] = []
         if rng is not None:
-            ranked = _store_candidates(cur, ev, _blocks(ev, rng, country))
+            ranked = [
+                e
+                for e in _store_candidates(cur, ev, _blocks(ev, rng, country))
+                if not any(told_as_two(m, ev) for m in own.get(e, ()))
+            ]
         stored: dict[str, Row] = {}
         if ranked:
             cond, values = cur.among("id", ranked)
@@ -185,6 +193,7 @@ def merge_into_store(
             tally = before.plus(tally, **_shared(cur, event_id, article_id, ev))
             merged = combine_tallied(current, before.first, ev, tally, event_id)
         insert_mention(cur, ev, article_id, event_id, data)
+        own.setdefault(event_id, []).append(ev)
         if chosen is None:
             write_event(cur, merged, tally, new=True)
         else:
