@@ -76,6 +76,8 @@ def _texts() -> dict[str, tuple[str, str | None]]:
             ("SK-middleEast-1690-20180514",),
             BEGUN,
             TURN,
+            HALTED,
+            ADDRESS,
             ("FR-middleEast-18-20180215",),
             *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES,
         )
@@ -424,6 +426,28 @@ def test_a_statement_is_where_its_frame_says(case: tuple[str, int, int, str, str
     assert all(e.rules["location"] == "place.speech_frame" for e in events)
 
 
+# "تعتزم كوريا الجنوبية والولايات المتحدة الأمريكية إعلان تعليق مناورات عسكرية": the drills
+# suspended are a concession by the subject of the verb of intending, not cooperation
+HALTED = ("FR-internationalNews-1874-20180617", 0, 169)
+
+
+def test_a_halt_is_a_concession() -> None:
+    events = _events(*HALTED)
+    assert not [e for e in events if e.type == "COOPERATE"], [e.summary for e in events]
+    concessions = [e for e in events if e.type == "CONCEDE"]
+    assert any("ac:south_korea" in _ids(e.actors) for e in concessions), [e.summary for e in events]
+
+
+# "خطط ... لتفجير بوابة مقر ماي في 10 داونينغ ستريت وقتل حراسها": a number before a kill
+# word counts dead only when it counts people (an address's number is no toll)
+ADDRESS = ("FR-internationalNews-2387-20180719", 235, 345)
+
+
+def test_an_address_number_is_no_toll() -> None:
+    events = [e for e in _events(*ADDRESS) if e.type == "ASSAULT"]
+    assert events and all(e.fatalities != 10 for e in events), [e.summary for e in events]
+
+
 # A report of a day's fighting (sentence offsets): the coalition's strikes killing more than
 # 100 Houthis (0, 157, 516), and "وفي تطور آخر، قتل مدني ..." (702) told on by "وقالت مصادر
 # محلية إن قذيفة هاون ..." (827). The article's merge keeps the two apart; merging across
@@ -462,6 +486,7 @@ def test_cases_are_train_articles() -> None:
     cited = (
         *CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES, *NOT_DOER_CASES, *TARGET_CASES,
         *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES, BEGUN, TURN,
+        HALTED, ADDRESS,
     )  # fmt: skip
     assert {c[0] for c in cited} <= train
 

@@ -31,8 +31,9 @@ What it catches, in order of trust:
   fresh news without a date takes publication day, marked as such; background gets none, the
   pluperfect ("وكان ... قد اتهم") too; an undated incident further down a report of the day's
   events takes the day the report is about (``propose``, date.article);
-- the toll comes from a number after a kill or injury word, a dual or singular victim noun, or
-  named victims; "قتل وجرح أكثر من عشرة" gives neither (one number for both).
+- the toll comes from a number after a kill or injury word (one a little before it only when
+  it counts people: "29 طفلا قتلوا", not "في 10 داونينغ ستريت وقتل"), a dual or singular
+  victim noun, or named victims; "قتل وجرح أكثر من عشرة" gives neither (one number for both).
 Risky: long clauses with several actors in a row; actors given only by a pronoun.
 """
 
@@ -958,12 +959,15 @@ def _count_after(
 
     adjacent = [q for q in counts if q.last == i - 1]
     after = [q for q in counts if i < q.first <= i + 4 and clear(i + 1, q.first)]
+    # one a little before counts people: "5 أشخاص قتلوا", "29 طفلا قتلوا", not "في 10
+    # داونينغ ستريت وقتل"
     before = [
         q
         for q in counts
         if i - 3 <= q.last < i
         and clear(q.last + 1, i)
         and not (q.first > 0 and words[q.first - 1].is_in(toll_words))
+        and (q.last + 1 == i or _counted_people(lex, words[q.last + 1]))
     ]
     for q in (*adjacent, *after, *before[-1:]):
         qq = q.quantity
@@ -988,6 +992,13 @@ def _count_after(
     if named and not plural_victims:
         return len({p.entity.id for p in named if p.entity}), "exact"
     return None
+
+
+def _counted_people(lex: Lexicon, w: Word) -> bool:
+    """The noun a number counts names people: a noun of persons, civilians or fighters, or
+    the accusative singular that follows numbers from eleven ("28 مدنيا", "29 طفلا")."""
+    people = lex.words["persons"] | lex.words["civilian_nouns"] | lex.words["combatant_nouns"]
+    return w.is_in(people) or (len(w.bare) >= 4 and w.bare.endswith("ا"))
 
 
 def _victim_count(w: Any) -> int | None:

@@ -4,7 +4,9 @@
 report nothing on their own), finds trigger candidates (``rules``), fills their arguments
 (``arguments`` for who, ``setting`` for where and when, tolls), turns reported speech into
 statements and the verbal events they carry (``speech``), and builds one event mention per
-trigger and clause, each field naming the rule that set it. Whether a mention is an event is
+trigger and clause, each field naming the rule that set it. A noun of cooperation, force or
+deployment right after a word of halting ("تعليق المناورات", "وقف العمليات") tells of the halt,
+a concession (aid halted: a sanction; ``type_by: halt``). Whether a mention is an event is
 decided next (``decide``).
 """
 
@@ -424,7 +426,12 @@ def _build_event(
     if hi == 0:
         lo, hi = 0, len(words)
     side = own_side(view, lex, cand.head, lo, hi)
+    halted = _halted(view, lex, cand)
+    if halted is not None:
+        cand = dataclasses.replace(cand, type=halted)
     actors, targets, claimed, rules = assign_roles(view, lex, cand, lo, hi, state.prev_actor)
+    if halted is not None:
+        rules["type_by"] = "halt"
     etype = cand.type
     if "abduct" in cand.form.flags and not any(a.kind in HOLDING_KINDS for a in actors):
         # gunmen who kidnap commit an assault; forces who take someone arrest him
@@ -562,6 +569,19 @@ def _build_event(
         rules=rules,
     )
     return dataclasses.replace(event, summary=summarize(event))
+
+
+HALTED = {"COOPERATE": "CONCEDE", "ASSAULT": "CONCEDE", "MOBILIZE": "CONCEDE", "AID": "SANCTION"}
+
+
+def _halted(view: SentenceView, lex: Lexicon, cand: Candidate) -> str | None:
+    """The type of halting what the noun names ("إعلان تعليق المناورات العسكرية": drills
+    suspended, a concession; "وقف المساعدات": aid stopped, a sanction), or None."""
+    if cand.form.pos != "n" or cand.head == 0 or cand.type not in HALTED:
+        return None
+    if not view.words[cand.head - 1].is_in(lex.words["suspension"]):
+        return None
+    return HALTED[cand.type]
 
 
 def _not_after(
