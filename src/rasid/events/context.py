@@ -21,8 +21,9 @@ from rasid.events.lexicon import load_lexicon
 from rasid.records import Entity, Mention, Quantity, Sentence, TimeExpr
 
 _WORD = re.compile(r"\w+|[\"',;:()\-]")
-# a run of \w holding an underscore, from its start (the letters before it, the rest after it)
-_UNDERSCORED = re.compile(r"[^\W_]*_\w*")
+# a run of \w holding an underscore, from its start (the letters before it, the rest after it);
+# every such run starts at a word boundary, and ``\b`` spares the engine a try at each letter
+_UNDERSCORED = re.compile(r"\b[^\W_]*_\w*")
 CLAUSE_PUNCT = frozenset({";", ":"})
 QUOTE = '"'
 
@@ -184,9 +185,6 @@ class DocIndex:
     def __init__(self, doc: Doc) -> None:
         # the document's words once, by C-level maps, for every sentence's view
         self.tokens, self.token_starts, self.token_ends = _tokens(doc)
-        # each token's (bare, stem), by one C-level map: a cached look-up called from the
-        # sentence walk cost six times as much a token, more than the tokens no view reads
-        self.token_forms = list(map(_forms, self.tokens))
         self.mentions, self.mention_starts = _by_start(doc.mentions)
         self.times, self.time_starts = _by_start(doc.times)
         self.quantities, self.quantity_starts = _by_start(doc.quantities)
@@ -264,11 +262,14 @@ def view_sentence(
     new = tuple.__new__  # Word's own constructor, without a Python call per word
     lo, hi = index.token_range(ns, ne)
     n = 0  # len(words), kept by hand: one call a token less
+    tokens = index.tokens[lo:hi]
+    # each token's (bare, stem) by one C-level map over the sentence's tokens (a cached call
+    # from the loop cost six times as much a token), and only for the sentences viewed
     for tok, start, end, tok_forms in zip(
-        index.tokens[lo:hi],
+        tokens,
         index.token_starts[lo:hi],
         index.token_ends[lo:hi],
-        index.token_forms[lo:hi],
+        map(_forms, tokens),
         strict=True,
     ):
         if tok in _PUNCT:  # one-character marks only: no length test first
