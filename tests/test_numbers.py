@@ -108,3 +108,15 @@ def test_a_spelling_read_two_ways_takes_the_fewest_proclitics_in_every_process()
         for seed in range(6)
     }
     assert len(seen) == 1, seen
+
+
+def test_word_scanner_checks_what_its_code_page_lacks() -> None:
+    # the automaton walks cp1256 bytes, where "ğ" and "⬛" are both "?": a key holding such a
+    # character is checked on the text, and a text holding one still has its words found
+    from rasid.data import WordScanner
+
+    scanner = WordScanner(["erdoğan", "عشرة"], ["و"], "ال")
+    assert scanner.scan("قال erdoğan") == [(4, "erdoğan")]
+    assert scanner.scan("قال erdo⬛an") == []
+    assert scanner.scan("⬛ وعشرة ğ") == [(3, "عشرة")]
+    assert scanner.scan("ال5 و7") == [(0, "#definite"), (5, "#digit")]

@@ -73,6 +73,10 @@ DEFINITE = "#definite"
 # Characters after which a word can start. Text starts with one too: the scanner adds a newline.
 _BOUNDARIES = " \n(\"'-,.:/;[{*"
 _DIGITS = "0123456789"
+# The code page the scanner walks (one byte a character) and the byte a character it lacks
+# becomes.
+_CODE_PAGE = "cp1256"
+_Q = ord("?")
 
 
 class WordScanner:
@@ -82,29 +86,42 @@ class WordScanner:
     digit), so a hit is a whole word start; that the word also ends at a word boundary is
     checked for the few hits. A regex doing the same tries the alternation at every position
     and costs ten times more on news text.
+
+    The automaton is ahocorasick_rs's contiguous NFA walking Windows Arabic (cp1256) bytes, one
+    byte a character, as the knowledge base's (``rasid.kb.matcher``): the same hits in the same
+    order as a trie over the text's characters, in half the time. A character the code page
+    lacks becomes "?" in the bytes, which no key holds; a key with such a character is checked
+    on the text.
     """
 
     def __init__(self, words: Iterable[str], prefixes: Iterable[str], article: str) -> None:
-        import ahocorasick
+        import ahocorasick_rs
 
-        self._auto = ahocorasick.Automaton()
         combos = {""}
         for p in prefixes:
             combos |= {p + q for q in {""} | set(prefixes) if len(p + q) <= 2}
         # one spelling can be read two ways ("واحد": the word, or و + "احد"): the reading with
         # the fewest proclitics wins, whatever order the sets come in
-        keys: dict[str, tuple[int, str]] = {}
+        keys: dict[str, str] = {}
         for b in _BOUNDARIES:
             for pre in sorted(combos, key=lambda c: (len(c), c)):
                 for w in sorted(set(words)):
-                    keys.setdefault(b + pre + w, (len(pre) + 1, w))
+                    keys.setdefault(b + pre + w, w)
                 for d in _DIGITS:
-                    keys.setdefault(b + pre + d, (len(pre) + 1, DIGIT))
+                    keys.setdefault(b + pre + d, DIGIT)
             for d in _DIGITS:
-                keys[b + article + d] = (1, DEFINITE)
-        for key, value in keys.items():
-            self._auto.add_word(key, value)
-        self._auto.make_automaton()
+                keys[b + article + d] = DEFINITE
+        self._keys = list(keys)
+        self._values = list(keys.values())  # the listed word, DIGIT or DEFINITE of each key
+        encoded = [k.encode(_CODE_PAGE, "replace") for k in self._keys]
+        self._unsure = frozenset(
+            i for i, (k, raw) in enumerate(zip(self._keys, encoded, strict=True)) if _Q in raw
+        )
+        self._auto = ahocorasick_rs.BytesAhoCorasick(
+            encoded,
+            matchkind=ahocorasick_rs.MatchKind.Standard,
+            implementation=ahocorasick_rs.Implementation.ContiguousNFA,
+        )
         self._article_len = len(article)
 
     def scan(self, text: str) -> list[tuple[int, str]]:
@@ -114,8 +131,16 @@ class WordScanner:
         """
         hits: list[tuple[int, str]] = []
         n = len(text)
-        for last, (_, key) in self._auto.iter("\n" + text):
-            # the automaton ran over "\n" + text: in ``text`` the key ends just before ``last``
+        values = self._values
+        raw = b"\n" + text.encode(_CODE_PAGE, "replace")
+        unsure = self._unsure if _Q in raw else None
+        padded = "\n" + text if unsure else ""
+        # the automaton runs over "\n" + text: in ``text`` the key ends just before ``last``
+        for i, first, end in self._auto.find_matches_as_indexes(raw, overlapping=True):
+            if unsure and i in unsure and padded[first:end] != self._keys[i]:
+                continue
+            key = values[i]
+            last = end - 1
             if key == DIGIT:
                 hits.append((last - 1, key))
             elif key == DEFINITE:
