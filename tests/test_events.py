@@ -281,3 +281,56 @@ def test_a_ceasefire_is_no_shooting() -> None:
     )
     assert "CONCEDE" in {e.type for e in events}
     assert "ASSAULT" not in {e.type for e in events}
+
+
+def test_the_cheap_look_before_a_view_takes_the_conjunction_off_as_before() -> None:
+    # may_report tests a sentence's tokens against the scan words with and without a leading
+    # و/ف in one set test; it must say what taking "و"/"ف" off each token said
+    from rasid.events.context import _conjoined
+    from rasid.events.lexicon import load_lexicon
+
+    scan = load_lexicon().scan_words
+    joined = _conjoined(scan)
+    assert _conjoined(scan) is joined
+    samples = [*sorted(scan)[:300], "", "و", "ف", "وو", "ب", "والقوات", "ففي", "كلمة"]
+    tokens = [*samples, *("و" + w for w in samples), *("ف" + w for w in samples)]
+    for token in tokens:
+        before = token in scan or (token[:1] in ("و", "ف") and token[1:] in scan)
+        assert (token in joined) == before, token
+
+
+def test_speech_types_try_the_cues_a_quote_opens_in_their_order() -> None:
+    # the cues are found by the quote's words; the types and rules must be those of trying
+    # every cue of every type in order
+    from rasid.events.lexicon import load_lexicon
+    from rasid.events.speech import SPEECH_TYPES, speech_types
+    from rasid.text.normalize import normalize_key
+
+    lex = load_lexicon()
+
+    def every_cue(quote: str) -> list[tuple[str, str]]:
+        words = [w[1:] if w[:1] in ("و", "ف") and len(w) > 3 else w for w in quote.split()]
+        text, present = " " + " ".join(words) + " ", set(words)
+        found = []
+        for etype, key in SPEECH_TYPES:
+            for cue in lex.cues.get(key, ()):
+                phrase = " ".join(cue)
+                first = phrase.split(" ", 1)[0]
+                if first not in present and "ال" + first not in present:
+                    continue
+                if f" {phrase} " in text or f" ال{phrase} " in text:
+                    found.append((etype, f"speech.{etype}:{phrase}"))
+                    break
+        return found
+
+    phrases = [" ".join(c) for _, key in SPEECH_TYPES for c in lex.cues.get(key, ())]
+    quotes = [
+        "نرفض هذه الاتهامات ونطالب بالتحقيق",
+        "وحذر من أن التهديد قائم",
+        " ".join(phrases[::7]),
+        " ".join("ال" + p for p in phrases[::5]),
+        " ".join(reversed(phrases)),
+        "",
+    ]
+    for quote in quotes:
+        assert speech_types(quote, lex) == every_cue(normalize_key(quote)), quote

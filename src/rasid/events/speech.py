@@ -155,37 +155,49 @@ def speech_types(quote: str, lex: Lexicon) -> list[tuple[str, str]]:
     text = " " + " ".join(bare) + " "
     # the text is its words joined by single spaces: a phrase occurs only where its first word
     # (or that word with the article) is one of them, which one set look-up tells first
-    present = frozenset(bare)
+    types, by_first = _speech_needles(lex)
+    # so the cues tried are those opened by a word of the quote, by type and in each type's
+    # order: one look-up a word of the quote, not two a cue of every type
+    opened = sorted({tk for w in frozenset(bare) if (tks := by_first.get(w)) for tk in tks})
     found = []
-    for etype, needles in _speech_needles(lex):
-        for first, first_definite, phrase, plain, definite in needles:
-            if first not in present and first_definite not in present:
-                continue
-            if plain in text or definite in text:
-                found.append((etype, f"speech.{etype}:{phrase}"))
-                break
+    done = -1  # the type whose first cue in the quote was found
+    for t, k in opened:
+        if t == done:
+            continue
+        etype, needles = types[t]
+        _, _, phrase, plain, definite = needles[k]
+        if plain in text or definite in text:
+            found.append((etype, f"speech.{etype}:{phrase}"))
+            done = t
     return found
 
 
 _Needle = tuple[str, str, str, str, str]
-_Needles = tuple[tuple[str, tuple[_Needle, ...]], ...]
+# each speech type with its cues, and where each word opens a cue: (type, cue) indexes
+_Needles = tuple[
+    tuple[tuple[str, tuple[_Needle, ...]], ...], dict[str, tuple[tuple[int, int], ...]]
+]
 _NEEDLES: dict[int, tuple[Lexicon, _Needles]] = {}
 
 
 def _speech_needles(lex: Lexicon) -> _Needles:
     """Each speech type with its cues as (first word, first word with the article, phrase,
-    " phrase ", " الphrase "), what a quote is searched for: made once per lexicon, not once a
-    quote (a type has dozens of cues)."""
+    " phrase ", " الphrase "), what a quote is searched for, and the cues each of those first
+    words opens: made once per lexicon, not once a quote (a type has dozens of cues)."""
     entry = _NEEDLES.get(id(lex))
     if entry is None or entry[0] is not lex:
-        needles = []
-        for etype, key in SPEECH_TYPES:
-            cues = []
+        types = []
+        opens: dict[str, list[tuple[int, int]]] = {}
+        for t, (etype, key) in enumerate(SPEECH_TYPES):
+            cues: list[_Needle] = []
             for cue in lex.cues.get(key, ()):
                 phrase = " ".join(cue) if isinstance(cue, tuple) else str(cue)
                 first = phrase.split(" ", 1)[0]
+                for opener in dict.fromkeys((first, f"ال{first}")):
+                    opens.setdefault(opener, []).append((t, len(cues)))
                 cues.append((first, f"ال{first}", phrase, f" {phrase} ", f" ال{phrase} "))
-            needles.append((etype, tuple(cues)))
+            types.append((etype, tuple(cues)))
+        by_first = {w: tuple(tks) for w, tks in opens.items()}
         _NEEDLES.clear()  # one lexicon at a time: an old one is not kept alive
-        entry = _NEEDLES[id(lex)] = (lex, tuple(needles))
+        entry = _NEEDLES[id(lex)] = (lex, (tuple(types), by_first))
     return entry[1]
