@@ -98,9 +98,11 @@ def test_passages_stay_out_of_the_word_cache() -> None:
 def test_every_word_cache_of_the_pipeline_stays_small() -> None:
     # a server posting articles for days must not grow: an entry costs up to ~350 bytes, and a
     # cache fills with the new words of a few thousand articles before it is emptied
-    from rasid.jobs import warm
+    from rasid.jobs import YOUNG_COLLECTION, warm
 
     warm()
+    # a warmed process collects its youngest generation seldom (the articles leave few cycles)
+    assert gc.get_threshold()[0] == YOUNG_COLLECTION
     sizes = [maxsize for cached, maxsize in rasid.caches._CACHES if cached is not _shout]
     assert sizes and max(sizes) <= 65_536
     assert rasid.caches.ROUND <= 2_000
