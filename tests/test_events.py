@@ -334,3 +334,23 @@ def test_speech_types_try_the_cues_a_quote_opens_in_their_order() -> None:
     ]
     for quote in quotes:
         assert speech_types(quote, lex) == every_cue(normalize_key(quote)), quote
+
+
+def test_a_triggers_side_of_a_sequence_marker_is_worked_out_once_a_view() -> None:
+    from rasid.events.arguments import _own_side, own_side
+    from rasid.events.context import view_sentence
+    from rasid.events.lexicon import load_lexicon
+
+    text = "قتل جنديان في هجوم بعد ايام من غارة على مواقع المسلحين في المدينة."
+    doc = annotate(Article(id="side", text=text, published="2024-03-05", source="t"))
+    lex = load_lexicon()
+    view = view_sentence(doc, doc.sentences[0], {}, frozenset())
+    n = len(view.words)
+    marker = next(w.i for w in view.words if w.text == "بعد")
+    assert own_side(view, lex, 0, 0, n) == (0, marker)  # the attack's side: before the marker
+    assert own_side(view, lex, marker + 3, 0, n) == (marker, n)
+    for head in range(n):
+        for lo, hi in ((0, n), (0, head + 1), (head, n), (1, n - 1)):
+            side = own_side(view, lex, head, lo, hi)
+            assert side == _own_side(view, lex.cues["sequence"], head, lo, hi)
+            assert own_side(view, lex, head, lo, hi) is side  # kept with the view

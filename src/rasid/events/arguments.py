@@ -146,8 +146,20 @@ def _entities(items: list[Placed]) -> tuple[Entity, ...]:
 
 def own_side(view: SentenceView, lex: Lexicon, head: int, lo: int, hi: int) -> tuple[int, int]:
     """The part of [lo, hi) on the trigger's side of a sequence marker ("X بعد أيام من Y"):
-    the words across it report another event, whose date, place and doers are not this one's."""
+    the words across it report another event, whose date, place and doers are not this one's.
+    Worked out once a view for each trigger and window (the sequence markers' first words,
+    "في", "على", "بعد", are in most sentences, so the search reads every word)."""
     phrases = lex.cues["sequence"]
+    key = (id(phrases), head, lo, hi)
+    side = view.sides.get(key)
+    if side is None:
+        side = view.sides[key] = _own_side(view, phrases, head, lo, hi)
+    return side
+
+
+def _own_side(
+    view: SentenceView, phrases: tuple[tuple[str, ...], ...], head: int, lo: int, hi: int
+) -> tuple[int, int]:
     i = lo
     while i < hi:
         found = view.find_phrase(phrases, i, hi)

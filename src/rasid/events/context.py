@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from operator import itemgetter
 from typing import NamedTuple, TypeVar
@@ -68,6 +68,13 @@ class SentenceView:
     nend: int
     forms: frozenset[str] = frozenset()  # every word's text, bare and stem forms
     clauses: dict[int, tuple[int, int]] | None = None  # clause -> [first, last + 1) words
+    # a trigger's side of the sequence markers in a window, by (the markers' list's id, head,
+    # lo, hi): ``arguments.own_side`` works each out once, where the four stages of an event
+    # asked for the same two; shared by the views ``dataclasses.replace`` makes of this one,
+    # which keep its words
+    sides: dict[tuple[int, int, int, int], tuple[int, int]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def clause_bounds(self, clause: int) -> tuple[int, int]:
         """The words [lo, hi) of a clause ((0, 0) when it has none)."""
