@@ -283,22 +283,6 @@ def test_a_ceasefire_is_no_shooting() -> None:
     assert "ASSAULT" not in {e.type for e in events}
 
 
-def test_the_cheap_look_before_a_view_takes_the_conjunction_off_as_before() -> None:
-    # may_report tests a sentence's tokens against the scan words with and without a leading
-    # و/ف in one set test; it must say what taking "و"/"ف" off each token said
-    from rasid.events.context import _conjoined
-    from rasid.events.lexicon import load_lexicon
-
-    scan = load_lexicon().scan_words
-    joined = _conjoined(scan)
-    assert _conjoined(scan) is joined
-    samples = [*sorted(scan)[:300], "", "و", "ف", "وو", "ب", "والقوات", "ففي", "كلمة"]
-    tokens = [*samples, *("و" + w for w in samples), *("ف" + w for w in samples)]
-    for token in tokens:
-        before = token in scan or (token[:1] in ("و", "ف") and token[1:] in scan)
-        assert (token in joined) == before, token
-
-
 def test_speech_types_try_the_cues_a_quote_opens_in_their_order() -> None:
     # the cues are found by the quote's words; the types and rules must be those of trying
     # every cue of every type in order

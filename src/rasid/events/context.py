@@ -204,22 +204,10 @@ class DocIndex:
         """A cheap look before the full view: does any word (or the word after a leading
         و/ف) start a trigger or a verb of saying?"""
         lo, hi = self.token_range(ns, ne)
-        return not _conjoined(scan).isdisjoint(self.tokens[lo:hi])
-
-
-_CONJOINED: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
-
-
-def _conjoined(words: frozenset[str]) -> frozenset[str]:
-    """The words with and without a leading و/ف: one set test of a sentence's tokens, where
-    taking the conjunction off each token was a Python loop a sentence. Kept by the set's id
-    (the lexicon's, made once a process), with the set so that the id stays its own."""
-    entry = _CONJOINED.get(id(words))
-    if entry is None or entry[0] is not words:
-        joined = words.union(*(frozenset(c + w for w in words) for c in ("و", "ف")))
-        _CONJOINED.clear()  # one set at a time: an old one is not kept alive
-        entry = _CONJOINED[id(words)] = (words, joined)
-    return entry[1]
+        words = self.tokens[lo:hi]
+        if not scan.isdisjoint(words):
+            return True
+        return not scan.isdisjoint([w[1:] for w in words if w[:1] in ("و", "ف")])
 
 
 def _tokens(doc: Doc) -> tuple[list[str], list[int], list[int]]:
