@@ -360,6 +360,9 @@ def test_no_doer_from_the_complement(case: tuple[str, int, int, str, set[str]]) 
 # (article, start, end, type, doer, target): the doer and the object of a verb of saying; the
 # victims of an attack named only by a noun of civilians ("مواطناً وأصابت طفلة مع والدتها")
 TARGET_CASES = [
+    # "ووصف وزير الخارجية الإيراني، محمد جواد ظريف، تصريحات بومبيو ... بأنها غير حقيقية": a
+    # description that charges is an accusation of the statements' owner
+    ("BB-middleEast-530-20180523", 793, 902, "ACCUSE", "ac:mohammad_javad_zarif", "ac:mike_pompeo"),
     ("AL-internationalNews-961-20180503", 1258, 1543, "ASSAULT", "ac:houthis", "ac:civilians"),
     # "قال وزير الخارجية الليبي إن بلاده تعترض على خطة عرضها الاتحاد الأوروبي": the verb read
     # with its particle has no subject after it; whose plan is refused is the target

@@ -289,6 +289,7 @@ def _judge(
         return None
     for flag, cue in (
         ("needs_blame", "blame"),
+        ("needs_charge", "charge"),
         ("needs_threat", "threat"),
         ("needs_sanction", "sanction"),
         ("needs_detainee", "detainee"),
