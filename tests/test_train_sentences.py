@@ -301,6 +301,18 @@ CASES = [
     ),
     # "أبدت الولايات المتحدة مساندتها ... للاحتجاجات": support expressed by a light verb
     ("FR-middleEast-892-20180805", 0, 398, "SUPPORT", {"ac:united_states"}, set(), set(), None),
+    # "بأن الشرطة داهمت منزل منفذ الاعتداءات في جنوب فرنسا": police named by their function
+    # are security forces (ACLED's "Police Forces"), not the country of the place after
+    (
+        "AL-internationalNews-597-20180324",
+        0,
+        134,
+        "COERCE",
+        {"ac:security_forces"},
+        {"ac:france"},
+        set(),
+        None,
+    ),
     # "وكان وزير الدفاع الإسرائيلي أفيغدور ليبرمان هدد الخميس بالرد على أي محاولة إيرانية":
     # the subject before the verb; the nisba inside its complement is no subject
     (
