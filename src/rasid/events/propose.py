@@ -65,6 +65,7 @@ FOCAL_DAYS = 3  # an article's first event dated this close to its date is the d
 
 PROTESTERS = "ac:protesters"
 CIVILIANS = "ac:civilians"
+FORCE_SECTORS = frozenset({"COP", "MIL"})  # police and armies: never a protest's crowd
 # kinds whose taking of a person is an arrest, not a kidnapping
 HOLDING_KINDS = frozenset({"state", "government", "military", "coalition"})
 
@@ -488,6 +489,11 @@ def _build_event(
         date, time_rule = state.focal, "date.article"
     if state.focal is None and _near_day(date, anchor) and time_rule != "date.paragraph":
         state.focal = date  # the lead's day, said or the publication's
+    if etype == "PROTEST" and any(a.sector in FORCE_SECTORS for a in actors):
+        # "استخدمت الشرطة الغاز لتفريق المتظاهرين": the police break a protest up, they are
+        # not its crowd
+        actors = tuple(a for a in actors if a.sector not in FORCE_SECTORS)
+        rules.pop("actors", None)
     if etype == "PROTEST" and not actors and (crowd := kb.get(PROTESTERS)) is not None:
         actors = (crowd,)  # a crowd with no named organizer: ACLED's "Protesters"
         rules["actors"] = "protest.crowd"
