@@ -556,6 +556,22 @@ def test_gsr_protest_sentence(sid: str, protest: bool) -> None:
         )
 
 
+@pytest.mark.skipif(not GSR.exists(), reason="shared/ corpora not beside the checkout")
+def test_the_police_are_not_the_crowd() -> None:
+    """GSR protest development sentence AAW_ARB_20070911.0013-36, "واستخدمت الشرطة الهراوات
+    والغاز المسيل للدموع لتفريق المتظاهرين": the police disperse, they do not protest."""
+    import csv
+
+    sid = "AAW_ARB_20070911.0013-36"
+    with GSR.open(encoding="utf-8") as fh:
+        text = next(r["text"] for r in csv.DictReader(fh) if r["id"] == sid)
+    events, _ = find_events(annotate(Article(id=sid, text=text)))
+    for e in events:
+        if e.type == "PROTEST":
+            assert "ac:security_forces" not in _ids(e.actors), e.summary
+    assert any("ac:security_forces" in _ids(e.actors) for e in events if e.type == "COERCE")
+
+
 ASSAULT_GSR = ROOT.parent / "shared" / "corpora" / "arabic-event-gsr" / "assault_dev.csv"
 
 # GSR development sentences (cited by id), each judged an assault by every annotator:
