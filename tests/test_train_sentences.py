@@ -78,6 +78,7 @@ def _texts() -> dict[str, tuple[str, str | None]]:
             TURN,
             HALTED,
             ADDRESS,
+            KILLED,
             ("FR-middleEast-18-20180215",),
             *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES,
         )
@@ -301,6 +302,9 @@ CASES = [
     ),
     # "أبدت الولايات المتحدة مساندتها ... للاحتجاجات": support expressed by a light verb
     ("FR-middleEast-892-20180805", 0, 398, "SUPPORT", {"ac:united_states"}, set(), set(), None),
+    # "أن 5 مسلحين من القوات الشعبية السورية قتلوا في ثلاث غارات تركية": the dead before a
+    # plural kill verb were killed; the strikes' nisba, their count between, is the doer
+    ("SK-middleEast-286-20180314", 127, 233, "ASSAULT", {"ac:turkey"}, {"ac:syria"}, set(), None),
     # "بأن الشرطة داهمت منزل منفذ الاعتداءات في جنوب فرنسا": police named by their function
     # are security forces (ACLED's "Police Forces"), not the country of the place after
     (
@@ -482,6 +486,17 @@ def test_another_event_stays_apart_across_the_merge() -> None:
     assert set(strikes) in starts and set(turn) in starts, starts
 
 
+# "إن 14 مقاتلا على الأقل، بينهم إيرانيون، قتلوا في ضربة استهدفت ... مطار التيفور": killed,
+# not killers, nor the doers of the strike that "targeted" (its subject is the strike)
+KILLED = ("SK-middleEast-875-20180409", 0, 160)
+
+
+def test_the_dead_before_a_plural_kill_verb_are_its_victims() -> None:
+    events = [e for e in _events(*KILLED) if e.type == "ASSAULT"]
+    assert any("ac:iran" in _ids(e.targets) for e in events), [e.summary for e in events]
+    assert not any("ac:iran" in _ids(e.actors) for e in events), [e.summary for e in events]
+
+
 # "وأكد أن مدفعية الجيش ... بدأت تدك مواقع الحوثيين": a present-tense verb of force after a
 # past verb of starting that agrees with it is an event, not a habit
 BEGUN = ("AL-internationalNews-806-20180405", 583, 936)
@@ -501,7 +516,7 @@ def test_cases_are_train_articles() -> None:
     cited = (
         *CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES, *NOT_DOER_CASES, *TARGET_CASES,
         *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES, BEGUN, TURN,
-        HALTED, ADDRESS,
+        HALTED, ADDRESS, KILLED,
     )  # fmt: skip
     assert {c[0] for c in cited} <= train
 

@@ -249,6 +249,15 @@ def assign_roles(
         and head > 0
         and words[head - 1].bare in lex.words["relative"]
     )
+    # "14 مقاتلا على الأقل، بينهم إيرانيون، قتلوا في ضربة": the dead named before a plural
+    # kill verb with nobody killed after it were killed ("قُتلوا"); their nisba is the victim
+    relative_victim = relative_victim or (
+        verb
+        and "kill" in cand.form.flags
+        and words[head].bare.endswith("وا")
+        and not _victim_follows(view, lex, cand.last)
+        and any(words[k].is_in(lex.words["persons"]) for k in range(max(lo, head - 8), head))
+    )
     # "هجوم قتل فيه جنديان": killed in it, a passive whose doer is not named here
     resumptive = (
         verb
@@ -422,8 +431,15 @@ def assign_roles(
         else:
             # "حكم الإعدام بحق رجل قتل مسيحيا": a noun of persons right before the verb is its
             # subject, not a name further back
+            # "في ضربة استهدفت المطار": an attack or weapon noun right before the verb is its
+            # subject (the strike that hit), not a name further back
+            thing_first = head > 0 and (
+                _attack_noun(lex, words[head - 1], whole=True)
+                or words[head - 1].is_in(lex.words["weapon"])
+            )
             ok_position = (
                 verb
+                and not thing_first
                 and _gap(view, near.last, verb_at) <= 4
                 and not any(words[k].is_in(persons) for k in range(near.last + 1, verb_at))
             )
@@ -627,14 +643,19 @@ def _instrument(view: SentenceView, lex: Lexicon, start: int, hi: int) -> int | 
         if not (w.is_in(weapons) or _attack_noun(lex, w)):
             continue
         prefixed = w.stem != w.bare and w.bare.startswith("ب")
-        if prefixed or (k > 0 and view.words[k - 1].bare in ("في", "خلال")):
+        # "في غارة", and "في ثلاث غارات" with their count between
+        counted = k > 1 and any(q.last == k - 1 for q in view.quantities)
+        before = view.words[k - 2] if counted else view.words[k - 1] if k > 0 else None
+        if prefixed or (before is not None and before.bare in ("في", "خلال")):
             return k
     return None
 
 
-def _attack_noun(lex: Lexicon, w: Word) -> bool:
+def _attack_noun(lex: Lexicon, w: Word, whole: bool = False) -> bool:
+    """An attack noun ("غارة"); ``whole``: one on its own, not the first word of a phrase
+    ("عملية" of "عملية انتحارية")."""
     forms = lex.triggers.get(w.bare) or lex.triggers.get(w.text) or ()
-    return any(f.type == "ASSAULT" and f.pos == "n" for f in forms)
+    return any(f.type == "ASSAULT" and f.pos == "n" and not (whole and f.rest) for f in forms)
 
 
 def _instrument_doer(
@@ -646,7 +667,11 @@ def _instrument_doer(
     for p in participants:
         if p.first <= noun or p.first - noun > 3:
             continue
-        if (p.mention is not None and p.mention.nisba) or _of_genitive(view, lex, noun, p):
+        # "غارات تركية": a state's name right after the noun is its nisba, matched whole
+        adjective = p.first == noun + 1 and p.entity is not None and p.entity.kind == "state"
+        if (p.mention is not None and p.mention.nisba) or adjective:
+            return p
+        if _of_genitive(view, lex, noun, p):
             return p
         return None  # the first name after the weapon is someone else's: a target, a place
     return None
