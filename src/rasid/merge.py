@@ -156,15 +156,18 @@ def _compatible(fa: _Facts, fb: _Facts, *, same_article: bool) -> bool:
     return True
 
 
+def _two_clauses(a: Event, b: Event) -> bool:
+    """Two clauses of one sentence ("..., فيما أصيب جنديان في اشتباك منفصل")."""
+    ca, cb = a.rules.get("clause", ""), b.rules.get("clause", "")
+    return bool(ca and cb and ca != cb and ca.split(":")[0] == cb.split(":")[0])
+
+
 def _told_apart(a: Event, b: Event) -> bool:
     """Two mentions of one article that the article tells as two events: two clauses of one
-    sentence ("..., فيما أصيب جنديان في اشتباك منفصل"), one told as another ("وفي تطور آخر"),
-    an air strike and a mortar round, 100 killed and one."""
-    ca, cb = a.rules.get("clause", ""), b.rules.get("clause", "")
-    if ca and cb and ca != cb and ca.split(":")[0] == cb.split(":")[0]:
+    sentence, one told as another ("وفي تطور آخر"), an air strike and a mortar round, 100
+    killed and one."""
+    if _two_clauses(a, b) or _another_event(a, b):
         return True
-    if _another_event(a, b):
-        return True  # "وفي تطور آخر، ...": told as another event
     if not modes_compatible(a.mode, b.mode):
         return True  # an air strike and a mortar round in one article are two attacks
     # "قتل أكثر من 100 مسلح" and "قتل مدني" in one article: two events
@@ -177,10 +180,7 @@ def told_as_two(a: Event, b: Event) -> bool:
     far apart for one event (a toll of one may be the one victim named among several: one and
     seven may be one strike, one and a hundred are not). Its merge kept them apart; across
     articles they stay apart, even through a third report that fits both."""
-    ca, cb = a.rules.get("clause", ""), b.rules.get("clause", "")
-    if ca and cb and ca != cb and ca.split(":")[0] == cb.split(":")[0]:
-        return True
-    if _another_event(a, b):
+    if _two_clauses(a, b) or _another_event(a, b):
         return True
     return any(
         x is not None

@@ -810,15 +810,12 @@ def _inside_complement(view: SentenceView, lex: Lexicon, last: int, first: int) 
     return False
 
 
-_OBJECT_SUFFIXES = ("ه", "ها", "هم", "هما", "هن", "نا", "ك", "كم")
-
-
 def _plural_subject_suffix(bare: str) -> bool:
     """The verb ends in the suffix of a plural subject ("هاجموا"), an object pronoun after it
-    or not ("حملوها")."""
+    or not ("حملوها": the lexicon's object pronouns)."""
     if len(bare) >= 4 and bare.endswith("وا"):
         return True
-    return any(bare.endswith("و" + o) and len(bare) >= 4 + len(o) for o in _OBJECT_SUFFIXES)
+    return any(bare.endswith("و" + o) and len(bare) >= 4 + len(o) for o in PRONOUNS if o)
 
 
 def _relative_aside(view: SentenceView, lex: Lexicon, head: int, lo: int) -> int | None:
