@@ -337,4 +337,6 @@ def test_a_triggers_side_of_a_sequence_marker_is_worked_out_once_a_view() -> Non
         for lo, hi in ((0, n), (0, head + 1), (head, n), (1, n - 1)):
             side = own_side(view, lex, head, lo, hi)
             assert side == _own_side(view, lex.cues["sequence"], head, lo, hi)
-            assert own_side(view, lex, head, lo, hi) is side  # kept with the view
+            # kept with the view (compared by value: a compiled build boxes tuples anew)
+            assert view.sides[(id(lex.cues["sequence"]), head, lo, hi)] == side
+            assert own_side(view, lex, head, lo, hi) == side
