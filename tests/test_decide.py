@@ -12,9 +12,11 @@ import pytest
 
 from rasid.events import propose_events
 from rasid.events.decide import (
+    SNIPPET_SENTENCES,
     Decider,
     decide_events,
     decider_from_json,
+    is_snippet,
     load_decider,
     reset_decider,
     use_decider,
@@ -70,6 +72,30 @@ def decide_events_with(decider: Decider, doc: object, proposed: list[Event]) -> 
         return decide_events(doc, proposed)  # type: ignore[arg-type]
     finally:
         reset_decider()
+
+
+def test_a_lone_undated_sentence_is_held_to_the_snippet_threshold() -> None:
+    """The same strike told as a dated article and as one undated sentence (as GSR's sentences
+    are judged): the article meets the type's bar, the sentence the bar chosen for sentences
+    alone, and the model's thresholds for the two differ."""
+    undated = Article(id="t2", text=STRIKE.text)
+    decider = Decider(
+        weights={"t=ASSAULT": 1.0},  # every strike scores 0.5
+        bias=-1.0,
+        threshold=0.9,
+        name="m.test",
+        thresholds={"ASSAULT": 0.6, "ASSAULT|snippet": 0.4},
+    )
+    for article, kept in ((STRIKE, False), (undated, True)):
+        doc = annotate(article)
+        assert is_snippet(doc) is (article is undated)
+        proposed, _ = propose_events(doc)
+        assert any(e.type == "ASSAULT" for e in proposed)
+        types = [e.type for e in decide_events_with(decider, doc, proposed)]
+        assert ("ASSAULT" in types) is kept
+    # a long undated text is an article without its date, not a snippet
+    long_text = " ".join([STRIKE.text] * (SNIPPET_SENTENCES + 1))
+    assert not is_snippet(annotate(Article(id="t3", text=long_text)))
 
 
 def test_min_confidence_zero_keeps_every_proposal() -> None:

@@ -12,7 +12,10 @@ proposal is a sum over a few dozen weights, with no library at run time.
 
 The probability becomes the event's confidence and ``rules["decision"]`` names the model; a
 proposal below the threshold (chosen on the train half by cross-validation, for precision) is
-dropped. ``RASID_MIN_CONFIDENCE`` (or ``rasid extract/ingest --min-confidence``) moves the
+dropped. A snippet (a sentence or two with no publication day, ``is_snippet``) is held to the
+threshold chosen on GSR's sentences judged alone: an article's proposals and a lone sentence's
+score on different footing (one mention of the type in the whole text, no date to weigh), and the
+bar set for articles drops half the attacks told in a single sentence. ``RASID_MIN_CONFIDENCE`` (or ``rasid extract/ingest --min-confidence``) moves the
 threshold; with no model file the proposals pass unchanged. A proposal with neither actor,
 target, claimant nor place is never an event record (it names nobody and nowhere: the sentence
 stays searchable in its article).
@@ -94,15 +97,32 @@ def _packaged_decider() -> Decider | None:
     return decider_from_json(json.loads(text))
 
 
-def threshold_for(decider: Decider, etype: str | None = None) -> float:
+SNIPPET_SENTENCES = 3
+
+
+def is_snippet(doc: Doc) -> bool:
+    """A text of a few sentences with no publication day: a sentence or a lead judged alone (an
+    annotated sentence, a quoted passage), with none of an article's context (other mentions of
+    the type, the paragraph, how far its dates lie from the day of the news)."""
+    return doc.anchor_kind != "publication" and len(doc.sentences) <= SNIPPET_SENTENCES
+
+
+def snippet_key(etype: str) -> str:
+    return f"{etype}|snippet"
+
+
+def threshold_for(decider: Decider, etype: str | None = None, snippet: bool = False) -> float:
     """The threshold set for this run, else the model's for the event type (chosen per type
-    where the training data holds enough of it), else the model's own."""
+    where the training data holds enough of it; for a snippet, on sentences judged alone), else
+    the model's own."""
     raw = os.environ.get(ENV_THRESHOLD)
     if raw:
         try:
             return float(raw)
         except ValueError:
             pass
+    if etype is not None and snippet and snippet_key(etype) in decider.thresholds:
+        return decider.thresholds[snippet_key(etype)]
     if etype is not None and etype in decider.thresholds:
         return decider.thresholds[etype]
     return decider.threshold
@@ -115,13 +135,14 @@ def decide_events(doc: Doc, proposed: Sequence[Event]) -> list[Event]:
         return list(proposed)
     per_sentence = Counter(e.sources[0].start for e in proposed)
     per_type = Counter(e.type for e in proposed)
+    snippet = is_snippet(doc)
     kept = []
     for ev in proposed:
         if not (ev.actors or ev.targets or ev.claimed_by or ev.location):
             continue  # nobody and nowhere: a mention to search, not an event record
         feats = event_features(doc, ev, per_sentence[ev.sources[0].start], per_type[ev.type])
         p = decider.probability(feats)
-        if p < threshold_for(decider, ev.type):
+        if p < threshold_for(decider, ev.type, snippet):
             continue
         rules = dict(ev.rules)
         rules["decision"] = decider.name

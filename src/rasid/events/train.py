@@ -32,7 +32,7 @@ from typing import Any
 
 from rasid.errors import RasidError
 from rasid.events import propose_events
-from rasid.events.decide import decider_from_json, reset_decider, use_decider
+from rasid.events.decide import decider_from_json, reset_decider, snippet_key, use_decider
 from rasid.events.features import event_features
 from rasid.gsr import NEGATIVE, POSITIVE, detected
 from rasid.pipeline import annotate, extract
@@ -237,6 +237,14 @@ def _type_thresholds(examples: Sequence[Example], probs: Sequence[float]) -> dic
         real = len({e for i in idx for e in examples[i].events})
         if real >= MIN_TYPE_EVENTS:
             out[etype] = _best_threshold(examples, idx, probs, real, TYPE_SMOOTHING)[0]
+        # a text of a sentence or two with no publication day is judged as GSR judges its
+        # sentences, alone: its threshold is chosen on them alone (``decide.is_snippet``)
+        alone = [i for i in idx if examples[i].origin == "gsr"]
+        real = len({e for i in alone for e in examples[i].events})
+        if real >= MIN_TYPE_EVENTS:
+            out[snippet_key(etype)] = _best_threshold(
+                examples, alone, probs, real, TYPE_SMOOTHING
+            )[0]
     return out
 
 
