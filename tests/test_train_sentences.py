@@ -79,6 +79,7 @@ def _texts() -> dict[str, tuple[str, str | None]]:
             HALTED,
             ADDRESS,
             KILLED,
+            *MET_DEATH,
             ("FR-middleEast-18-20180215",),
             *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES,
         )
@@ -497,6 +498,22 @@ def test_the_dead_before_a_plural_kill_verb_are_its_victims() -> None:
     assert not any("ac:iran" in _ids(e.actors) for e in events), [e.summary for e in events]
 
 
+# "لقي قيادي حوثي بارز مصرعه، الأربعاء، بانفجار لغم أرضي": who met his death is the victim,
+# and "لقي 14 مقاتلا على الأقل من بينهم إيرانيون، مصرعهم" counts the dead before the noun
+MET_DEATH = (
+    ("AL-internationalNews-569-20180322", 0, 85),
+    ("FR-internationalNews-632-20180409", 239, 441),
+)
+
+
+def test_who_met_his_death_is_the_victim() -> None:
+    houthi = [e for e in _events(*MET_DEATH[0]) if e.type == "ASSAULT"]
+    assert any("ac:houthis" in _ids(e.targets) for e in houthi), [e.summary for e in houthi]
+    assert not any("ac:houthis" in _ids(e.actors) for e in houthi)
+    fighters = [e for e in _events(*MET_DEATH[1]) if e.type == "ASSAULT"]
+    assert any(e.fatalities == 14 for e in fighters), [e.summary for e in fighters]
+
+
 # "وأكد أن مدفعية الجيش ... بدأت تدك مواقع الحوثيين": a present-tense verb of force after a
 # past verb of starting that agrees with it is an event, not a habit
 BEGUN = ("AL-internationalNews-806-20180405", 583, 936)
@@ -516,7 +533,7 @@ def test_cases_are_train_articles() -> None:
     cited = (
         *CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES, *NOT_DOER_CASES, *TARGET_CASES,
         *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES, BEGUN, TURN,
-        HALTED, ADDRESS, KILLED,
+        HALTED, ADDRESS, KILLED, *MET_DEATH,
     )  # fmt: skip
     assert {c[0] for c in cited} <= train
 

@@ -251,6 +251,8 @@ def assign_roles(
     )
     # "14 مقاتلا على الأقل، بينهم إيرانيون، قتلوا في ضربة": the dead named before a plural
     # kill verb with nobody killed after it were killed ("قُتلوا"); their nisba is the victim
+    # "لقي قيادي حوثي مصرعه": who met his death is its victim, whoever killed him
+    relative_victim = relative_victim or (verb and "fate" in cand.form.flags)
     relative_victim = relative_victim or (
         verb
         and "kill" in cand.form.flags
@@ -931,7 +933,7 @@ def find_toll(
     view: SentenceView, lex: Lexicon, lo: int, hi: int, actors_people: int
 ) -> tuple[tuple[int, str] | None, tuple[int, str] | None, str]:
     """(fatalities, bound), (injuries, bound) from the clause."""
-    kill = lex.words["kill_words"]
+    kill = lex.words["kill_words"] | lex.words["fate_nouns"]
     hurt = lex.words["injure_words"]
     persons = lex.words["persons"]
     no_toll = lex.cues["no_toll"]
@@ -954,6 +956,8 @@ def find_toll(
         if prv is not None and ((is_kill and prv.is_in(hurt)) or (is_hurt and prv.is_in(kill))):
             return None, None, "toll.combined"
         value = _count_after(view, lex, i, hi, persons)
+        if value is None and w.is_in(lex.words["fate_nouns"]):
+            value = _count_of_fate(view, lex, i, lo)
         if value is None:
             continue
         if is_kill and fatal is None:
@@ -1025,6 +1029,27 @@ def _count_after(
     ]
     if named and not plural_victims:
         return len({p.entity.id for p in named if p.entity}), "exact"
+    return None
+
+
+def _count_of_fate(view: SentenceView, lex: Lexicon, i: int, lo: int) -> tuple[int, str] | None:
+    """The dead counted between "لقي" and the death it names ("لقي 14 مقاتلا على الأقل ...
+    مصرعهم"): the first number of people after the verb."""
+    words = view.words
+    verbs = lex.words["fate_verbs"]
+    met = next((k for k in range(i - 1, max(lo, i - 12) - 1, -1) if words[k].is_in(verbs)), None)
+    if met is None:
+        return None
+    for q in view.quantities:
+        qq = q.quantity
+        if (
+            met < q.first < i
+            and qq is not None
+            and not qq.vague
+            and q.last + 1 < i
+            and _counted_people(lex, words[q.last + 1])
+        ):
+            return int(qq.value), qq.bound
     return None
 
 

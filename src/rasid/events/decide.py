@@ -15,10 +15,11 @@ proposal below the threshold (chosen on the train half by cross-validation, for 
 dropped. A snippet (a sentence or two with no publication day, ``is_snippet``) is held to the
 threshold chosen on GSR's sentences judged alone: an article's proposals and a lone sentence's
 score on different footing (one mention of the type in the whole text, no date to weigh), and the
-bar set for articles drops half the attacks told in a single sentence. ``RASID_MIN_CONFIDENCE`` (or ``rasid extract/ingest --min-confidence``) moves the
-threshold; with no model file the proposals pass unchanged. A proposal with neither actor,
-target, claimant nor place is never an event record (it names nobody and nowhere: the sentence
-stays searchable in its article).
+bar set for articles drops half the attacks told in a single sentence.
+``RASID_MIN_CONFIDENCE`` (or ``rasid extract/ingest --min-confidence``) moves the threshold;
+with no model file the proposals pass unchanged. A proposal with neither actor, target,
+claimant nor place is never an event record (it names nobody and nowhere: the sentence stays
+searchable in its article).
 """
 
 from __future__ import annotations
