@@ -377,6 +377,9 @@ def test_no_doer_from_the_complement(case: tuple[str, int, int, str, set[str]]) 
 # (article, start, end, type, doer, target): the doer and the object of a verb of saying; the
 # victims of an attack named only by a noun of civilians ("مواطناً وأصابت طفلة مع والدتها")
 TARGET_CASES = [
+    # "قتل 25 فلسطينياً ... برصاص الاحتلال الإسرائيلي": the dead counted by their nisba are the
+    # target
+    ("AL-internationalNews-1160-20180514", 0, 172, "ASSAULT", "ac:israel", "ac:palestine"),
     # "ووصف وزير الخارجية الإيراني، محمد جواد ظريف، تصريحات بومبيو ... بأنها غير حقيقية": a
     # description that charges is an accusation of the statements' owner
     ("BB-middleEast-530-20180523", 793, 902, "ACCUSE", "ac:mohammad_javad_zarif", "ac:mike_pompeo"),
