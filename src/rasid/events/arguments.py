@@ -701,8 +701,8 @@ def _of_genitive(view: SentenceView, lex: Lexicon, noun: int, p: Placed) -> bool
         return False  # "توجيه ضربة للنظام": the blow's target
     for j in range(noun + 1, min(p.first, noun + 2) + 1):
         w = view.words[j]
-        if w.is_in(blocked):
-            return False
+        if w.is_in(blocked) or w.is_in(lex.words["owned_sites"]):
+            return False  # "استهداف قاعدة للتحالف": the force owns the base that was hit
         if w.stem != w.bare and w.bare.startswith("ل") and not w.bare.startswith("لا"):
             return p.first - j <= 1
     return False
