@@ -80,6 +80,7 @@ def _texts() -> dict[str, tuple[str, str | None]]:
             ADDRESS,
             KILLED,
             *MET_DEATH,
+            PUBLISHED,
             ("FR-middleEast-18-20180215",),
             *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES,
         )
@@ -504,6 +505,16 @@ def test_the_dead_before_a_plural_kill_verb_are_its_victims() -> None:
     assert not any("ac:iran" in _ids(e.actors) for e in events), [e.summary for e in events]
 
 
+# "دمر التحالف ... مواقع ...، بحسب بيان نشره التحالف": a statement published, nobody deployed
+PUBLISHED = ("FR-middleEast-849-20180729", 0, 198)
+
+
+def test_a_statement_published_is_no_deployment() -> None:
+    events = _events(*PUBLISHED)
+    assert any(e.type == "ASSAULT" for e in events)
+    assert not [e.summary for e in events if e.type == "MOBILIZE"]
+
+
 # "لقي قيادي حوثي بارز مصرعه، الأربعاء، بانفجار لغم أرضي": who met his death is the victim,
 # and "لقي 14 مقاتلا على الأقل من بينهم إيرانيون، مصرعهم" counts the dead before the noun
 MET_DEATH = (
@@ -539,7 +550,7 @@ def test_cases_are_train_articles() -> None:
     cited = (
         *CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES, *NOT_DOER_CASES, *TARGET_CASES,
         *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES, BEGUN, TURN,
-        HALTED, ADDRESS, KILLED, *MET_DEATH,
+        HALTED, ADDRESS, KILLED, *MET_DEATH, PUBLISHED,
     )  # fmt: skip
     assert {c[0] for c in cited} <= train
 

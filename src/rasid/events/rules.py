@@ -312,6 +312,8 @@ def _judge(
         return None  # "غالبا ما تنفي": a habit, not an event
     if w.text.isascii() and w.start > 0 and view.doc.norm.text[w.start - 1] == "-":
         return None  # "Iran-backed": an adjective, not a verb
+    if etype == "MOBILIZE" and w.i > 0 and view.words[w.i - 1].is_in(lex.words["published_things"]):
+        return None  # "بحسب بيان نشره التحالف": a statement published, nobody deployed
     if "needs_troops" in flags:
         if not view.has_phrase(lex.cues["troops"], wlo, whi):
             return None
