@@ -81,6 +81,7 @@ def _texts() -> dict[str, tuple[str, str | None]]:
             KILLED,
             *MET_DEATH,
             PUBLISHED,
+            UNANSWERED,
             ("FR-middleEast-18-20180215",),
             *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES,
         )
@@ -505,6 +506,14 @@ def test_the_dead_before_a_plural_kill_verb_are_its_victims() -> None:
     assert not any("ac:iran" in _ids(e.actors) for e in events), [e.summary for e in events]
 
 
+# "فيما لم يجب الطرفان الموجه إليهما السؤال": "did not answer", no "must" in a quote
+UNANSWERED = ("SK-internationalNews-3474-20181014", 614, 724)
+
+
+def test_a_negated_cue_is_no_demand() -> None:
+    assert not [e.summary for e in _events(*UNANSWERED) if e.type == "REQUEST"]
+
+
 # "دمر التحالف ... مواقع ...، بحسب بيان نشره التحالف": a statement published, nobody deployed
 PUBLISHED = ("FR-middleEast-849-20180729", 0, 198)
 
@@ -550,7 +559,7 @@ def test_cases_are_train_articles() -> None:
     cited = (
         *CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES, *NOT_DOER_CASES, *TARGET_CASES,
         *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES, BEGUN, TURN,
-        HALTED, ADDRESS, KILLED, *MET_DEATH, PUBLISHED,
+        HALTED, ADDRESS, KILLED, *MET_DEATH, PUBLISHED, UNANSWERED,
     )  # fmt: skip
     assert {c[0] for c in cited} <= train
 

@@ -166,10 +166,23 @@ def speech_types(quote: str, lex: Lexicon) -> list[tuple[str, str]]:
             continue
         etype, needles = types[t]
         _, _, phrase, plain, definite = needles[k]
-        if plain in text or definite in text:
+        if _said(text, plain) or _said(text, definite):
             found.append((etype, f"speech.{etype}:{phrase}"))
             done = t
     return found
+
+
+NEGATED = (" لم", " لن")  # "لم يجب الطرفان": did not answer, not "must"
+
+
+def _said(text: str, needle: str) -> bool:
+    """The cue occurs in the quote, and not right after a negation of the past or future."""
+    at = text.find(needle)
+    while at >= 0:
+        if not text.endswith(NEGATED, 0, at):
+            return True
+        at = text.find(needle, at + 1)
+    return False
 
 
 _Needle = tuple[str, str, str, str, str]
