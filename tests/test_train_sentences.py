@@ -642,6 +642,9 @@ ASSAULTS = [
     ("AAW_ARB_20070328.0033-18", {"ac:unidentified_armed_group"}, set()),
     # "خطف موظف بريطاني": a kidnapping with no state doer is an assault, not a coercion
     ("AAW_ARB_20070401.0071-1", set(), set()),
+    # "وكان 42 جنديا باكستانيا قد قتلوا ...": the dead before "قد" and a passive kill verb are
+    # its victims, not its doers
+    ("AAW_ARB_20061114.0055-7", set(), {"ac:pakistan"}),
 ]
 
 

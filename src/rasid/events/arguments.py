@@ -334,7 +334,8 @@ def assign_roles(
     if pronoun_subject and not actors:
         rules["actors"] = "pronoun_subject"
     # "وكان وزير الخارجية الأمريكي مايك بومبيو قد اتهم طهران": the subject stands before "قد"
-    if not actors and verb and head >= 2 and words[head - 1].bare in ("قد", "لقد"):
+    # ("وكان 42 جنديا باكستانيا قد قتلوا": the dead before a passive verb are its victims)
+    if not actors and verb and not passive and head >= 2 and words[head - 1].bare in ("قد", "لقد"):
         ahead = [p for p in before if p.last == head - 2 and not _prep_before(view, p, blocked)]
         if ahead:
             actors.append(ahead[-1])
