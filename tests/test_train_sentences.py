@@ -82,6 +82,7 @@ def _texts() -> dict[str, tuple[str, str | None]]:
             *MET_DEATH,
             PUBLISHED,
             UNANSWERED,
+            CONGRATULATIONS,
             ("FR-middleEast-18-20180215",),
             *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES,
         )
@@ -506,6 +507,18 @@ def test_the_dead_before_a_plural_kill_verb_are_its_victims() -> None:
     assert not any("ac:iran" in _ids(e.actors) for e in events), [e.summary for e in events]
 
 
+# "هنأ الرئيس الصربي ... أردوغان", "هنأ رئيس وزراء بلغاريا ... أردوغان": each state's words are
+# its own event, however alike
+CONGRATULATIONS = ("FR-internationalNews-2006-20180625", 3254, 4033)
+
+
+def test_two_states_words_are_two_events() -> None:
+    support = [e for e in _events(*CONGRATULATIONS) if e.type == "SUPPORT"]
+    sides = [_ids(e.actors) for e in support]
+    assert any("ac:serbia" in s for s in sides) and any("ac:bulgaria" in s for s in sides)
+    assert not any({"ac:serbia", "ac:bulgaria"} <= s for s in sides), sides
+
+
 # "فيما لم يجب الطرفان الموجه إليهما السؤال": "did not answer", no "must" in a quote
 UNANSWERED = ("SK-internationalNews-3474-20181014", 614, 724)
 
@@ -560,6 +573,7 @@ def test_cases_are_train_articles() -> None:
         *CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES, *NOT_DOER_CASES, *TARGET_CASES,
         *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES, BEGUN, TURN,
         HALTED, ADDRESS, KILLED, *MET_DEATH, PUBLISHED, UNANSWERED,
+        CONGRATULATIONS,
     )  # fmt: skip
     assert {c[0] for c in cited} <= train
 

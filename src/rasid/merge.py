@@ -40,6 +40,7 @@ from rasid.merge_model import (
 )
 from rasid.merge_model import day_range as day_range  # noqa: PLC0414 - re-exported (store)
 from rasid.records import (
+    VERBAL_TYPES,
     ActorRef,
     Event,
     Location,
@@ -109,6 +110,7 @@ class _Facts:
     doers: frozenset[str]  # actors and claimants
     targets: frozenset[str]
     people: frozenset[str]  # actors and targets
+    doer_countries: frozenset[str]
 
     @classmethod
     def of(cls, e: Event) -> _Facts:
@@ -119,6 +121,7 @@ class _Facts:
             doers=frozenset(actors | entity_ids(e.claimed_by)),
             targets=frozenset(targets),
             people=frozenset(actors | targets),
+            doer_countries=frozenset(a.country for a in (*e.actors, *e.claimed_by) if a.country),
         )
 
 
@@ -127,6 +130,13 @@ def _participants_compatible(a: _Facts, b: _Facts) -> bool:
     # names the other as its target (one clash reported from both sides)
     aa, ba = a.doers, b.doers
     return not (aa and ba and not (aa & ba) and not (aa & b.targets) and not (ba & a.targets))
+
+
+def _other_speakers(a: _Facts, b: _Facts) -> bool:
+    """Words of two sides in one article: doers of different states (Serbia's and Bulgaria's
+    congratulations to Erdogan are two; a prime minister and his spokesman speak for one)."""
+    ca, cb = a.doer_countries, b.doer_countries
+    return a.event.type in VERBAL_TYPES and bool(ca and cb) and not ca & cb
 
 
 def participants_compatible(a: Event, b: Event) -> bool:
@@ -149,7 +159,7 @@ def _compatible(fa: _Facts, fb: _Facts, *, same_article: bool) -> bool:
     if not _participants_compatible(fa, fb):
         return False
     if same_article:
-        return _same_article_evidence(a, b)
+        return not _other_speakers(fa, fb) and _same_article_evidence(a, b)
     if a.location is None or b.location is None:
         # across articles, an unplaced mention needs a shared participant to join
         return bool(fa.people & fb.people)
