@@ -1,5 +1,5 @@
-"""Where the pipeline spends its time: cProfile over process_article on a JSONL corpus, after the
-warm-up (knowledge base, patterns), reading the corpus left out. Prints the top functions by
+"""Where the pipeline spends its time: cProfile over process_batch (as extract and the ingest run
+it) on a JSONL corpus, after the warm-up (knowledge base, patterns), reading the corpus left out. Prints the top functions by
 cumulative and by own time as JSON; --stats keeps the raw profile for pstats or snakeviz.
 
     python bench/profile_pipeline.py CORPUS [--limit N] [--top 25] [--stats out.prof]
@@ -56,7 +56,7 @@ def main() -> None:
 
     from rasid.ingest import IngestProblem, read_articles
     from rasid.jobs import warm
-    from rasid.pipeline import process_article
+    from rasid.pipeline import batches, process_batch
 
     warm()
     articles = [
@@ -67,8 +67,8 @@ def main() -> None:
     profile = cProfile.Profile()
     started = time.perf_counter()
     profile.enable()
-    for a in articles:
-        process_article(a)
+    for batch in batches(articles):
+        process_batch(batch)
     profile.disable()
     elapsed = time.perf_counter() - started
     if args.stats:

@@ -93,8 +93,15 @@ def _patch(variant: str) -> _Counter:
             if hasattr(module, "romanize_name"):
                 module.romanize_name = replacement
     if variant == "timed":
-        for name in ("match_kb", "link_by_context"):  # where the entities call them
-            setattr(rasid.entities, name, _timed_kb(getattr(rasid.entities, name), counter))
+        import rasid.pipeline
+
+        # where the entities call them, and the batch's walk of the knowledge base
+        for module, name in (
+            (rasid.entities, "match_kb"),
+            (rasid.entities, "link_by_context"),
+            (rasid.pipeline, "match_kb"),
+        ):
+            setattr(module, name, _timed_kb(getattr(module, name), counter))
     _time_pipeline(counter)
     return counter
 
@@ -113,11 +120,11 @@ def _timed_kb(function: Callable[..., Any], counter: _Counter) -> Callable[..., 
 
 
 def _time_pipeline(counter: _Counter) -> None:
-    """Add up the CPU time of each article's pipeline call (``rasid bench`` clocks its wall
-    time): ``rasid.bench`` imports ``process_article`` when its phase starts, after this."""
+    """Add up the CPU time of each batch's pipeline call (``rasid bench`` clocks its wall
+    time): ``rasid.bench`` imports ``process_batch`` when its phase starts, after this."""
     import rasid.pipeline
 
-    original = rasid.pipeline.process_article
+    original = rasid.pipeline.process_batch
 
     def timed(*args: Any, **kwargs: Any) -> Any:
         c = time.process_time()
@@ -128,7 +135,7 @@ def _time_pipeline(counter: _Counter) -> None:
             counter.pipeline_seconds += time.perf_counter() - t
             counter.pipeline_cpu += time.process_time() - c
 
-    rasid.pipeline.process_article = timed
+    rasid.pipeline.process_batch = timed
 
 
 def _child(variant: str, corpus: str, limit: int) -> None:

@@ -42,16 +42,21 @@ def transliterate(name: str) -> str:
 
 
 def find_mentions(
-    doc: Doc, kb: KnowledgeBase | None = None, extra_spans: Sequence[Mention] = ()
+    doc: Doc,
+    kb: KnowledgeBase | None = None,
+    extra_spans: Sequence[Mention] = (),
+    kb_mentions: Sequence[Mention] | None = None,
 ) -> Doc:
     """The document with ``mentions`` (KB and context, original offsets, sorted by start,
     non-overlapping) and ``provisional`` entities.
 
     ``extra_spans`` are PERS/ORG/LOC spans from another recognizer (a trained model); they are
-    kept where neither the KB nor the context rules claimed the text.
+    kept where neither the KB nor the context rules claimed the text. ``kb_mentions`` are the
+    knowledge base's own (``match_kb``) when a batch's walk found them already.
     """
     base = kb if kb is not None else load_kb()
-    kb_mentions = match_kb(doc.norm, base)
+    if kb_mentions is None:
+        kb_mentions = match_kb(doc.norm, base)
     context, provisional = find_names(doc, kb_mentions, base, extra_spans)
     kept = [m for m in kb_mentions if not any(m.start < c.end and c.start < m.end for c in context)]
     mentions = sorted([*kept, *context], key=lambda m: (m.start, m.end))

@@ -169,20 +169,22 @@ def _process_batch(
 ) -> list[Outcome]:
     """Run the pipeline over a batch and prepare each article's rows for the store (so that
     the writer, alone, does as little as it can); a failing article is reported, never fatal.
-    ``between`` runs before each article (a cluster worker pauses there while it writes)."""
-    from rasid.pipeline import process_article
+    ``between`` runs before each article's turn in a stage (a cluster worker pauses there
+    while it writes)."""
+    from rasid.pipeline import batches, process_batch
     from rasid.store.write import prepare
 
     out: list[Outcome] = []
-    for article in batch:
-        if between is not None:
-            between()
-        label = article.origin or article.id
-        try:
-            out.append((label, prepare(process_article(article)), None))
-        except Exception as exc:  # one bad article must not end the batch
-            log.debug("pipeline failed on %s", article.id, exc_info=True)
-            out.append((label, None, f"{type(exc).__name__}: {exc}"))
+    for part in batches(batch):
+        for article, result in zip(part, process_batch(part, between), strict=True):
+            label = article.origin or article.id
+            try:
+                if isinstance(result, Exception):
+                    raise result
+                out.append((label, prepare(result), None))
+            except Exception as exc:  # one bad article must not end the batch
+                log.debug("pipeline failed on %s", article.id, exc_info=True)
+                out.append((label, None, f"{type(exc).__name__}: {exc}"))
     return out
 
 

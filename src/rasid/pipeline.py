@@ -4,6 +4,11 @@ normalize -> segment -> mentions -> time -> quantities -> events/statements/figu
 Each stage is a plain function over frozen dataclasses with no I/O, so the same code runs in one
 process, a process pool or on Dask workers. Resources (knowledge base, automaton) load once per
 process, on first use.
+
+``process_batch`` runs each stage over a batch of articles before the next stage starts: a
+stage's tables (the knowledge base's automaton, the per-word caches, the lexicons) then stay in
+the processor's caches from one article to the next, where one article at a time through every
+stage pushed them out between two articles. Each article's result is the one it has alone.
 """
 
 from __future__ import annotations
@@ -11,19 +16,24 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
 
 from rasid.caches import trim
 from rasid.doc import ArticleResult, Doc
-from rasid.events import find_events
+from rasid.entities import find_mentions
+from rasid.events import keep_events, propose_events
 from rasid.figures import find_figures
-from rasid.kb import find_mentions, load_kb
+from rasid.kb import load_kb, match_kb
 from rasid.merge import merge_results
 from rasid.numbers import find_quantities
 from rasid.records import (
     Article,
+    Event,
+    Mention,
     Record,
     Sentence,
+    Statement,
     TimeExpr,
     publication_date,
 )
@@ -78,8 +88,13 @@ def segment(article: Article) -> Doc:
 def annotate(article: Article) -> Doc:
     """Every layer before events: sentences, mentions, dates, quantities."""
 
-    doc = segment(article)
-    doc = find_mentions(doc, load_kb())
+    return add_quantities(add_times(find_mentions(segment(article), load_kb())))
+
+
+def add_times(doc: Doc) -> Doc:
+    """The dates of a document with mentions, resolved against its publication day (or, in an
+    undated article, the day its own dates give)."""
+    article = doc.article
     pub = publication_date(article)
     times = find_times(doc.norm, pub)
     anchor, kind = (pub, "publication") if pub else (None, None)
@@ -91,15 +106,14 @@ def annotate(article: Article) -> Doc:
                 dataclasses.replace(t, anchor="inferred") if t.anchor == "publication" else t
                 for t in find_times(doc.norm, anchor)
             )
-    quantities = find_quantities(doc.norm)
     return dataclasses.replace(
-        doc,
-        times=times,
-        quantities=quantities,
-        anchor=anchor.isoformat() if anchor else None,
-        anchor_kind=kind,
-        annotated=True,
+        doc, times=times, anchor=anchor.isoformat() if anchor else None, anchor_kind=kind
     )
+
+
+def add_quantities(doc: Doc) -> Doc:
+    """The numbers of a dated document: its last layer before events."""
+    return dataclasses.replace(doc, quantities=find_quantities(doc.norm), annotated=True)
 
 
 def infer_anchor(doc: Doc, times: tuple[TimeExpr, ...]) -> dt.date | None:
@@ -126,28 +140,134 @@ def infer_anchor(doc: Doc, times: tuple[TimeExpr, ...]) -> dt.date | None:
     return max(days) if days else None
 
 
+BATCH = 32  # articles a stage runs over before the next stage starts (see process_batch)
+
+
+class _Work:
+    """One article on its way through a batch: what each stage leaves for the next."""
+
+    def __init__(self, article: Article) -> None:
+        self.article = article
+        self.doc: Doc | None = None
+        self.kb_mentions: Sequence[Mention] = ()
+        self.proposed: list[Event] = []
+        self.statements: tuple[Statement, ...] = ()
+        self.events: tuple[Event, ...] = ()
+        self.result: ArticleResult | None = None
+        self.error: Exception | None = None
+
+    def annotated(self) -> Doc:
+        assert self.doc is not None  # every stage after the first has its document
+        return self.doc
+
+
+def _segment(w: _Work) -> None:
+    trim()  # the per-word caches, emptied when full: memory stays flat over any corpus
+    w.doc = segment(w.article)
+
+
+def _match_kb(w: _Work) -> None:
+    w.kb_mentions = match_kb(w.annotated().norm, load_kb())
+
+
+def _find_mentions(w: _Work) -> None:
+    w.doc = find_mentions(w.annotated(), load_kb(), kb_mentions=w.kb_mentions)
+
+
+def _add_times(w: _Work) -> None:
+    w.doc = add_times(w.annotated())
+
+
+def _add_quantities(w: _Work) -> None:
+    w.doc = add_quantities(w.annotated())
+
+
+def _propose(w: _Work) -> None:
+    w.proposed, w.statements = propose_events(w.annotated())
+
+
+def _keep(w: _Work) -> None:
+    w.events = keep_events(w.annotated(), w.proposed)
+
+
+def _figure(w: _Work) -> None:
+    doc = w.annotated()
+    w.result = ArticleResult(
+        doc=doc, events=w.events, statements=w.statements, figures=find_figures(doc)
+    )
+
+
+# the stages of process_article, in order; the knowledge base's walk apart from the names by
+# context, and the proposals apart from the decider, each keeps its own tables warm
+STAGES: tuple[Callable[[_Work], None], ...] = (
+    _segment,
+    _match_kb,
+    _find_mentions,
+    _add_times,
+    _add_quantities,
+    _propose,
+    _keep,
+    _figure,
+)
+
+
+def process_batch(
+    articles: Sequence[Article], between: Callable[[], None] | None = None
+) -> list[ArticleResult | Exception]:
+    """The pipeline over a batch, one stage over every article before the next stage: each
+    article's result, or the exception that stopped it (the others go on). ``between`` runs
+    before each article's turn in a stage (a cluster worker pauses there while it writes)."""
+    work = [_Work(a) for a in articles]
+    for stage in STAGES:
+        for w in work:
+            if w.error is not None:
+                continue
+            if between is not None:
+                between()
+            try:
+                stage(w)
+            except Exception as exc:  # a defect on one article must not lose the others
+                w.error = exc
+    out: list[ArticleResult | Exception] = []
+    for w in work:
+        if w.error is not None:
+            out.append(w.error)
+        else:
+            assert w.result is not None  # the last stage ran
+            out.append(w.result)
+    return out
+
+
 def process_article(article: Article) -> ArticleResult:
     """The whole per-article pipeline: layers, then events, statements and figures."""
 
-    trim()  # the per-word caches, emptied when full: memory stays flat over any corpus
-    doc = annotate(article)
-    events, statements = find_events(doc)
-    figures = find_figures(doc)
-    return ArticleResult(doc=doc, events=events, statements=statements, figures=figures)
+    result = process_batch([article])[0]
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+def batches(articles: Iterable[Article], size: int = BATCH) -> Iterator[list[Article]]:
+    """The articles in lists of ``size`` (the last one shorter)."""
+    it = iter(articles)
+    while batch := list(islice(it, size)):
+        yield batch
 
 
 def process_articles(articles: Iterable[Article]) -> Iterator[ArticleResult]:
-    """Results of each article; one that fails is logged and skipped, never the whole run."""
-    for article in articles:
-        try:
-            yield process_article(article)
-        except Exception as exc:  # a defect on one article must not lose the others
-            log.warning(
-                "%s: could not process article (%s: %s)",
-                article.origin or article.id,
-                type(exc).__name__,
-                exc,
-            )
+    """Results of each article, a batch at a time; one that fails is logged and skipped, never
+    the whole run."""
+    for batch in batches(articles):
+        for article, result in zip(batch, process_batch(batch), strict=True):
+            if isinstance(result, Exception):
+                log.warning(
+                    "%s: could not process article (%s: %s)",
+                    article.origin or article.id,
+                    type(result).__name__,
+                    result,
+                )
+            else:
+                yield result
 
 
 def extract(articles: Iterable[Article]) -> list[Record]:

@@ -12,18 +12,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rasid.doc import Doc
 from rasid.events.decide import decide_events
 from rasid.events.propose import propose_events
 from rasid.merge import merge_events
 from rasid.records import Event, Statement
 
-__all__ = ["decide_events", "find_events", "propose_events"]
+__all__ = ["decide_events", "find_events", "keep_events", "propose_events"]
 
 
 def find_events(doc: Doc) -> tuple[tuple[Event, ...], tuple[Statement, ...]]:
     """Events (proposed, decided, then merged within the article) and statements of one
     analysed article."""
     proposed, statements = propose_events(doc)
-    kept = decide_events(doc, proposed)
-    return tuple(merge_events(kept, same_article=True)), statements
+    return keep_events(doc, proposed), statements
+
+
+def keep_events(doc: Doc, proposed: Sequence[Event]) -> tuple[Event, ...]:
+    """The proposals the decider keeps, merged within the article."""
+    return tuple(merge_events(decide_events(doc, proposed), same_article=True))
