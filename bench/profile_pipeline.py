@@ -1,6 +1,7 @@
-"""Where the pipeline spends its time: cProfile over process_batch (as extract and the ingest run
-it) on a JSONL corpus, after the warm-up (knowledge base, patterns), reading the corpus left out. Prints the top functions by
-cumulative and by own time as JSON; --stats keeps the raw profile for pstats or snakeviz.
+"""Where the pipeline spends its time: cProfile over process_batch (as extract and the ingest
+run it) on a JSONL corpus, after the warm-up (knowledge base, patterns), reading the corpus left
+out. Prints the top functions by cumulative and by own time as JSON; --stats keeps the raw
+profile for pstats or snakeviz.
 
     python bench/profile_pipeline.py CORPUS [--limit N] [--top 25] [--stats out.prof]
 """

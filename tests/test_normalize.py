@@ -155,3 +155,11 @@ def test_normalize_text_agrees_on_any_unicode(text: str) -> None:
 
 def test_normalize_key_of_a_ligature_and_marks() -> None:
     assert normalize_key(" \ufefb  قُتِلَ\u0640 ") == "لا قتل"
+
+
+@settings(max_examples=300, deadline=None)
+@given(WIDER_TEXT, st.integers(min_value=0, max_value=200), st.integers(min_value=0, max_value=200))
+def test_words_of_a_span_are_its_key_words(text: str, a: int, b: int) -> None:
+    n = normalize(text)
+    start, end = sorted((a % (len(text) + 1), b % (len(text) + 1)))
+    assert n.words_of(start, end) == normalize_key(text[start:end]).split()

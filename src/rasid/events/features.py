@@ -55,7 +55,10 @@ def event_features(doc: Doc, event: Event, same_sentence: int, same_type: int) -
     trigger = trigger.replace("+quoted", "")
     pos = trigger.split(".")[1] if trigger.count(".") >= 2 else "?"
     para = text.count("\n", 0, src.start)
-    words = normalize_key(src.sentence).split()
+    # the sentence's words from the document's normalized text, not normalized again (the
+    # same words), when the source is a sentence of this document, as a proposal's is
+    own = text[src.start : src.end] == src.sentence
+    words = doc.norm.words_of(src.start, src.end) if own else normalize_key(src.sentence).split()
     gap = _date_gap(event, doc.anchor)
     how = {
         "act": rules.get("actors", "none" if not event.actors else "other"),

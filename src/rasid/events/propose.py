@@ -190,7 +190,7 @@ def speech_events(
     gave are left to it."""
     if act.speaker is None or not act.speaker_group:
         return []
-    quote = doc.article.text[act.quote_start : act.quote_end]
+    quote = doc.norm.words_of(act.quote_start, act.quote_end)
     where = _speech_place(view, lex, act)
     out: list[Event] = []
     for etype, rule in speech_types(quote, lex):

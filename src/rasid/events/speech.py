@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from rasid.events.context import Placed, SentenceView
 from rasid.events.lexicon import Lexicon
 from rasid.records import Entity
-from rasid.text.normalize import normalize_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,11 +143,11 @@ SPEECH_TYPES = (
 )
 
 
-def speech_types(quote: str, lex: Lexicon) -> list[tuple[str, str]]:
+def speech_types(words: list[str], lex: Lexicon) -> list[tuple[str, str]]:
     """The verbal types a quote's own words give (cues of data/cues.yaml), each with its rule:
-    "speech.ACCUSE:تهديد" names the cue that proposed it."""
+    "speech.ACCUSE:تهديد" names the cue that proposed it. ``words``: the quote's normalized
+    words (``NormalizedText.words_of``)."""
 
-    words = normalize_key(quote).split()
     if not words:
         return []
     bare = [w[1:] if w[:1] in ("و", "ف") and len(w) > 3 else w for w in words]

@@ -172,6 +172,13 @@ class NormalizedText:
         k = bisect_right(self._bp_index, i) - 1
         return i + (self._bp_delta[k] if k >= 0 else 0)
 
+    def words_of(self, start: int, end: int) -> list[str]:
+        """The words of the original [start, end) as ``normalize_key`` gives them, read from
+        the normalized text: each character normalizes alone, so the span's part of the
+        normalized text is the span normalized, and a passage of the article (a sentence, a
+        quote) is not normalized a second time, nor kept in the word cache."""
+        return self.text[self.to_normalized(start) : self.to_normalized(end)].split()
+
     def to_original_span(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) covering the normalized [start, end)."""
         if end <= start:
