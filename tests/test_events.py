@@ -8,12 +8,15 @@ out exactly right, and of checked fields that are right, must stay above pinned 
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rasid.events import find_events, propose_events
 from rasid.pipeline import annotate
@@ -340,3 +343,12 @@ def test_a_triggers_side_of_a_sequence_marker_is_worked_out_once_a_view() -> Non
             # kept with the view (compared by value: a compiled build boxes tuples anew)
             assert view.sides[(id(lex.cues["sequence"]), head, lo, hi)] == side
             assert own_side(view, lex, head, lo, hi) == side
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("_ab ١ق.-\n\u064e\u0640½")), max_size=60))
+def test_underscored_runs_are_the_runs_of_word_characters_holding_one(text: str) -> None:
+    from rasid.events.context import underscored_runs
+
+    runs = [(m.start(), m.end()) for m in re.finditer(r"\b[^\W_]*_\w*", text)]
+    assert underscored_runs(text) == runs

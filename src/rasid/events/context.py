@@ -21,9 +21,8 @@ from rasid.events.lexicon import load_lexicon
 from rasid.records import Entity, Mention, Quantity, Sentence, TimeExpr
 
 _WORD = re.compile(r"\w+|[\"',;:()\-]")
-# a run of \w holding an underscore, from its start (the letters before it, the rest after it);
-# every such run starts at a word boundary, and ``\b`` spares the engine a try at each letter
-_UNDERSCORED = re.compile(r"\b[^\W_]*_\w*")
+# the rest of a run of \w, from a position inside it
+_RUN_REST = re.compile(r"\w*")
 CLAUSE_PUNCT = frozenset({";", ":"})
 QUOTE = '"'
 
@@ -228,10 +227,28 @@ def _tokens(doc: Doc) -> tuple[list[str], list[int], list[int]]:
     if "_" not in text:
         return words.texts, words.starts, words.ends  # read, never changed
     tokens, starts, ends = list(words.texts), list(words.starts), list(words.ends)
-    for m in reversed(list(_UNDERSCORED.finditer(text))):  # from the end: indexes hold
-        a, b = bisect_left(starts, m.start()), bisect_left(starts, m.end())
-        tokens[a:b], starts[a:b], ends[a:b] = [m.group()], [m.start()], [m.end()]
+    for start, end in reversed(underscored_runs(text)):  # from the end: indexes hold
+        a, b = bisect_left(starts, start), bisect_left(starts, end)
+        tokens[a:b], starts[a:b], ends[a:b] = [text[start:end]], [start], [end]
     return tokens, starts, ends
+
+
+def underscored_runs(text: str) -> list[tuple[int, int]]:
+    """The runs of ``\\w`` that hold an underscore, as [start, end): found from each
+    underscore (most texts that have one have a single line of them), where a regular
+    expression tried every word of the text (0.085 -> 0.008 s over the 1,519 such texts of
+    the first 3,000 ANT articles). ``\\w`` is a letter or digit (``str.isalnum``) or "_"."""
+    runs: list[tuple[int, int]] = []
+    pos = text.find("_")
+    while pos >= 0:
+        start = pos
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            start -= 1
+        rest = _RUN_REST.match(text, pos)
+        end = rest.end() if rest is not None else pos + 1
+        runs.append((start, end))
+        pos = text.find("_", end)
+    return runs
 
 
 def _by_start(items: Sequence[_T]) -> tuple[Sequence[_T], list[int]]:
