@@ -22,7 +22,8 @@ from itertools import islice
 from rasid.caches import trim
 from rasid.doc import ArticleResult, Doc
 from rasid.entities import find_mentions
-from rasid.events import keep_events, propose_events
+from rasid.events import keep_events
+from rasid.events.propose import ArticleReading, build_events, read_article
 from rasid.figures import find_figures
 from rasid.kb import load_kb, match_kb
 from rasid.merge import merge_results
@@ -150,6 +151,7 @@ class _Work:
         self.article = article
         self.doc: Doc | None = None
         self.kb_mentions: Sequence[Mention] = ()
+        self.reading: ArticleReading | None = None
         self.proposed: list[Event] = []
         self.statements: tuple[Statement, ...] = ()
         self.events: tuple[Event, ...] = ()
@@ -182,8 +184,13 @@ def _add_quantities(w: _Work) -> None:
     w.doc = add_quantities(w.annotated())
 
 
+def _read(w: _Work) -> None:
+    w.reading = read_article(w.annotated())
+
+
 def _propose(w: _Work) -> None:
-    w.proposed, w.statements = propose_events(w.annotated())
+    assert w.reading is not None  # read by the stage before
+    w.proposed, w.statements = build_events(w.annotated(), w.reading), w.reading.statements
 
 
 def _keep(w: _Work) -> None:
@@ -205,6 +212,7 @@ STAGES: tuple[Callable[[_Work], None], ...] = (
     _find_mentions,
     _add_times,
     _add_quantities,
+    _read,
     _propose,
     _keep,
     _figure,

@@ -18,6 +18,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from rasid.doc import Doc
 from rasid.events.arguments import (
@@ -100,29 +101,55 @@ class _ArticleState:
     """What the walk over one article remembers from sentence to sentence."""
 
     def __init__(self) -> None:
-        self.last_speaker: tuple[Entity, ...] | None = None
         self.prev_actor: Entity | None = None
         self.para_time: dict[int, TimeExpr] = {}
         self.home: Entity | None = None  # the country the article is about, when it is clear
         self.focal: str | None = None  # the day the article reports: its lead's, said or not
 
 
+class _Reading(NamedTuple):
+    """A sentence read for events: its view, its speech acts and statements, its triggers."""
+
+    view: SentenceView
+    acts: list[SpeechAct]
+    said: list[Statement]
+    cands: list[Candidate]
+    body_para: int
+
+
+class ArticleReading(NamedTuple):
+    """What ``read_article`` finds in an article's sentences, for ``build_events``."""
+
+    sentences: list[_Reading]
+    statements: tuple[Statement, ...]
+
+
 def propose_events(doc: Doc) -> tuple[list[Event], tuple[Statement, ...]]:
     """Every event mention the rules propose (one per trigger and clause), and the statements."""
+    reading = read_article(doc)
+    return build_events(doc, reading), reading.statements
+
+
+def _entities(doc: Doc, kb: KnowledgeBase) -> dict[str, Entity]:
+    return {
+        m.entity_id: e
+        for m in doc.mentions
+        if (e := kb.get(m.entity_id) or doc.provisional.get(m.entity_id)) is not None
+    }
+
+
+def read_article(doc: Doc) -> ArticleReading:
+    """The sentences that may report: each one's view, speech acts and trigger candidates (the
+    first half of ``propose_events``; a batch reads its articles before it builds their events,
+    each half keeping its tables in the processor's caches)."""
     kb = load_kb()
     lex = load_lexicon()
-
-    def entity_of(eid: str) -> Entity | None:
-        return kb.get(eid) or doc.provisional.get(eid)
-
-    entities = {m.entity_id: e for m in doc.mentions if (e := entity_of(m.entity_id)) is not None}
-    capitals = _capitals(doc, kb, entities)
+    entities = _entities(doc, kb)
     connectors = lex.words.get("clause_connectors", frozenset())
     pub = _publication(doc)
     dateline_end = place_dateline_end(doc.article.text)
-    state = _ArticleState()
-    state.home = _home_country(doc, kb, entities)
-    events: list[Event] = []
+    last_speaker: tuple[Entity, ...] | None = None
+    read: list[_Reading] = []
     statements: list[Statement] = []
     body_para = -1
     last_para = None
@@ -151,13 +178,27 @@ def propose_events(doc: Doc) -> tuple[list[Event], tuple[Statement, ...]]:
         participants = _as_participants(view, kb)
         if participants is not view.mentions:
             view = dataclasses.replace(view, mentions=participants)
-        acts = find_speech(view, lex, state.last_speaker)
+        acts = find_speech(view, lex, last_speaker)
         said: list[Statement] = []
         for act in acts:
             said.append(_statement(doc, view, act, pub, kb))
-            state.last_speaker = act.speaker_group
+            last_speaker = act.speaker_group
         statements += said
-        cands = find_candidates(view, lex)
+        read.append(_Reading(view, acts, said, find_candidates(view, lex), body_para))
+    return ArticleReading(read, tuple(statements))
+
+
+def build_events(doc: Doc, reading: ArticleReading) -> list[Event]:
+    """The event mentions of the sentences ``read_article`` read, in their order."""
+    kb = load_kb()
+    lex = load_lexicon()
+    entities = _entities(doc, kb)
+    capitals = _capitals(doc, kb, entities)
+    pub = _publication(doc)
+    state = _ArticleState()
+    state.home = _home_country(doc, kb, entities)
+    events: list[Event] = []
+    for view, acts, said, cands, body_para in reading.sentences:
         first_here = len(events)
         alone = len({c.type for c in cands}) <= 1
         for cand in cands:
@@ -171,8 +212,8 @@ def propose_events(doc: Doc) -> tuple[list[Event], tuple[Statement, ...]]:
             events += speech_events(doc, view, lex, kb, act, st, told)
         times = [t.time for t in view.times if t.time is not None and t.time.value]
         if times:
-            state.para_time[sent.paragraph] = times[-1]
-    return events, tuple(statements)
+            state.para_time[view.sentence.paragraph] = times[-1]
+    return events
 
 
 def speech_events(
