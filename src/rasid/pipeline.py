@@ -158,7 +158,7 @@ class _Work:
         self.result: ArticleResult | None = None
         self.error: Exception | None = None
 
-    def annotated(self) -> Doc:
+    def document(self) -> Doc:
         assert self.doc is not None  # every stage after the first has its document
         return self.doc
 
@@ -169,43 +169,44 @@ def _segment(w: _Work) -> None:
 
 
 def _match_kb(w: _Work) -> None:
-    w.kb_mentions = match_kb(w.annotated().norm, load_kb())
+    w.kb_mentions = match_kb(w.document().norm, load_kb())
 
 
 def _find_mentions(w: _Work) -> None:
-    w.doc = find_mentions(w.annotated(), load_kb(), kb_mentions=w.kb_mentions)
+    w.doc = find_mentions(w.document(), load_kb(), kb_mentions=w.kb_mentions)
 
 
 def _add_times(w: _Work) -> None:
-    w.doc = add_times(w.annotated())
+    w.doc = add_times(w.document())
 
 
 def _add_quantities(w: _Work) -> None:
-    w.doc = add_quantities(w.annotated())
+    w.doc = add_quantities(w.document())
 
 
 def _read(w: _Work) -> None:
-    w.reading = read_article(w.annotated())
+    w.reading = read_article(w.document())
 
 
 def _propose(w: _Work) -> None:
     assert w.reading is not None  # read by the stage before
-    w.proposed, w.statements = build_events(w.annotated(), w.reading), w.reading.statements
+    w.proposed, w.statements = build_events(w.document(), w.reading), w.reading.statements
 
 
 def _keep(w: _Work) -> None:
-    w.events = keep_events(w.annotated(), w.proposed)
+    w.events = keep_events(w.document(), w.proposed)
 
 
 def _figure(w: _Work) -> None:
-    doc = w.annotated()
+    doc = w.document()
     w.result = ArticleResult(
         doc=doc, events=w.events, statements=w.statements, figures=find_figures(doc)
     )
 
 
-# the stages of process_article, in order; the knowledge base's walk apart from the names by
-# context, and the proposals apart from the decider, each keeps its own tables warm
+# the stages of process_article, in order: the knowledge base's walk apart from the names by
+# context, and the sentences read apart from the events built from them, each keeps its own
+# tables warm over the batch
 STAGES: tuple[Callable[[_Work], None], ...] = (
     _segment,
     _match_kb,

@@ -122,6 +122,7 @@ class ArticleReading(NamedTuple):
 
     sentences: list[_Reading]
     statements: tuple[Statement, ...]
+    entities: dict[str, Entity]  # each mention's entity, by id
 
 
 def propose_events(doc: Doc) -> tuple[list[Event], tuple[Statement, ...]]:
@@ -185,14 +186,14 @@ def read_article(doc: Doc) -> ArticleReading:
             last_speaker = act.speaker_group
         statements += said
         read.append(_Reading(view, acts, said, find_candidates(view, lex), body_para))
-    return ArticleReading(read, tuple(statements))
+    return ArticleReading(read, tuple(statements), entities)
 
 
 def build_events(doc: Doc, reading: ArticleReading) -> list[Event]:
     """The event mentions of the sentences ``read_article`` read, in their order."""
     kb = load_kb()
     lex = load_lexicon()
-    entities = _entities(doc, kb)
+    entities = reading.entities
     capitals = _capitals(doc, kb, entities)
     pub = _publication(doc)
     state = _ArticleState()
