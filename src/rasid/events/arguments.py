@@ -249,10 +249,10 @@ def assign_roles(
         and head > 0
         and words[head - 1].bare in lex.words["relative"]
     )
-    # "14 مقاتلا على الأقل، بينهم إيرانيون، قتلوا في ضربة": the dead named before a plural
-    # kill verb with nobody killed after it were killed ("قُتلوا"); their nisba is the victim
     # "لقي قيادي حوثي مصرعه": who met his death is its victim, whoever killed him
     relative_victim = relative_victim or (verb and "fate" in cand.form.flags)
+    # "14 مقاتلا على الأقل، بينهم إيرانيون، قتلوا في ضربة": the dead named before a plural
+    # kill verb with nobody killed after it were killed ("قُتلوا"); their nisba is the victim
     relative_victim = relative_victim or (
         verb
         and "kill" in cand.form.flags
@@ -934,7 +934,8 @@ def find_toll(
     view: SentenceView, lex: Lexicon, lo: int, hi: int, actors_people: int
 ) -> tuple[tuple[int, str] | None, tuple[int, str] | None, str]:
     """(fatalities, bound), (injuries, bound) from the clause."""
-    kill = lex.words["kill_words"] | lex.words["fate_nouns"]
+    kill = lex.words["kill_words"]
+    fate = lex.words["fate_nouns"]
     hurt = lex.words["injure_words"]
     persons = lex.words["persons"]
     no_toll = lex.cues["no_toll"]
@@ -943,7 +944,7 @@ def find_toll(
     words = view.words
     for i in range(lo, hi):
         w = words[i]
-        is_kill = w.is_in(kill)
+        is_kill = w.is_in(kill) or w.is_in(fate)
         is_hurt = w.is_in(hurt)
         if not (is_kill or is_hurt):
             continue
@@ -957,7 +958,7 @@ def find_toll(
         if prv is not None and ((is_kill and prv.is_in(hurt)) or (is_hurt and prv.is_in(kill))):
             return None, None, "toll.combined"
         value = _count_after(view, lex, i, hi, persons)
-        if value is None and w.is_in(lex.words["fate_nouns"]):
+        if value is None and w.is_in(fate):
             value = _count_of_fate(view, lex, i, lo)
         if value is None:
             continue

@@ -12,7 +12,7 @@ proposal is a sum over a few dozen weights, with no library at run time.
 
 The probability becomes the event's confidence and ``rules["decision"]`` names the model; a
 proposal below the threshold (chosen on the train half by cross-validation, for precision) is
-dropped. A snippet (a sentence or two with no publication day, ``is_snippet``) is held to the
+dropped. A snippet (up to three sentences with no publication day, ``is_snippet``) is held to the
 threshold chosen on GSR's sentences judged alone: an article's proposals and a lone sentence's
 score on different footing (one mention of the type in the whole text, no date to weigh), and the
 bar set for articles drops half the attacks told in a single sentence.

@@ -242,9 +242,8 @@ def _type_thresholds(examples: Sequence[Example], probs: Sequence[float]) -> dic
         alone = [i for i in idx if examples[i].origin == "gsr"]
         real = len({e for i in alone for e in examples[i].events})
         if real >= MIN_TYPE_EVENTS:
-            out[snippet_key(etype)] = _best_threshold(examples, alone, probs, real, TYPE_SMOOTHING)[
-                0
-            ]
+            best, _ = _best_threshold(examples, alone, probs, real, TYPE_SMOOTHING)
+            out[snippet_key(etype)] = best
     return out
 
 
