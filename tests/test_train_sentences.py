@@ -83,6 +83,9 @@ def _texts() -> dict[str, tuple[str, str | None]]:
             PUBLISHED,
             UNANSWERED,
             CONGRATULATIONS,
+            STUDENT,
+            PLOTTED,
+            CONDEMNED,
             ("FR-middleEast-18-20180215",),
             *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES,
         )
@@ -105,6 +108,53 @@ def _events(doc: str, start: int, end: int) -> list[Event]:
 
 # (article, start, end, type, doers that must be there, never doers, never parties, country)
 CASES = [
+    # "زعمت وزيرة الدفاع الفرنسية فلورنس بارلي أن قمرا اصطناعيا روسيا تجسس": a claim that charges
+    ("SK-internationalNews-3156-20180907", 0, 179, "ACCUSE", {"ac:france"}, set(), set(), None),
+    # "أن بكين تهنئ أردوغان و"تحترم الخيار الذي قام به الشعب التركي"": the present of هنأ, and
+    # a marker after a relative pronoun names a noun's doer, never the verb's
+    (
+        "FR-internationalNews-2006-20180625",
+        1532,
+        1645,
+        "SUPPORT",
+        {"ac:china"},
+        {"ac:turkey"},
+        set(),
+        None,
+    ),
+    # "هنأ رئيس الوزراء المجري فيكتور أوربان الرئيس التركي": the subject is Hungary's premier
+    (
+        "FR-internationalNews-2006-20180625",
+        3920,
+        4032,
+        "SUPPORT",
+        {"ac:hungary"},
+        {"ac:turkey"},
+        set(),
+        None,
+    ),
+    # "أعادت كوريا الشمالية رفات يعتقد أنها لجنود أمريكيين": remains handed back concede
+    (
+        "BB-internationalNews-858-20180727",
+        0,
+        141,
+        "CONCEDE",
+        {"ac:north_korea"},
+        set(),
+        set(),
+        None,
+    ),
+    # "دانت محكمة بريطانية الأربعاء متطرفا": a court convicts (coerces), it does not accuse
+    (
+        "FR-internationalNews-2387-20180719",
+        0,
+        127,
+        "COERCE",
+        {"ac:united_kingdom"},
+        set(),
+        set(),
+        None,
+    ),
     # "عن استهداف قاعدة للتحالف الدولي في منطقة عين عيسى": the coalition owns the base that
     # was hit; "لـ" after a site is its owner, not the attack's doer
     ("SK-middleEast-2133-20180604", 472, 606, "ASSAULT", set(), {"ac:cjtf_oir"}, set(), None),
@@ -563,6 +613,39 @@ def test_a_verb_of_force_begun_is_an_event() -> None:
     assert any("ac:houthis" in _ids(e.targets) for e in events), [e.summary for e in events]
 
 
+# "الهجوم المسلح الذي أودى الثلاثاء بحياة شرطيتين وطالب": a student among the dead, no demand
+STUDENT = ("AL-internationalNews-1389-20180530", 0, 168)
+
+
+def test_a_student_among_the_dead_is_no_demand() -> None:
+    events = _events(*STUDENT)
+    assert any(e.type == "ASSAULT" for e in events)
+    assert not [e.summary for e in events if e.type == "REQUEST"]
+
+
+# "دانت محكمة بريطانية ... متطرفا ... بالتخطيط للاعتداء على مقر رئيسة الوزراء": the attack
+# plotted is planned, and the court's conviction is no accusation
+PLOTTED = ("FR-internationalNews-2387-20180719", 128, 234)
+
+
+def test_an_attack_plotted_is_planned() -> None:
+    events = _events(*PLOTTED)
+    plotted = [e for e in events if e.rules["type"].startswith("trigger.n.اعتداء")]
+    assert plotted and all(e.status == "planned" for e in plotted), [e.summary for e in events]
+    assert any(e.type == "COERCE" for e in events)
+    assert not [e.summary for e in events if e.type == "ACCUSE"]
+
+
+# "ودانوا العملية التركية في شمال سوريا": the verb names its plural subject in itself; the
+# operation after it is its object, and the operation's nisba no doer
+CONDEMNED = ("FR-middleEast-271-20180413", 237, 377)
+
+
+def test_the_object_of_a_plural_verb_is_no_doer() -> None:
+    accused = [e for e in _events(*CONDEMNED) if e.type == "ACCUSE"]
+    assert not [e.summary for e in accused if "ac:turkey" in _ids(e.actors)]
+
+
 def _ids(refs: tuple) -> set[str]:  # type: ignore[type-arg]
     return {r.entity_id for r in refs}
 
@@ -573,7 +656,7 @@ def test_cases_are_train_articles() -> None:
         *CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES, *NOT_DOER_CASES, *TARGET_CASES,
         *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES, BEGUN, TURN,
         HALTED, ADDRESS, KILLED, *MET_DEATH, PUBLISHED, UNANSWERED,
-        CONGRATULATIONS,
+        CONGRATULATIONS, STUDENT, PLOTTED, CONDEMNED,
     )  # fmt: skip
     assert {c[0] for c in cited} <= train
 

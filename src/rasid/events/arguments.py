@@ -221,6 +221,10 @@ def assign_roles(
         participants = [p for p in participants if p not in claimed]
 
     agent_at = view.find_phrase(lex.cues["agent_markers"], head, hi)
+    if agent_at is not None and verb and words[agent_at[0] - 1].bare in lex.words["relative"]:
+        # "بكين تهنئ أردوغان و"تحترم الخيار الذي قام به الشعب التركي"": after a relative
+        # pronoun the marker names the doer of a noun, never of a verb
+        agent_at = None
     if material:
         # "برصاص", "بنيران": the force that fired; a demand or a charge is done by no fire
         # ("وطالبت ... بعد مقتل 60 منهم بنيران إسرائيلية": the fire is another event's)
@@ -270,7 +274,12 @@ def assign_roles(
     target_preps = lex.words["target_preps"]
     blocked = target_preps | lex.words["prepositions"]
     # "قتلت غارة أمريكية ...": the subject of the verb is an event noun; its nisba is the doer
-    noun_subject = verb and _noun_follows(view, lex, cand.last)
+    # ("ودانوا العملية التركية": a plural subject in the verb, the noun after it its object)
+    noun_subject = (
+        verb
+        and not _plural_subject_suffix(words[cand.head].bare)
+        and _noun_follows(view, lex, cand.last)
+    )
     # "قتل لغم حوثي آخر": a weapon as the subject, its nisba the side that laid or fired it
     weapon_subject = (
         verb

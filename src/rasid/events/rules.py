@@ -195,8 +195,8 @@ def _supported(view: SentenceView, lex: Lexicon, head: int, lo: int, plural: boo
 
 def _event_subject(view: SentenceView, lex: Lexicon, last: int) -> bool:
     """The word after a verb is an event noun ("تهدد الغارة"): the subject is an event."""
-    if last + 1 >= len(view.words):
-        return False
+    if last + 1 >= len(view.words) or view.words[last].bare.endswith("وا"):
+        return False  # "ودانوا العملية التركية": a plural subject in the verb, an object after it
     nxt = view.words[last + 1]
     forms = lex.triggers.get(nxt.text) or lex.triggers.get(nxt.bare) or ()
     return any(f.pos == "n" for f in forms)
@@ -294,6 +294,7 @@ def _judge(
         ("needs_sanction", "sanction"),
         ("needs_detainee", "detainee"),
         ("needs_sentence", "sentence"),
+        ("needs_remains", "remains"),
     ):
         # a warning's consequence may come at the end of a long sentence ("حذرت ... من أي
         # تحركات ...، مؤكدة أن واشنطن ستتخذ الإجراءات الصارمة ردا على ذلك")
@@ -314,6 +315,16 @@ def _judge(
         return None  # "Iran-backed": an adjective, not a verb
     if etype == "MOBILIZE" and w.i > 0 and view.words[w.i - 1].is_in(lex.words["published_things"]):
         return None  # "بحسب بيان نشره التحالف": a statement published, nobody deployed
+    if (
+        form.lemma == "طالب"
+        and w.i > 0
+        and w.text.startswith("و")
+        and (
+            words[w.i - 1].is_in(lex.words["persons"])
+            or words[w.i - 1].is_in(lex.words["combatant_nouns"])
+        )
+    ):
+        return None  # "بحياة شرطيتين وطالب": a student among the dead, not a demand
     if "needs_troops" in flags:
         if not view.has_phrase(lex.cues["troops"], wlo, whi):
             return None
@@ -401,6 +412,9 @@ def _judge(
         rule += "+announced"
     if view.has_phrase(lex.cues["claim"], lo, w.i) and etype == "ASSAULT":
         status = "claimed"
+    if "convicts" in flags and view.has_phrase(lex.cues["court"], max(lo, w.i - 3), w.i + 4):
+        etype, verbal = "COERCE", False  # "دانت محكمة بريطانية متطرفا": convicted
+        rule += "+court"
     if "upholds" in flags and view.has_phrase(lex.cues["verdict"], w.i + 1, whi):
         # "أيدت محكمة النقض المصرية حكم الإعدام": a court upholding a sentence coerces
         etype, verbal = "COERCE", False
