@@ -153,6 +153,25 @@ def test_the_threshold_counts_records_not_proposals() -> None:
     assert threshold <= 0.35 and cv["recall"] == round(2 / 3, 4)
 
 
+def test_a_snippet_threshold_is_chosen_for_f1() -> None:
+    """GSR's sentences of one type, 80 real events: 32 kept with no wrong record at 0.8, 16 more
+    with 32 wrong records at 0.3, 32 never proposed above 0.01. Keeping the lower band gives F1
+    0.60 against 0.57 but F-0.75 0.60 against 0.65: the articles' threshold stays above it,
+    the snippets' threshold, judged as GSR judges them, by F1, takes it."""
+    from rasid.events.train import Example, _type_thresholds
+
+    def ex(label: int, k: int) -> Example:
+        events = (f"s{k}",) if label else ()
+        return Example(("t=ASSAULT",), label, f"s{k}", "gsr", events, f"s{k}|ASSAULT|0", 1)
+
+    examples = [ex(1, k) for k in range(48)] + [ex(0, k) for k in range(48, 80)]
+    examples += [ex(1, k) for k in range(80, 112)]
+    probs = [0.8] * 32 + [0.3] * 48 + [0.01] * 32
+    thresholds = _type_thresholds(examples, probs)
+    assert thresholds["ASSAULT"] > 0.3
+    assert thresholds["ASSAULT|snippet"] <= 0.3
+
+
 def test_rasid_train_refuses_a_test_half_and_no_input(tmp_path: Path) -> None:
     test_half = tmp_path / "ant-test.json"
     test_half.write_text("[]", encoding="utf-8")

@@ -13,9 +13,10 @@ proposal is a sum over a few dozen weights, with no library at run time.
 The probability becomes the event's confidence and ``rules["decision"]`` names the model; a
 proposal below the threshold (chosen on the train half by cross-validation, for precision) is
 dropped. A snippet (up to three sentences with no publication day, ``is_snippet``) is held to the
-threshold chosen on GSR's sentences judged alone: an article's proposals and a lone sentence's
-score on different footing (one mention of the type in the whole text, no date to weigh), and the
-bar set for articles drops half the attacks told in a single sentence.
+threshold chosen on GSR's sentences judged alone, by F1 as GSR judges them: an article's
+proposals and a lone sentence's score on different footing (one mention of the type in the whole
+text, no date to weigh), and the bar set for articles drops half the attacks told in a single
+sentence.
 ``RASID_MIN_CONFIDENCE`` (or ``rasid extract/ingest --min-confidence``) moves the threshold;
 with no model file the proposals pass unchanged. A proposal with neither actor, target,
 claimant nor place is never an event record (it names nobody and nowhere: the sentence stays

@@ -30,7 +30,7 @@ from rasid.events.arguments import (
 )
 from rasid.events.context import DocIndex, Placed, SentenceView, Word, view_sentence
 from rasid.events.lexicon import Lexicon, load_lexicon
-from rasid.events.rules import Candidate, find_candidates
+from rasid.events.rules import PAST_OF_KANA, Candidate, find_candidates
 from rasid.events.setting import PRECISION, find_place, find_time, find_town, town_location
 from rasid.events.speech import SpeechAct, find_speech, speech_types
 from rasid.kb import KnowledgeBase, load_kb
@@ -679,9 +679,6 @@ def _near_day(date: str | None, anchor: dt.date | None) -> bool:
     if not date or anchor is None or len(date) != 10:
         return False
     return 0 <= (anchor - dt.date.fromisoformat(date)).days <= FOCAL_DAYS
-
-
-PAST_OF_KANA = frozenset({"كان", "كانت", "كانوا", "كانا", "كنا"})
 
 
 def _pluperfect(view: SentenceView, cand: Candidate) -> bool:

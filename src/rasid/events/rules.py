@@ -193,6 +193,14 @@ def _supported(view: SentenceView, lex: Lexicon, head: int, lo: int, plural: boo
     )
 
 
+def _managed(view: SentenceView, lex: Lexicon, prep: int, lo: int) -> bool:
+    """The preposition at ``prep`` is "من" after a verb of managing ("تمكن الجيش الوطني اليمني
+    من قتل وأسر عشرات"): the verbal noun after it is the act done."""
+    if view.words[prep].text != "من":
+        return False
+    return any(view.words[k].is_in(lex.words["managed"]) for k in range(max(lo, prep - 6), prep))
+
+
 def _event_subject(view: SentenceView, lex: Lexicon, last: int) -> bool:
     """The word after a verb is an event noun ("تهدد الغارة"): the subject is an event."""
     if last + 1 >= len(view.words) or view.words[last].bare.endswith("وا"):
@@ -202,9 +210,13 @@ def _event_subject(view: SentenceView, lex: Lexicon, last: int) -> bool:
     return any(f.pos == "n" for f in forms)
 
 
+PAST_OF_KANA = frozenset({"كان", "كانت", "كانوا", "كانا", "كنا"})
+
+
 def _modal_before(view: SentenceView, lex: Lexicon, lo: int, head: int) -> bool:
     """A possibility before the trigger ("قد يؤدي", "يمكن أن"); "قد" before a past verb is
-    a perfect ("قد انسحبت"), not a possibility."""
+    a perfect ("قد انسحبت"), not a possibility, and so is "قد" after a past "كان" ("وكان كوشنر
+    قد تحدث": a past verb of the form تفعّل opens with ت as a present one does)."""
     words = view.words
     i = max(lo, head - 8)
     while i < head:
@@ -214,7 +226,8 @@ def _modal_before(view: SentenceView, lex: Lexicon, lo: int, head: int) -> bool:
         a, b = found
         if b - a == 1 and words[a].bare == "قد":
             nxt = words[a + 1].bare if a + 1 < len(words) else ""
-            if nxt[:1] in ("ي", "ت", "ن"):
+            pluperfect = any(words[k].bare in PAST_OF_KANA for k in range(max(lo, a - 10), a))
+            if nxt[:1] in ("ي", "ت", "ن") and not pluperfect:
                 return True
             i = a + 1
             continue
@@ -385,7 +398,12 @@ def _judge(
         and words[last + 1].is_in(lex.words["day_words"])
     ):
         return None  # "فجر الجمعة": the dawn of a day, not "blew up"
-    if form.pos == "v" and w.i > 0 and words[w.i - 1].text in lex.words["verb_blockers"]:
+    if (
+        form.pos == "v"
+        and w.i > 0
+        and words[w.i - 1].text in lex.words["verb_blockers"]
+        and not _managed(view, lex, w.i - 1, lo)
+    ):
         return None  # "من أجل": a noun after a preposition, not the verb
     after = (w.i + 1, min(hi, w.i + 7))
     if form.pos == "n" and view.has_phrase(lex.cues["hypothetical_after"], *after):

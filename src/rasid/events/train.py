@@ -45,6 +45,9 @@ C_GRID = (0.03, 0.1, 0.3, 1.0)
 FOLDS = 5
 MIN_FEATURE_COUNT = 2
 BETA = 0.75
+# a snippet's threshold is chosen on GSR's sentences, which are judged by F1: a sentence read
+# alone has no article around it to make up for an attack it drops
+SNIPPET_BETA = 1.0
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,7 @@ def _best_threshold(
     probs: Sequence[float],
     real: int,
     smoothing: int = SMOOTHING,
+    beta: float = BETA,
 ) -> tuple[float, dict[str, float]]:
     """The threshold of the best out-of-fold F-beta of the records ``idx`` would make, out of
     ``real`` events to find, the F-beta averaged over the thresholds next to it: the curve is
@@ -197,7 +201,7 @@ def _best_threshold(
     curve = {}
     for step in steps:
         tp, fp = _record_scores(examples, idx, probs, step / 100)
-        curve[step] = (_fbeta(tp, fp, real), tp, fp)
+        curve[step] = (_fbeta(tp, fp, real, beta), tp, fp)
 
     def smoothed(step: int) -> float:
         near = [curve[k][0] for k in range(step - smoothing, step + smoothing + 1) if k in curve]
@@ -238,11 +242,12 @@ def _type_thresholds(examples: Sequence[Example], probs: Sequence[float]) -> dic
         if real >= MIN_TYPE_EVENTS:
             out[etype] = _best_threshold(examples, idx, probs, real, TYPE_SMOOTHING)[0]
         # a text of a sentence or two with no publication day is judged as GSR judges its
-        # sentences, alone: its threshold is chosen on them alone (``decide.is_snippet``)
+        # sentences, alone and by F1: its threshold is chosen on them alone
+        # (``decide.is_snippet``)
         alone = [i for i in idx if examples[i].origin == "gsr"]
         real = len({e for i in alone for e in examples[i].events})
         if real >= MIN_TYPE_EVENTS:
-            best, _ = _best_threshold(examples, alone, probs, real, TYPE_SMOOTHING)
+            best, _ = _best_threshold(examples, alone, probs, real, TYPE_SMOOTHING, SNIPPET_BETA)
             out[snippet_key(etype)] = best
     return out
 
