@@ -192,6 +192,20 @@ CASES = [
     # "تمكن الجيش الوطني اليمني من قتل وأسر عشرات من مليشيات الحوثي": the verbal noun after a
     # verb of managing is the act done, not a noun after a preposition
     ("SK-middleEast-3166-20180729", 664, 808, "ASSAULT", set(), {"ac:houthis"}, set(), None),
+    # "ووصف ترامب شهادة كافانو أمام مجلس الشيوخ بأنها "أمينة وقوية"": a description that praises
+    (
+        "BB-internationalNews-1114-20180928",
+        768,
+        881,
+        "SUPPORT",
+        {"ac:united_states"},
+        set(),
+        set(),
+        None,
+    ),
+    # "قال ... أنور قرقاش ... إن التحرير الكامل لمدينة درنة ... خطوة إيجابية": words that hail
+    ("SK-middleEast-2656-20180629", 0, 148, "SUPPORT", {"ac:uae"}, set(), set(), None),
+    # "دانت محكمة بريطانية الأربعاء متطرفا": a court convicts (coerces), it does not accuse
     (
         "FR-internationalNews-2387-20180719",
         0,
@@ -689,8 +703,13 @@ CONDEMNED = ("FR-middleEast-271-20180413", 237, 377)
 
 
 def test_the_object_of_a_plural_verb_is_no_doer() -> None:
+    """... and the verb joined by "و" goes on with the doer named before it ("جدد وزراء
+    الخارجية العرب": the Arab League's council)."""
     accused = [e for e in _events(*CONDEMNED) if e.type == "ACCUSE"]
     assert not [e.summary for e in accused if "ac:turkey" in _ids(e.actors)]
+    assert any(
+        "ac:arab_league" in _ids(e.actors) and "ac:turkey" in _ids(e.targets) for e in accused
+    ), [e.summary for e in accused]
 
 
 # "وهما يضربان ويركلان الجنود الإسرائيليين": hitting, not a strike (a strike's present is

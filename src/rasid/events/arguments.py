@@ -462,9 +462,12 @@ def assign_roles(
             else:
                 actors.append(near)
                 rules["actors"] = "subject_before_verb" if verb else "light_verb_subject"
+    # "جدد وزراء الخارجية العرب ... رفضهم ...، ودانوا العملية التركية": a verb joined by "و"
+    # with its plural subject in itself goes on with the doer named before
+    joined = suffixed and words[head].text[:1] in ("و", "ف")
     if (
         not actors
-        and (complement_first or charged)
+        and (complement_first or charged or joined)
         and not light_object
         and cand.type in VERBAL_TYPES
         and prev_actor is not None

@@ -308,6 +308,7 @@ def _judge(
         ("needs_detainee", "detainee"),
         ("needs_sentence", "sentence"),
         ("needs_remains", "remains"),
+        ("needs_praise", "praise"),
     ):
         # a warning's consequence may come at the end of a long sentence ("حذرت ... من أي
         # تحركات ...، مؤكدة أن واشنطن ستتخذ الإجراءات الصارمة ردا على ذلك")
