@@ -34,10 +34,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
 from typing import Any
 
 from rasid.doc import Doc
-from rasid.events.features import event_features
+from rasid.events.features import SentenceFacts, event_features, sentence_facts
 from rasid.records import Event
 
 MODEL_FILE = "event_decider.json"
@@ -55,7 +56,7 @@ class Decider:
     thresholds: dict[str, float] = dataclasses.field(default_factory=dict)  # per event type
 
     def probability(self, features: Iterable[str]) -> float:
-        z = self.bias + sum(self.weights.get(f, 0.0) for f in set(features))
+        z = self.bias + sum(map(self.weights.get, set(features), repeat(0.0)))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -138,13 +139,24 @@ def decide_events(doc: Doc, proposed: Sequence[Event]) -> list[Event]:
     per_sentence = Counter(e.sources[0].start for e in proposed)
     per_type = Counter(e.type for e in proposed)
     snippet = is_snippet(doc)
+    # a sentence's facts and a type's threshold, once each, not once a proposal
+    facts: dict[tuple[int, int, str], SentenceFacts] = {}
+    thresholds: dict[str, float] = {}
     kept = []
     for ev in proposed:
         if not (ev.actors or ev.targets or ev.claimed_by or ev.location):
             continue  # nobody and nowhere: a mention to search, not an event record
-        feats = event_features(doc, ev, per_sentence[ev.sources[0].start], per_type[ev.type])
+        src = ev.sources[0]
+        key = (src.start, src.end, src.sentence)
+        said = facts.get(key)
+        if said is None:
+            said = facts[key] = sentence_facts(doc, src)
+        feats = event_features(doc, ev, per_sentence[src.start], per_type[ev.type], said)
         p = decider.probability(feats)
-        if p < threshold_for(decider, ev.type, snippet):
+        threshold = thresholds.get(ev.type)
+        if threshold is None:
+            threshold = thresholds[ev.type] = threshold_for(decider, ev.type, snippet)
+        if p < threshold:
             continue
         rules = dict(ev.rules)
         rules["decision"] = decider.name

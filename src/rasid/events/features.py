@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from rasid.doc import Doc
 from rasid.events.lexicon import load_lexicon
-from rasid.records import Event, day_number
+from rasid.records import Event, Source, day_number
 from rasid.text.normalize import normalize_key
 
 QUOTE_MARK = re.compile('["«»“”]')
@@ -43,10 +44,45 @@ def _date_gap(event: Event, anchor: str | None) -> str:
     return _bucket(pub - day, (1, 3, 7, 31, 365))
 
 
-def event_features(doc: Doc, event: Event, same_sentence: int, same_type: int) -> list[str]:
-    """The named features of one proposed event mention."""
-    src = event.sources[0]
+class SentenceFacts(NamedTuple):
+    """What the features read of a proposal's sentence: the same for every proposal made from
+    it, so ``decide_events`` works them out once a sentence (``sentence_facts``)."""
+
+    para: int  # line breaks before the sentence
+    words: list[str]
+    caption: bool
+    quote: bool
+    word_features: list[str]  # "w=" of each distinct word longer than a letter
+
+
+def sentence_facts(doc: Doc, src: Source) -> SentenceFacts:
+    """The facts of the sentence a proposal's first source quotes."""
     text = doc.article.text
+    # the sentence's words from the document's normalized text, not normalized again (the
+    # same words), when the source is a sentence of this document, as a proposal's is
+    own = text[src.start : src.end] == src.sentence
+    words = doc.norm.words_of(src.start, src.end) if own else normalize_key(src.sentence).split()
+    return SentenceFacts(
+        para=text.count("\n", 0, src.start),
+        words=words,
+        caption=doc.article.is_caption(src.start, src.end),
+        quote=QUOTE_MARK.search(src.sentence) is not None,
+        word_features=[f"w={w}" for w in dict.fromkeys(words) if len(w) > 1],
+    )
+
+
+def event_features(
+    doc: Doc,
+    event: Event,
+    same_sentence: int,
+    same_type: int,
+    facts: SentenceFacts | None = None,
+) -> list[str]:
+    """The named features of one proposed event mention (``facts``: its sentence's, when the
+    caller has them for several proposals of the sentence)."""
+    src = event.sources[0]
+    if facts is None:
+        facts = sentence_facts(doc, src)
     rules = event.rules
     t = event.type
     trigger = rules.get("type", "")
@@ -54,11 +90,8 @@ def event_features(doc: Doc, event: Event, same_sentence: int, same_type: int) -
     quoted = "+quoted" in trigger
     trigger = trigger.replace("+quoted", "")
     pos = trigger.split(".")[1] if trigger.count(".") >= 2 else "?"
-    para = text.count("\n", 0, src.start)
-    # the sentence's words from the document's normalized text, not normalized again (the
-    # same words), when the source is a sentence of this document, as a proposal's is
-    own = text[src.start : src.end] == src.sentence
-    words = doc.norm.words_of(src.start, src.end) if own else normalize_key(src.sentence).split()
+    para = facts.para
+    words = facts.words
     gap = _date_gap(event, doc.anchor)
     how = {
         "act": rules.get("actors", "none" if not event.actors else "other"),
@@ -82,8 +115,8 @@ def event_features(doc: Doc, event: Event, same_sentence: int, same_type: int) -
         f"ntype={_bucket(same_type, (1, 2, 4, 8))}",
         f"claimed={bool(event.claimed_by)}",
         f"toll={event.fatalities is not None or event.injuries is not None}",
-        f"caption={doc.article.is_caption(src.start, src.end)}",
-        f"quote={QUOTE_MARK.search(src.sentence) is not None}",
+        f"caption={facts.caption}",
+        f"quote={facts.quote}",
         f"anchor={doc.anchor_kind}",
         "bias_feature",
     ]
@@ -104,5 +137,5 @@ def event_features(doc: Doc, event: Event, same_sentence: int, same_type: int) -
         gathering = load_lexicon().words["gathering"]
         gathers = any(w in gathering or (w[:1] in "وف" and w[1:] in gathering) for w in words)
         f.append(f"gather={gathers}")
-    f += [f"w={w}" for w in dict.fromkeys(words) if len(w) > 1]
+    f += facts.word_features
     return f
