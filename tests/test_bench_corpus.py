@@ -47,6 +47,9 @@ def test_bench_command_reports_each_phase(tmp_path: Path) -> None:
     # every phase is also a ratio to the reference pass over the same articles, same process
     for r in results.values():
         assert r["reference"]["articles"] == 6 and r["reference"]["articles_per_s"] > 0
+        # the fastest of its passes, each listed
+        assert r["reference"]["best_of"] == len(r["reference"]["pass_articles_per_s"]) == 5
+        assert r["reference"]["articles_per_s"] == max(r["reference"]["pass_articles_per_s"])
         assert r["ratio"] == round(r["articles_per_s"] / r["reference"]["articles_per_s"], 4)
     assert results["pipeline"]["pipeline_ratio"] > 0
     assert json.loads(out.stdout)["machine"]["cpus"] >= 1

@@ -113,10 +113,32 @@ class _Progress:
 # given as a ratio to it, measured in the same process right after: machines differ by a factor
 # of two or more, ratios much less.
 _REFERENCE_WORDS = re.compile("هجوم|غارة|قصف|مقتل|انفجار|اشتباك|صاروخ|قوات")
+# The pass is short (about a second over the whole ANT corpus), so one moment of load from
+# another job moved its rate, and every ratio with it, by up to a half; the fastest of a few
+# passes is the machine's rate. Passes stop early once they have taken REFERENCE_BUDGET_S in
+# all (a million articles take that long in one pass, and over that long the load evens out).
+REFERENCE_PASSES = 5
+REFERENCE_BUDGET_S = 30.0
 
 
-def reference_pass(path: str, limit: int | None, repeat: int = 1) -> dict[str, Any]:
-    """Articles per second of the reference pass over the same articles a phase reads."""
+def reference_pass(
+    path: str, limit: int | None, repeat: int = 1, passes: int = REFERENCE_PASSES
+) -> dict[str, Any]:
+    """Articles per second of the reference pass over the same articles a phase reads: the
+    fastest of up to ``passes`` passes (each pass's rate is listed)."""
+    rates: list[float] = []
+    best: dict[str, Any] = {}
+    spent = 0.0
+    while len(rates) < max(1, passes) and (not rates or spent < REFERENCE_BUDGET_S):
+        one = _reference_once(path, limit, repeat)
+        spent += one["seconds"]
+        rates.append(one["articles_per_s"] or 0.0)
+        if not best or (one["articles_per_s"] or 0.0) > (best["articles_per_s"] or 0.0):
+            best = one
+    return {**best, "best_of": len(rates), "pass_articles_per_s": rates}
+
+
+def _reference_once(path: str, limit: int | None, repeat: int) -> dict[str, Any]:
     n = hits = 0
     started = time.perf_counter()
     for _ in range(repeat):
