@@ -271,11 +271,15 @@ def view_sentence(
     entity_of: dict[str, Entity],
     connectors: frozenset[str],
     index: DocIndex | None = None,
+    span: tuple[int, int] | None = None,
 ) -> SentenceView:
     """Words, clauses and placed layers of one sentence (``index``: the document's layers
-    sorted once, for a walk over many sentences)."""
+    sorted once, for a walk over many sentences; ``span``: the sentence's normalized bounds,
+    when the walk has them already)."""
     norm = doc.norm
-    ns, ne = norm.to_normalized(sentence.start), norm.to_normalized(sentence.end)
+    if span is None:
+        span = norm.to_normalized(sentence.start), norm.to_normalized(sentence.end)
+    ns, ne = span
     if index is None:
         index = DocIndex(doc)
     words: list[Word] = []

@@ -155,17 +155,17 @@ def read_article(doc: Doc) -> ArticleReading:
     body_para = -1
     last_para = None
     index = DocIndex(doc)
+    to_normalized = doc.norm.to_normalized
     for sent in doc.sentences:
         if sent.kind in SKIP_KINDS:
             continue
         if sent.paragraph != last_para:
             body_para += 1
             last_para = sent.paragraph
-        if not index.may_report(
-            doc.norm.to_normalized(sent.start), doc.norm.to_normalized(sent.end), lex.scan_words
-        ):
+        span = to_normalized(sent.start), to_normalized(sent.end)
+        if not index.may_report(*span, lex.scan_words):
             continue
-        view = view_sentence(doc, sent, entities, connectors, index)
+        view = view_sentence(doc, sent, entities, connectors, index, span)
         if sent.start < dateline_end:
             # "دبي، الإمارات العربية المتحدة (CNN)--": where the story was filed, not where
             # anything happened, and nobody in it takes part

@@ -25,7 +25,7 @@ from rasid.events.arguments import _backed, _direction_en, is_place, own_side
 from rasid.events.context import Placed, SentenceView
 from rasid.events.lexicon import Lexicon, load_lexicon
 from rasid.events.rules import Candidate
-from rasid.kb import load_kb
+from rasid.kb import KnowledgeBase, load_kb
 from rasid.names import romanize_place
 from rasid.records import Entity, Location, TimeExpr
 
@@ -141,10 +141,12 @@ def _origin(view: SentenceView, lex: Lexicon, p: Placed) -> bool:
 def _sites_in(view: SentenceView, scope: tuple[int, int]) -> list[Placed]:
     """Buildings named as actors ("محيط السفارة الأمريكية في بغداد") placed at their site."""
 
-    kb = load_kb()
     out: list[Placed] = []
+    kb: KnowledgeBase | None = None  # looked up for the first actor in the scope, if any
     for p in view.mentions:
         if scope[0] <= p.first < scope[1] and p.entity is not None and p.entity.kind != "place":
+            if kb is None:
+                kb = load_kb()
             site = kb.site_of(p.entity.id)
             if site is not None:
                 out.append(Placed(p.first, p.last, mention=p.mention, entity=site))
