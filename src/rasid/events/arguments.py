@@ -85,6 +85,8 @@ def is_actor(p: Placed) -> bool:
 def _backed(view: SentenceView, p: Placed) -> bool:
     """The mention names a backer or patron ("مدعوم من إيران"), not a participant."""
     backers = load_lexicon().words["backers"]
+    if view.forms and backers.isdisjoint(view.forms):
+        return False  # no word of the sentence names a backing
     return any(view.words[i].is_in(backers) for i in range(max(0, p.first - 3), p.first))
 
 
@@ -325,7 +327,7 @@ def assign_roles(
         verb
         and cand.type in VERBAL_TYPES
         and nxt is not None
-        and nxt.is_in(lex.words["prepositions"] | lex.words["complementizers"])
+        and nxt.is_in(lex.union("prepositions", "complementizers"))
     )
     # "جدد الوزراء رفضهم قرار واشنطن": a verbal noun with its pronoun, object of a light
     # verb; its doer is the light verb's subject, never the name after it
@@ -556,7 +558,7 @@ def _objects(
                 break
             subject_end = p.last
     # "انتقد الرئيس الإيراني، حسن روحاني، الأربعاء، الرئيس الأمريكي": commas are no words
-    stops = lex.words["relative"] | lex.words["speech"]
+    stops = lex.union("relative", "speech")
     group = [
         p
         for p in free
@@ -611,7 +613,7 @@ def _apposition(view: SentenceView, group: list[Placed]) -> list[Placed]:
     if not group:
         return []
     lex = load_lexicon()
-    stops = lex.words["relative"] | lex.words["speech"]
+    stops = lex.union("relative", "speech")
     out = [group[0]]
     for p in group[1:]:
         between = view.words[out[-1].last + 1 : p.first]
@@ -709,7 +711,7 @@ def _of_genitive(view: SentenceView, lex: Lexicon, noun: int, p: Placed) -> bool
     )
     if not force:
         return False
-    blocked = lex.words["target_preps"] | lex.words["prepositions"]
+    blocked = lex.union("target_preps", "prepositions")
     if any(view.words[i].is_in(lex.words["aim_verbs"]) for i in range(max(0, noun - 2), noun)):
         return False  # "توجيه ضربة للنظام": the blow's target
     for j in range(noun + 1, min(p.first, noun + 2) + 1):
@@ -802,7 +804,7 @@ def _inside_complement(view: SentenceView, lex: Lexicon, last: int, first: int) 
     its subject. Not a phrase set off by commas ("أعلنت، في بيان، وزارة الدفاع": an aside the
     subject follows), a date ("أول من أمس"), a name, nor a preposition right after the first
     word or two of the subject ("طالب أربعة من محامي الدفاع", "دعا نواب في البرلمان")."""
-    preps = lex.words["prepositions"] | lex.words["target_preps"]
+    preps = lex.union("prepositions", "target_preps")
     skip = {
         k
         for p in (*view.mentions, *view.times)
@@ -876,7 +878,7 @@ LIGHT_REACH = 14  # words between a light verb and its event noun, commas not co
 
 
 def _light_verb_before(view: SentenceView, lex: Lexicon, head: int, lo: int) -> int | None:
-    verbs = lex.words["light_verbs"] | lex.words["undergo_verbs"] | lex.words["doing_verbs"]
+    verbs = lex.union("light_verbs", "undergo_verbs", "doing_verbs")
     seen = 0  # words passed, commas not counted ("وأطلقت قوات ...، بإسناد من ...، فجر الأربعاء،
     # معركة")
     for i in range(head - 1, max(0, lo) - 1, -1):
@@ -953,6 +955,9 @@ def find_toll(
     no_toll = lex.cues["no_toll"]
     fatal: tuple[int, str] | None = None
     injured: tuple[int, str] | None = None
+    forms = view.forms
+    if forms and kill.isdisjoint(forms) and fate.isdisjoint(forms) and hurt.isdisjoint(forms):
+        return fatal, injured, "toll.near_word"  # no word of the sentence tells of harm
     words = view.words
     for i in range(lo, hi):
         w = words[i]
@@ -1004,7 +1009,7 @@ def _count_after(
     # the number right before the word ("3 قتلى"), else the first after it ("إصابة 5"), else
     # one a little before; never across another toll word: "مقتل 3 أشخاص وإصابة 5" gives 5
     # injured, not the 3 killed, and "3 قتلى و7 جرحى" gives 3 killed, not 7
-    toll_words = lex.words["kill_words"] | lex.words["injure_words"]
+    toll_words = lex.union("kill_words", "injure_words")
 
     def clear(a: int, b: int) -> bool:
         return not any(words[k].is_in(toll_words) for k in range(a, b))
@@ -1070,7 +1075,7 @@ def _count_of_fate(view: SentenceView, lex: Lexicon, i: int, lo: int) -> tuple[i
 def _counted_people(lex: Lexicon, w: Word) -> bool:
     """The noun a number counts names people: a noun of persons, civilians or fighters, or
     the accusative singular that follows numbers from eleven ("28 مدنيا", "29 طفلا")."""
-    people = lex.words["persons"] | lex.words["civilian_nouns"] | lex.words["combatant_nouns"]
+    people = lex.union("persons", "civilian_nouns", "combatant_nouns")
     return w.is_in(people) or (len(w.bare) >= 4 and w.bare.endswith("ا"))
 
 

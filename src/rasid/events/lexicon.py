@@ -13,7 +13,7 @@ collisions found are guarded in the rules, and the lexicon README lists known on
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -51,6 +51,19 @@ class Lexicon:
     words: dict[str, frozenset[str]]  # single-word cue sets for fast membership
     scan_words: frozenset[str]  # every word that can start a trigger or a verb of saying
     trigger_words: frozenset[str] = frozenset()  # every word that can start a trigger
+    # unions of the single-word sets, made once each (``union``); not carried over by
+    # ``dataclasses.replace``, whose words may differ
+    unions: dict[tuple[str, ...], frozenset[str]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
+    def union(self, *names: str) -> frozenset[str]:
+        """The words of several single-word sets together: the rules asked for the same
+        unions once a call, each a new set."""
+        found = self.unions.get(names)
+        if found is None:
+            found = self.unions[names] = frozenset().union(*(self.words[n] for n in names))
+        return found
 
 
 def _verb_forms(stem: str, imp: str | None) -> list[tuple[str, str]]:

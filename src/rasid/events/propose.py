@@ -668,8 +668,11 @@ def _not_before(
 def _civilians_hurt(view: SentenceView, lex: Lexicon, lo: int, hi: int) -> bool:
     """A noun of civilians (a citizen, a child, women, worshippers) in the clause of a toll, and
     no noun of fighters: the victims the press does not name by their side."""
+    civilians = lex.words["civilian_nouns"]
+    if view.forms and civilians.isdisjoint(view.forms):
+        return False  # no noun of civilians in the sentence
     words = view.words[lo:hi]
-    return any(w.is_in(lex.words["civilian_nouns"]) for w in words) and not any(
+    return any(w.is_in(civilians) for w in words) and not any(
         w.is_in(lex.words["combatant_nouns"]) for w in words
     )
 

@@ -173,19 +173,20 @@ def _has_specific(view: SentenceView, lo: int, hi: int) -> bool:
 
 def _supported(view: SentenceView, lex: Lexicon, head: int, lo: int, plural: bool = False) -> bool:
     """A weak noun carried by a light verb just before it ("عقد اجتماعا", "توصلا إلى اتفاق")."""
-    verbs = lex.words["light_verbs"] | lex.words["undergo_verbs"]
+    verbs = lex.union("light_verbs", "undergo_verbs")
     # eight words back, commas not counted ("أكد الشيخ خالد بن أحمد، وزير الخارجية البحريني،
-    # الثلاثاء، على تأييد بلاده")
-    seen = 0
-    for i in range(head - 1, max(lo, 0) - 1, -1):
-        w = view.words[i]
-        if w.text == ",":
-            continue
-        if w.is_in(verbs):
-            return True
-        seen += 1
-        if seen >= 8:
-            break
+    # الثلاثاء، على تأييد بلاده"); none to look for when the sentence has none
+    if not (view.forms and verbs.isdisjoint(view.forms)):
+        seen = 0
+        for i in range(head - 1, max(lo, 0) - 1, -1):
+            w = view.words[i]
+            if w.text == ",":
+                continue
+            if w.is_in(verbs):
+                return True
+            seen += 1
+            if seen >= 8:
+                break
     # or, for one meeting, a named person right after it ("استقباله رئيس الوزراء الكاظمي")
     return not plural and any(
         head < p.first <= head + 5 and p.entity is not None and p.entity.kind == "person"
