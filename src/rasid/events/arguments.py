@@ -131,11 +131,29 @@ def find_mode(view: SentenceView, lex: Lexicon, etype: str, lo: int, hi: int) ->
     }.get(etype)
     if table is None:
         return None
+    modes = lex.modes[table]
+    if view.forms and _first_words(modes).isdisjoint(view.forms):
+        return _DEFAULT_MODES.get(etype, "troops")  # no mode's phrase starts in the sentence
     for scope in ((lo, hi), (0, len(view.words))):
-        for mode, phrases in lex.modes[table]:
+        for mode, phrases in modes:
             if view.has_phrase(phrases, *scope):
                 return mode
-    return {"ASSAULT": "unspecified", "CONSULT": "meet"}.get(etype, "troops")
+    return _DEFAULT_MODES.get(etype, "troops")
+
+
+_DEFAULT_MODES = {"ASSAULT": "unspecified", "CONSULT": "meet"}
+_FIRST_WORDS: dict[int, tuple[object, frozenset[str]]] = {}
+
+
+def _first_words(modes: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]) -> frozenset[str]:
+    """The words any phrase of a table of modes starts with, once a table (the lexicon's
+    tables live as long as the process; the table is kept with its words so that its id
+    stays its own)."""
+    entry = _FIRST_WORDS.get(id(modes))
+    if entry is None or entry[0] is not modes:
+        words = frozenset(p[0] for _mode, phrases in modes for p in phrases if p)
+        entry = _FIRST_WORDS[id(modes)] = (modes, words)
+    return entry[1]
 
 
 def _entities(items: list[Placed]) -> tuple[Entity, ...]:
@@ -653,6 +671,14 @@ def _instrument(view: SentenceView, lex: Lexicon, start: int, hi: int) -> int | 
     cause ("جراء"، "إثر") or an attack or weapon noun behind a preposition ("في غارة"،
     "بقذيفة"). A weapon without one is the subject ("قتلت طائرات التحالف")."""
     causes, weapons = lex.words["cause_words"], lex.words["weapon"]
+    forms = view.forms
+    if (
+        forms
+        and causes.isdisjoint(forms)
+        and weapons.isdisjoint(forms)
+        and _attack_nouns(lex).isdisjoint(forms)
+    ):
+        return None  # no word of the sentence can tell what the harm came from
     for k in range(start, min(hi, len(view.words))):
         w = view.words[k]
         if w.is_in(causes):
@@ -666,6 +692,23 @@ def _instrument(view: SentenceView, lex: Lexicon, start: int, hi: int) -> int | 
         if prefixed or (before is not None and before.bare in ("في", "خلال")):
             return k
     return None
+
+
+_ATTACK_NOUNS: dict[int, tuple[Lexicon, frozenset[str]]] = {}
+
+
+def _attack_nouns(lex: Lexicon) -> frozenset[str]:
+    """Every word with an attack noun among its trigger forms: ``_attack_noun`` is true of
+    none but them, by its text or its bare form. Once a lexicon."""
+    entry = _ATTACK_NOUNS.get(id(lex))
+    if entry is None or entry[0] is not lex:
+        words = frozenset(
+            k
+            for k, forms in lex.triggers.items()
+            if any(f.type == "ASSAULT" and f.pos == "n" for f in forms)
+        )
+        entry = _ATTACK_NOUNS[id(lex)] = (lex, words)
+    return entry[1]
 
 
 def _attack_noun(lex: Lexicon, w: Word, whole: bool = False) -> bool:
