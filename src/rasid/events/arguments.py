@@ -555,7 +555,17 @@ def _objects(
         return []
     preps = lex.words["target_preps"]
     kill = lex.words["kill_words"]
-    for k in range(cand.head, min(len(words), cand.last + 14)):
+    forms = view.forms
+    # the group after a target preposition or a kill word: none to look for when the
+    # sentence has neither and the trigger kills nobody
+    aimed = not (
+        forms
+        and preps.isdisjoint(forms)
+        and kill.isdisjoint(forms)
+        and "kill" not in cand.form.flags
+    )
+    stop = min(len(words), cand.last + 14) if aimed else cand.head
+    for k in range(cand.head, stop):
         w = words[k]
         is_kill = (k > cand.last and w.is_in(kill)) or (
             k == cand.head and "kill" in cand.form.flags

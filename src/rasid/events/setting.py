@@ -249,6 +249,8 @@ def find_town(view: SentenceView, lex: Lexicon, lo: int, hi: int) -> tuple[int, 
     noun in [lo, hi) ("بمديرية التحيتا", "قرية عين عيسى") or after an area's noun with its
     article ("في منطقة الزوب")."""
     nouns, areas = lex.words["town_nouns"], lex.words["area_nouns"]
+    if view.forms and nouns.isdisjoint(view.forms) and areas.isdisjoint(view.forms):
+        return None  # no town or area noun in the sentence
     covered = {i for p in view.mentions for i in range(p.first, p.last + 1)}
     words = view.words
     for i in range(max(lo, 0), min(hi, len(words)) - 1):
