@@ -21,7 +21,7 @@ report an event without a verb or a date (they are dropped unless fresh and spec
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 from rasid.events.context import Placed, SentenceView, Word
@@ -241,10 +241,15 @@ def find_candidates(view: SentenceView, lex: Lexicon) -> list[Candidate]:
     words = view.words
     if not words:
         return []
-    triggers = lex.triggers
-    if view.forms and lex.trigger_words.isdisjoint(view.forms):
+    # the sentence's words that start a trigger, as a set of a few: the walk over the words
+    # then tests each against it, not against the 91,000 keys of the triggers (whose look-ups
+    # leave the processor's caches)
+    starts: Container[str] = (
+        lex.trigger_words.intersection(view.forms) if view.forms else lex.triggers
+    )
+    if not starts:
         return []
-    heads = [w for w in words if w.text in triggers or w.bare in triggers]
+    heads = [w for w in words if w.text in starts or w.bare in starts]
     if not heads:
         return []
     # sport, markets, weather, accidents: their attacks and blows are figures of speech
