@@ -32,6 +32,17 @@ pytestmark = [
 
 # (article, start, end, type, trigger rule, dates it may not have, date it must have or None)
 DATE_CASES = [
+    # "زعمت وزيرة الدفاع الفرنسية أن قمرا اصطناعيا روسيا تجسس ... العام الماضي": last year is
+    # when the spying was, not when it was charged
+    (
+        "SK-internationalNews-3156-20180907",
+        0,
+        179,
+        "ACCUSE",
+        "trigger.v.زعم",
+        {"2017"},
+        None,
+    ),
     # "في أكثر الأيام دموية ... منذ حرب غزة عام 2014، قُتل ...": 2014 opens the comparison
     ("AL-internationalNews-1171-20180515", 802, 953, "ASSAULT", "trigger.v.قتل", {"2014"}, None),
     # "ندد ... بالاتفاق الذي أبرمته الدول الكبرى مع إيران في 2015": 2015 is the deal's
@@ -87,6 +98,7 @@ def _texts() -> dict[str, tuple[str, str | None]]:
             PLOTTED,
             CONDEMNED,
             HITTING,
+            FAREWELL,
             ("FR-middleEast-18-20180215",),
             *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES,
         )
@@ -721,6 +733,14 @@ def test_hitting_is_no_strike() -> None:
     assert not [e.summary for e in _events(*HITTING) if e.type == "PROTEST"]
 
 
+# "احتشد أكثر من مليون شخص في بريطانيا لوداع الأميرة ديانا": a crowd bidding farewell
+FAREWELL = ("CN-internationalNews-579-20180907", 1973, 2160)
+
+
+def test_a_crowd_bidding_farewell_is_no_protest() -> None:
+    assert not [e.summary for e in _events(*FAREWELL) if e.type == "PROTEST"]
+
+
 def _ids(refs: tuple) -> set[str]:  # type: ignore[type-arg]
     return {r.entity_id for r in refs}
 
@@ -731,7 +751,7 @@ def test_cases_are_train_articles() -> None:
         *CASES, *DATE_CASES, *APART_CASES, *SAID_AT_CASES, *NOT_DOER_CASES, *TARGET_CASES,
         *TOWN_CASES, *CARRIED_CASES, *BACKGROUND_CASES, *PLACE_CASES, BEGUN, TURN,
         HALTED, ADDRESS, KILLED, *MET_DEATH, PUBLISHED, UNANSWERED,
-        CONGRATULATIONS, STUDENT, PLOTTED, CONDEMNED, HITTING,
+        CONGRATULATIONS, STUDENT, PLOTTED, CONDEMNED, HITTING, FAREWELL,
     )  # fmt: skip
     assert {c[0] for c in cited} <= train
 

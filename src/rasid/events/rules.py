@@ -254,6 +254,9 @@ def find_candidates(view: SentenceView, lex: Lexicon) -> list[Candidate]:
         return []
     # sport, markets, weather, accidents: their attacks and blows are figures of speech
     blocked = view.has_phrase(lex.cues["domain_block"], 0, len(words))
+    # a crowd that gathers to bid farewell or to celebrate ("احتشد أكثر من مليون شخص ... لوداع
+    # الأميرة ديانا") protests nothing
+    farewell = view.has_phrase(lex.cues["not_protest"], 0, len(words))
     found: dict[tuple[str, int], Candidate] = {}
     # a word inside a name ("قيادة العمليات المشتركة", "مشتاق طالب") is not a trigger
     inside = {i for p in view.mentions for i in range(p.first + (p.last > p.first), p.last + 1)}
@@ -262,6 +265,8 @@ def find_candidates(view: SentenceView, lex: Lexicon) -> list[Candidate]:
             continue
         for form, last in _match_triggers(view, lex, w):
             if blocked and form.type in FIGURATIVE:
+                continue
+            if farewell and form.type == "PROTEST":
                 continue
             if (form.type, w.i) in found:
                 continue  # the verb was taken; its noun reading is a fallback only

@@ -191,6 +191,7 @@ def find_time(
             and not time.rule.endswith(".by")
             and not time.open_range
             and not (cand.form.pos == "v" and _described(view, lex, cand.head, t.first))
+            and not ("verbal" in cand.form.flags and _content(view, lex, cand.last, t.first))
         )
 
     side = own_side(view, lex, cand.head, 0, len(view.words))
@@ -213,6 +214,14 @@ def _described(view: SentenceView, lex: Lexicon, head: int, at: int) -> bool:
     قتلت سليماني ... في يناير"), so it is not used there."""
     relative = lex.words["relative"]
     return any(view.words[i].bare in relative for i in range(head + 1, at))
+
+
+def _content(view: SentenceView, lex: Lexicon, last: int, at: int) -> bool:
+    """A date after "أن" that follows a verb of saying, charging or claiming dates what is said
+    ("زعمت وزيرة الدفاع الفرنسية أن قمرا اصطناعيا روسيا تجسس ... العام الماضي"), not the act of
+    saying it."""
+    said = lex.words["complementizers"]
+    return any(view.words[i].bare in said for i in range(last + 1, at))
 
 
 def _nearest(view: SentenceView, times: list[Placed], head: int) -> Placed:

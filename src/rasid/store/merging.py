@@ -81,6 +81,22 @@ def _store_candidates(cur: Cursor, ev: Event, blocks: list[tuple[str, list[Any]]
     places = sorted(_related_places(ev))
     people = sorted(entity_ids(ev.actors) | entity_ids(ev.targets) | entity_ids(ev.claimed_by))
     by_place: set[str] = set()
+    if ev.location is not None and ev.location.precision in ("country", "region"):
+        # "in Iraq": every stored place inside the country is as near as the in-memory merge
+        # finds it (``places_compatible``: nested either way), not only the country's own
+        # events; the block holds the type, the days and the country
+        rows = " UNION ALL ".join(
+            f"SELECT event_id FROM {table} WHERE {where}"
+            for table, (where, _) in zip(
+                _tables(cur, "ix_event_mentions_long"), blocks, strict=True
+            )
+        )
+        by_place |= set(
+            cur.column(
+                f"SELECT event_id FROM ({rows}) AS c ORDER BY event_id LIMIT ?",
+                [*(v for _, ps in blocks for v in ps), MAX_CANDIDATES],
+            )
+        )
     if places:
         cond, values = cur.among("place_id", places)
         # every row, as one look-up over the whole block returns them (an event at the place
@@ -91,7 +107,7 @@ def _store_candidates(cur: Cursor, ev: Event, blocks: list[tuple[str, list[Any]]
                 _tables(cur, "ix_event_mentions_long_place"), blocks, strict=True
             )
         )
-        by_place = set(
+        by_place |= set(
             cur.column(
                 f"SELECT event_id FROM ({rows}) AS p ORDER BY event_id LIMIT ?",
                 [*(v for _, ps in blocks for v in (*ps, *values)), MAX_CANDIDATES],
