@@ -75,6 +75,27 @@ def _tables(cur: Cursor, long_index: str) -> tuple[str, str]:
     return "event_mentions", f"event_mentions INDEXED BY {long_index}"
 
 
+def _in_block(
+    cur: Cursor,
+    blocks: list[tuple[str, list[Any]]],
+    long_index: str,
+    cond: str = "",
+    values: Sequence[Any] = (),
+) -> set[str]:
+    """The first MAX_CANDIDATES events (by id) with a mention in the block, and under ``cond``."""
+    more = f" AND {cond}" if cond else ""
+    rows = " UNION ALL ".join(
+        f"SELECT event_id FROM {table} WHERE {where}{more}"
+        for table, (where, _) in zip(_tables(cur, long_index), blocks, strict=True)
+    )
+    return set(
+        cur.column(
+            f"SELECT event_id FROM ({rows}) AS p ORDER BY event_id LIMIT ?",
+            [*(v for _, ps in blocks for v in (*ps, *values)), MAX_CANDIDATES],
+        )
+    )
+
+
 def _store_candidates(cur: Cursor, ev: Event, blocks: list[tuple[str, list[Any]]]) -> list[str]:
     """The likeliest stored events for a mention, found by the database: same place first,
     then most shared participants; at most MAX_CANDIDATES, sorted by id."""
@@ -85,34 +106,12 @@ def _store_candidates(cur: Cursor, ev: Event, blocks: list[tuple[str, list[Any]]
         # "in Iraq": every stored place inside the country is as near as the in-memory merge
         # finds it (``places_compatible``: nested either way), not only the country's own
         # events; the block holds the type, the days and the country
-        rows = " UNION ALL ".join(
-            f"SELECT event_id FROM {table} WHERE {where}"
-            for table, (where, _) in zip(
-                _tables(cur, "ix_event_mentions_long"), blocks, strict=True
-            )
-        )
-        by_place |= set(
-            cur.column(
-                f"SELECT event_id FROM ({rows}) AS c ORDER BY event_id LIMIT ?",
-                [*(v for _, ps in blocks for v in ps), MAX_CANDIDATES],
-            )
-        )
+        by_place |= _in_block(cur, blocks, "ix_event_mentions_long")
     if places:
-        cond, values = cur.among("place_id", places)
         # every row, as one look-up over the whole block returns them (an event at the place
         # twice takes two of the rows): the two parts hold no row in common
-        rows = " UNION ALL ".join(
-            f"SELECT event_id FROM {table} WHERE {where} AND {cond}"
-            for table, (where, _) in zip(
-                _tables(cur, "ix_event_mentions_long_place"), blocks, strict=True
-            )
-        )
-        by_place |= set(
-            cur.column(
-                f"SELECT event_id FROM ({rows}) AS p ORDER BY event_id LIMIT ?",
-                [*(v for _, ps in blocks for v in (*ps, *values)), MAX_CANDIDATES],
-            )
-        )
+        cond, values = cur.among("place_id", places)
+        by_place |= _in_block(cur, blocks, "ix_event_mentions_long_place", cond, values)
     shared: dict[str, int] = {}
     if people:
         cond, values = cur.among("entity_id", people)
